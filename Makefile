@@ -1,0 +1,56 @@
+# Loom — the two commands a newcomer needs are `make weave` and `make test`.
+# Everything else here is plumbing: system packages are installed when missing, the toolchain is
+# built once (debug: it is I/O-bound; the notes themselves are built in release by loom).
+
+SWIFT    ?= swift
+LOOM     := .build/debug/loom
+APT_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev
+NOTES    ?=
+
+.PHONY: all weave test tangle build run serve clean bench browser-test deps loom swift-test loom-test help
+
+all: weave
+
+help:
+	@echo "make weave         run the notes (through the cache) and write site/"
+	@echo "make test          unit tests + every note tangled, built, run and checked"
+	@echo "make tangle        write the generated package under .loom/build"
+	@echo "make serve         serve site/ on http://127.0.0.1:8000, re-weaving on save"
+	@echo "make bench         benchmarks against NumPy / PyTorch / Gymnasium (installs them in .bench/)"
+	@echo "make browser-test  load every page in headless Chromium"
+	@echo "make clean         remove .loom/ and site/"
+
+# System libraries (Debian/Ubuntu). Installed only when missing: apt-get as root, sudo otherwise.
+deps:
+	@bash scripts/ensure-apt.sh $(APT_PKGS)
+
+loom: deps
+	$(SWIFT) build --product loom
+
+weave: loom
+	$(LOOM) weave $(NOTES)
+
+tangle: loom
+	$(LOOM) tangle $(NOTES)
+
+build: loom
+	$(LOOM) build $(NOTES)
+
+run: loom
+	$(LOOM) run $(NOTES)
+
+serve: loom
+	$(LOOM) serve
+
+# Unit tests (Swift Testing) and every note as a test; ends with one line "N passed, N failed".
+test: loom
+	@bash scripts/test.sh $(NOTES)
+
+clean:
+	@if [ -x $(LOOM) ]; then $(LOOM) clean --site; else rm -rf .loom site; fi
+
+bench: deps
+	@bash Benchmarks/run.sh
+
+browser-test: weave
+	@bash scripts/browser-test.sh

@@ -1,0 +1,4 @@
+// OpenBLAS's CBLAS interface (Debian: libopenblas-dev). NumericCore's matmul calls cblas_sgemm/dgemm.
+#include <cblas.h>
+// OpenBLAS extension: thread count (Loom runs single-threaded for reproducible timings).
+void openblas_set_num_threads(int num_threads);

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Builds the generated package in release mode with one SwiftPM invocation, and maps compiler
+/// diagnostics back to Markdown lines (they already point there, through `#sourceLocation`).
+public struct Builder: Sendable {
+  public var project: Project
+  public var configuration = "release"
+  public init(project: Project) { self.project = project }
+
+  public struct Result: Sendable {
+    /// Target names that built.
+    public var built: Set<String> = []
+    /// Errors per note path, deduplicated, in order.
+    public var diagnostics: [String: [Diagnostic]] = [:]
+    /// Build output that could not be tied to a note (a broken library, a linker error).
+    public var unattributed: String = ""
+  }
+
+  /// Where the executable of a built note lives.
+  public func executable(for note: Note) -> URL {
+    project.buildDirectory.appendingPathComponent(".build").appendingPathComponent(configuration).appendingPathComponent(note.targetName)
+  }
+
+  /// Builds every note's target (the package must have been written by the `Tangler`).
+  public func build(_ notes: [Note], log: (String) -> Void = { _ in }) throws -> Result {
+    guard let swift = ChildProcess.which("swift") else {
+      throw LoomError(.buildFailed, "the 'swift' command is not on PATH; install Swift 6 (https://swift.org/install)")
+    }
+    var result = Result()
+    guard !notes.isEmpty else { return result }
+    let args = ["build", "-c", configuration, "--package-path", project.buildDirectory.path]
+    let all = try ChildProcess.run(swift, args, in: project.root)
+    let text = String(decoding: all.stdout + all.stderr, as: UTF8.self)
+    let parsed = Self.parseDiagnostics(text)
+    for d in parsed where d.location.file.hasSuffix(".md") {
+      result.diagnostics[d.location.file, default: []].append(d)
+    }
+    if all.status == 0 && !all.signaled {
+      result.built = Set(notes.map(\.targetName))
+      return result
+    }
+    // Something failed. Notes with their own errors are out; build the rest one by one so one
+    // broken note never stops the others (incremental: what built already is reused).
+    var unattributed = true
+    for note in notes {
+      if result.diagnostics[note.path] != nil { unattributed = false; continue }
+      let one = try ChildProcess.run(swift, args + ["--product", note.targetName], in: project.root)
+      if one.status == 0 && !one.signaled {
+        result.built.insert(note.targetName)
+      } else {
+        let oneText = String(decoding: one.stdout + one.stderr, as: UTF8.self)
+        for d in Self.parseDiagnostics(oneText) where d.location.file.hasSuffix(".md") {
+          result.diagnostics[d.location.file, default: []].append(d)
+          unattributed = false
+        }
+        if result.diagnostics[note.path] == nil {
+          result.diagnostics[note.path] = [Diagnostic(.error, "the note's program failed to build for a reason outside its cells (see the build log above)", at: SourceLocation(file: note.path, line: 1))]
+        }
+      }
+    }
+    if unattributed || result.built.count + result.diagnostics.count < notes.count {
+      result.unattributed = Self.errorLines(text)
+    }
+    for (k, v) in result.diagnostics { result.diagnostics[k] = Self.dedupe(v) }
+    return result
+  }
+
+  /// `file:line:col: error: message` lines from compiler output (errors only; notes' warnings are
+  /// suppressed in the generated package).
+  static func parseDiagnostics(_ text: String) -> [Diagnostic] {
+    var out: [Diagnostic] = []
+    for line in text.split(separator: "\n") {
+      guard let range = line.range(of: ": error: ") else { continue }
+      let head = line[..<range.lowerBound]
+      let message = String(line[range.upperBound...])
+      let parts = head.split(separator: ":", omittingEmptySubsequences: false)
+      guard parts.count >= 3, let l = Int(parts[parts.count - 2]), let c = Int(parts[parts.count - 1]) else { continue }
+      let file = parts[0..<(parts.count - 2)].joined(separator: ":")
+      out.append(Diagnostic(.error, message, at: SourceLocation(file: file, line: l, column: c)))
+    }
+    return dedupe(out)
+  }
+
+  /// SwiftPM prints some diagnostics twice; keep the first of each.
+  static func dedupe(_ ds: [Diagnostic]) -> [Diagnostic] {
+    var seen = Set<Diagnostic>()
+    return ds.filter { seen.insert($0).inserted }
+  }
+
+  static func errorLines(_ text: String) -> String {
+    text.split(separator: "\n").filter { $0.contains("error") }.prefix(40).joined(separator: "\n")
+  }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Remembers each note's outputs under a key made of everything that can change them: the note's
+/// code cells and options, its front-matter settings, the sources of the libraries it links, the
+/// toolchain and Loom itself. Prose is not in the key, so a prose edit only re-weaves.
+public struct OutputCache: Sendable {
+  public var directory: URL
+  public init(directory: URL) { self.directory = directory }
+
+  /// Bump when the outputs format or the runtime protocol changes.
+  static let formatVersion = "loom-cache-3"
+
+  struct Entry: Codable {
+    var key: String
+    var checksum: String
+    var outputs: NoteOutputs
+  }
+
+  /// The key for `note`, given the digest of library sources and the toolchain version.
+  public static func key(for note: Note, environment: String) -> String {
+    var h = Hasher128()
+    h.combine(formatVersion)
+    h.combine(environment)
+    for key in ["seed", "timeout", "cell-timeout", "memory"] { h.combine("\(key)=\(note.frontMatter.values[key] ?? "")") }
+    h.combine(note.path)
+    for cell in note.cells {
+      h.combine("cell \(cell.index) line \(cell.fenceLine)")
+      let o = cell.options
+      h.combine("\(o.id ?? "") \(o.norun) \(o.expectError) \(o.export) \(o.timeout ?? -1) \(o.seed.map(String.init) ?? "-") \(o.caption ?? "")")
+      h.combine(cell.source)
+    }
+    return h.hex
+  }
+
+  /// Digest of every source file of the libraries notes link, plus the toolchain version.
+  public static func environmentDigest(project: Project, toolchain: String) -> String {
+    var h = Hasher128()
+    h.combine(toolchain)
+    let fm = FileManager.default
+    for lib in Project.noteLibraries {
+      let dir = project.root.appendingPathComponent("Sources").appendingPathComponent(lib)
+      guard let e = fm.enumerator(atPath: dir.path) else { continue }
+      var files: [String] = []
+      while let f = e.nextObject() as? String { files.append(f) }
+      for f in files.sorted() {
+        let url = dir.appendingPathComponent(f)
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
+              let data = fm.contents(atPath: url.path) else { continue }
+        h.combine("\(lib)/\(f)")
+        h.combine(data)
+      }
+    }
+    // The Package.swift decides how libraries are built.
+    if let pkg = fm.contents(atPath: project.root.appendingPathComponent("Package.swift").path) { h.combine(pkg) }
+    return h.hex
+  }
+
+  /// The cached outputs for `note` if an intact entry with this key exists.
+  public func lookup(_ note: Note, key: String) -> NoteOutputs? {
+    let url = file(for: note)
+    guard let data = try? Data(contentsOf: url),
+          let entry = try? JSONDecoder().decode(Entry.self, from: data),
+          entry.key == key,
+          entry.checksum == Self.checksum(entry.outputs)
+    else { return nil }
+    return entry.outputs
+  }
+
+  /// Stores outputs atomically (a crash mid-write leaves the old entry or none, never half of one).
+  public func store(_ outputs: NoteOutputs, for note: Note, key: String) throws {
+    let entry = Entry(key: key, checksum: Self.checksum(outputs), outputs: outputs)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    try FileIO.writeAtomically(try encoder.encode(entry), to: file(for: note))
+  }
+
+  public func file(for note: Note) -> URL { directory.appendingPathComponent("\(note.slug).json") }
+
+  static func checksum(_ outputs: NoteOutputs) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var h = Hasher128()
+    h.combine((try? encoder.encode(outputs)) ?? Data())
+    return h.hex
+  }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Where Loom talks to the user: diagnostics and progress on stderr. Plain lines (CI-friendly).
+public final class Console: @unchecked Sendable {
+  private let lock = NSLock()
+  public var quiet = false
+  public init(quiet: Bool = false) { self.quiet = quiet }
+
+  func write(_ s: String) {
+    lock.lock(); defer { lock.unlock() }
+    FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+  }
+
+  /// A diagnostic in swiftc's form, with the Markdown line and a caret under it.
+  public func diagnostic(_ d: Diagnostic, lines: [Substring]?) { write(d.rendered(sourceLines: lines)) }
+  public func error(_ message: String) { write(message) }
+  public func line(_ message: String) { if !quiet { write("loom: \(message)") } }
+  public func status(_ note: String, _ message: String) { if !quiet { write("loom: \(note): \(message)") } }
+}

@@ -1,0 +1,77 @@
+/// A position in a note, printed the way swiftc prints positions so editors and CI can jump to it.
+public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// Path relative to the project root, e.g. `notes/01-mdps-bellman.md`.
+  public var file: String
+  public var line: Int
+  public var column: Int
+
+  public init(file: String, line: Int, column: Int = 1) {
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// Something wrong with a note (or a warning about it), printed as `file:line:col: error: message`
+/// followed by the offending Markdown line and a caret.
+public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
+  public enum Severity: String, Sendable, Codable { case error, warning, note }
+  public var severity: Severity
+  public var message: String
+  public var location: SourceLocation
+
+  public init(_ severity: Severity, _ message: String, at location: SourceLocation) {
+    self.severity = severity
+    self.message = message
+    self.location = location
+  }
+
+  public var description: String { "\(location): \(severity.rawValue): \(message)" }
+
+  /// The diagnostic with the source line and a caret under the column, as swiftc prints it.
+  public func rendered(sourceLines: [Substring]?) -> String {
+    var out = description
+    if let lines = sourceLines, location.line >= 1, location.line <= lines.count {
+      let text = String(lines[location.line - 1])
+      out += "\n\(text)\n"
+      let caretColumn = max(1, min(location.column, text.count + 1))
+      // Keep tabs so the caret lines up under the same characters.
+      let pad = text.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+      out += pad + "^"
+    }
+    return out
+  }
+}
+
+/// The one error the toolchain throws when a command cannot go on (I/O, a missing tool, a bad
+/// argument). Problems inside notes are `Diagnostic`s instead, collected rather than thrown.
+public struct LoomError: Error, Sendable, CustomStringConvertible {
+  public struct Code: Hashable, Sendable, CustomStringConvertible {
+    private enum Kind: String, Hashable, Sendable { case invalidNote, buildFailed, runFailed, io, usage }
+    private let kind: Kind
+    public static let invalidNote = Code(kind: .invalidNote)
+    public static let buildFailed = Code(kind: .buildFailed)
+    public static let runFailed = Code(kind: .runFailed)
+    public static let io = Code(kind: .io)
+    public static let usage = Code(kind: .usage)
+    public var description: String { kind.rawValue }
+  }
+
+  public var code: Code
+  /// What went wrong and what to do about it.
+  public var message: String
+  public var location: SourceLocation?
+
+  public init(_ code: Code, _ message: String, at location: SourceLocation? = nil) {
+    self.code = code
+    self.message = message
+    self.location = location
+  }
+
+  public var description: String {
+    if let location { return "\(location): error: \(message)" }
+    return "error: \(message)"
+  }
+}

@@ -1,0 +1,137 @@
+/// The options in a cell's info string: ```` ```swift id=gae hide timeout=120 caption="GAE" ````.
+///
+/// Unknown or malformed options are errors with file:line:column, never silently ignored.
+public struct CellOptions: Sendable, Hashable, Codable {
+  /// Stable name for the cell (anchors, cross-references).
+  public var id: String?
+  /// Run the cell but do not show its code (`hide` or `echo=false`).
+  public var echo = true
+  /// Run the cell but do not show its output (`output=false`).
+  public var showOutput = true
+  /// Show the cell but do not tangle or run it.
+  public var norun = false
+  /// The cell is expected to fail to compile or to trap; its diagnostic is shown, the run goes on.
+  public var expectError = false
+  /// The cell goes to the note's library module, for later notes to import.
+  public var export = false
+  /// Wall-clock limit for this cell, seconds.
+  public var timeout: Double?
+  /// Seed for this cell's `cellRNG`.
+  public var seed: UInt64?
+  /// Caption for the figures the cell shows.
+  public var caption: String?
+
+  public init() {}
+
+  /// Every option name the parser accepts, for the error message.
+  public static let known = ["id", "hide", "echo", "output", "norun", "error", "export", "timeout", "seed", "caption"]
+
+  /// Parses the words after the language. `column` is the 1-based column of `words` in the fence line.
+  static func parse(_ words: String, location: SourceLocation) -> (CellOptions, [Diagnostic]) {
+    var options = CellOptions()
+    var diagnostics: [Diagnostic] = []
+    for token in tokenize(words) {
+      var loc = location
+      loc.column = location.column + token.offset
+      func fail(_ message: String) { diagnostics.append(Diagnostic(.error, message, at: loc)) }
+      func bool(_ v: String?) -> Bool? {
+        switch v {
+        case nil, "true", "yes": return true
+        case "false", "no": return false
+        default: return nil
+        }
+      }
+      let key = token.key, value = token.value
+      switch key {
+      case "id":
+        guard let v = value, !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        else { fail("option 'id' needs a value of letters, digits, '-' or '_', e.g. id=gae"); continue }
+        options.id = v
+      case "hide":
+        guard value == nil else { fail("option 'hide' takes no value (use echo=false to be explicit)"); continue }
+        options.echo = false
+      case "echo", "output", "norun", "error", "export":
+        guard let b = bool(value) else { fail("option '\(key)' takes true or false, got '\(value ?? "")'"); continue }
+        switch key {
+        case "echo": options.echo = b
+        case "output": options.showOutput = b
+        case "norun": options.norun = b
+        case "error": options.expectError = b
+        default: options.export = b
+        }
+      case "timeout":
+        guard let v = value, let t = Double(v), t > 0, t.isFinite
+        else { fail("option 'timeout' needs a positive number of seconds, e.g. timeout=120"); continue }
+        options.timeout = t
+      case "seed":
+        guard let v = value, let s = UInt64(v)
+        else { fail("option 'seed' needs a non-negative integer, e.g. seed=7"); continue }
+        options.seed = s
+      case "caption":
+        guard let v = value else { fail("option 'caption' needs a value, e.g. caption=\"Value of each state\""); continue }
+        options.caption = v
+      default:
+        let suggestion = closest(key, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+        fail("unknown cell option '\(key)'\(suggestion); known options: \(known.joined(separator: ", "))")
+      }
+    }
+    if options.norun && options.expectError {
+      var loc = location
+      loc.column = location.column
+      diagnostics.append(Diagnostic(.error, "options 'norun' and 'error' contradict each other: a cell that is not run cannot fail", at: loc))
+    }
+    return (options, diagnostics)
+  }
+
+  struct Token { var key: String; var value: String?; var offset: Int }
+
+  /// Splits `a=1 b="x y" c` into tokens, honouring double quotes.
+  static func tokenize(_ s: String) -> [Token] {
+    var tokens: [Token] = []
+    let chars = Array(s)
+    var i = 0
+    while i < chars.count {
+      while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
+      guard i < chars.count else { break }
+      let start = i
+      var key = ""
+      while i < chars.count, chars[i] != "=", chars[i] != " ", chars[i] != "\t" { key.append(chars[i]); i += 1 }
+      var value: String? = nil
+      if i < chars.count, chars[i] == "=" {
+        i += 1
+        var v = ""
+        if i < chars.count, chars[i] == "\"" {
+          i += 1
+          while i < chars.count, chars[i] != "\"" {
+            if chars[i] == "\\", i + 1 < chars.count { i += 1 }
+            v.append(chars[i]); i += 1
+          }
+          i += 1
+        } else {
+          while i < chars.count, chars[i] != " ", chars[i] != "\t" { v.append(chars[i]); i += 1 }
+        }
+        value = v
+      }
+      tokens.append(Token(key: key, value: value, offset: start))
+    }
+    return tokens
+  }
+
+  static func closest(_ word: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(word, $0)) }.filter { $0.1 <= 2 }
+    return scored.min(by: { $0.1 < $1.1 })?.0
+  }
+
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var prev = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+      var cur = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...max(b.count, 1) where !b.isEmpty {
+        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      prev = cur
+    }
+    return prev[b.count]
+  }
+}

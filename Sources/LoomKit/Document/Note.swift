@@ -1,0 +1,105 @@
+/// One Markdown note, read: its front matter and its blocks in order.
+///
+/// Prose is already rendered to HTML by cmark-gfm when the note is read (the reader is the only
+/// place that touches the C API); code cells keep their source and exact Markdown start line.
+public struct Note: Sendable {
+  /// Path relative to the project root, as diagnostics print it: `notes/01-mdps-bellman.md`.
+  public var path: String
+  /// The note's file name without extension: `01-mdps-bellman`.
+  public var slug: String
+  public var frontMatter: FrontMatter
+  public var blocks: [Block]
+  /// The raw Markdown lines (1-based line N is `lines[N - 1]`), for diagnostics excerpts.
+  public var lines: [Substring]
+
+  public var cells: [Cell] {
+    blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }
+  }
+
+  /// The first `#` heading, or the front matter title, or the slug.
+  public var title: String {
+    if let t = frontMatter.title { return t }
+    for block in blocks {
+      if case .prose(let p) = block, let h = p.headings.first(where: { $0.level == 1 }) { return h.text }
+    }
+    return slug
+  }
+
+  /// Name of the generated SwiftPM executable target: `01-mdps-bellman` → `Note01MdpsBellman`.
+  public var targetName: String { Note.identifier(for: slug, prefix: "Note") }
+
+  static func identifier(for slug: String, prefix: String) -> String {
+    var out = prefix
+    var upperNext = true
+    for ch in slug {
+      if ch.isLetter || ch.isNumber, ch.isASCII {
+        out.append(upperNext ? Character(ch.uppercased()) : ch)
+        upperNext = false
+      } else {
+        upperNext = true
+      }
+    }
+    return out
+  }
+}
+
+/// A top-level piece of a note.
+public enum Block: Sendable {
+  /// Markdown prose between cells, rendered to HTML.
+  case prose(Prose)
+  /// A ```swift block: tangled, built, run.
+  case cell(Cell)
+}
+
+/// Rendered prose and what the site needs to know about it.
+public struct Prose: Sendable {
+  public var html: String
+  public var headings: [Heading]
+  /// Plain text for the search index.
+  public var text: String
+}
+
+/// A heading, with the anchor id the weaver gives it.
+public struct Heading: Sendable, Codable, Hashable {
+  public var level: Int
+  public var text: String
+  public var id: String
+}
+
+/// A ```swift block of a note.
+public struct Cell: Sendable, Hashable {
+  /// 1-based position among the note's cells.
+  public var index: Int
+  public var options: CellOptions
+  public var source: String
+  /// Markdown line of the opening fence; the first source line is `fenceLine + 1`.
+  public var fenceLine: Int
+  /// The ```output block right after this cell, if any (expected output, doctest-style).
+  public var expectedOutput: ExpectedOutput?
+
+  public var firstSourceLine: Int { fenceLine + 1 }
+  /// The cell's id option, or `cell-N`.
+  public var id: String { options.id ?? "cell-\(index)" }
+}
+
+/// An ```output block that follows a cell: what the cell is expected to print.
+public struct ExpectedOutput: Sendable, Hashable {
+  public var text: String
+  public var fenceLine: Int
+  /// Last line of the block (the closing fence), for `--fix` rewrites.
+  public var endLine: Int
+  /// Relative tolerance for numbers in the text (`output tolerance=1e-6`); nil means exact.
+  public var tolerance: Double?
+}
+
+/// Optional `key: value` lines between `---` fences at the top of a note.
+public struct FrontMatter: Sendable, Hashable {
+  public var values: [String: String] = [:]
+  public var title: String? { values["title"] }
+  /// Seed every cell starts from unless it says `seed=`.
+  public var seed: UInt64? { values["seed"].flatMap { UInt64($0) } }
+  /// Wall-clock limit for the whole note, in seconds.
+  public var timeout: Double? { values["timeout"].flatMap { Double($0) } }
+  /// Module name for this note's `export` cells.
+  public var module: String? { values["module"] }
+}

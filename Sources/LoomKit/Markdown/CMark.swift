@@ -1,0 +1,136 @@
+// The ONLY file in Loom that touches cmark-gfm's C API. C pointers never leave it: it hands back
+// plain Swift values (one per top-level Markdown block) that the rest of LoomKit works with.
+import CCMarkGFM
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A top-level block of a Markdown document, as cmark-gfm parsed it.
+struct MarkdownBlock: Sendable {
+  enum Kind: Sendable {
+    /// A fenced code block: its info string and its literal content.
+    case fencedCode(info: String, literal: String)
+    /// A heading: level, plain text, and inner HTML (without the `<hN>` tags).
+    case heading(level: Int, text: String, innerHTML: String)
+    /// Any other block, rendered to HTML, with its plain text for search.
+    case other(html: String, text: String)
+  }
+  var kind: Kind
+  /// 1-based Markdown lines, inclusive.
+  var startLine: Int
+  var endLine: Int
+}
+
+enum CMark {
+  /// GFM extensions Loom enables: tables, ~~strikethrough~~, autolinks, - [ ] task lists.
+  static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+
+  /// Options: footnotes on; raw HTML kept (notes are the author's own trusted input, and
+  /// `<details>` or `<kbd>` in prose is useful); smart punctuation off (predictable output).
+  static var options: Int32 { CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG }
+
+  /// Parses `markdown` and returns its top-level blocks in order.
+  /// - Parameter rewriteURL: applied to every link destination before rendering (`x.md` → `x.html`).
+  static func topLevelBlocks(_ markdown: String, rewriteURL: (String) -> String) -> [MarkdownBlock] {
+    cmark_gfm_core_extensions_ensure_registered()
+    guard let parser = cmark_parser_new(options) else { return [] }
+    defer { cmark_parser_free(parser) }
+    for name in extensionNames {
+      if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+    }
+    var utf8 = Array(markdown.utf8)
+    utf8.withUnsafeMutableBufferPointer { buf in
+      buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { cmark_parser_feed(parser, $0, buf.count) }
+    }
+    guard let document = cmark_parser_finish(parser) else { return [] }
+    defer { cmark_node_free(document) }
+    let extensions = cmark_parser_get_syntax_extensions(parser)
+
+    rewriteLinks(in: document, rewriteURL)
+
+    var blocks: [MarkdownBlock] = []
+    var node = cmark_node_first_child(document)
+    while let n = node {
+      let start = Int(cmark_node_get_start_line(n))
+      let end = Int(cmark_node_get_end_line(n))
+      let type = string(cmark_node_get_type_string(n))
+      switch type {
+      case "code_block" where isFenced(n):
+        blocks.append(MarkdownBlock(
+          kind: .fencedCode(info: string(cmark_node_get_fence_info(n)), literal: string(cmark_node_get_literal(n))),
+          startLine: start, endLine: end))
+      case "heading":
+        let level = Int(cmark_node_get_heading_level(n))
+        let html = render(n, extensions)
+        let inner = stripOuterTag(html, tag: "h\(level)")
+        let text = plainText(n).trimmingWhitespace()
+        blocks.append(MarkdownBlock(kind: .heading(level: level, text: text, innerHTML: inner), startLine: start, endLine: end))
+      default:
+        blocks.append(MarkdownBlock(kind: .other(html: render(n, extensions), text: plainText(n)), startLine: start, endLine: end))
+      }
+      node = cmark_node_next(n)
+    }
+    return blocks
+  }
+
+  /// Renders a stand-alone Markdown fragment (a caption, a table cell) to HTML.
+  static func renderFragment(_ markdown: String) -> String {
+    cmark_gfm_core_extensions_ensure_registered()
+    guard let parser = cmark_parser_new(options) else { return "" }
+    defer { cmark_parser_free(parser) }
+    for name in extensionNames {
+      if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+    }
+    cmark_parser_feed(parser, markdown, markdown.utf8.count)
+    guard let document = cmark_parser_finish(parser) else { return "" }
+    defer { cmark_node_free(document) }
+    return render(document, cmark_parser_get_syntax_extensions(parser))
+  }
+
+  // MARK: - Helpers
+
+  private static func rewriteLinks(in document: OpaquePointer, _ rewrite: (String) -> String) {
+    guard let iter = cmark_iter_new(document) else { return }
+    defer { cmark_iter_free(iter) }
+    while true {
+      let event = cmark_iter_next(iter)
+      if event == CMARK_EVENT_DONE { break }
+      guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) else { continue }
+      let type = string(cmark_node_get_type_string(node))
+      guard type == "link" || type == "image" else { continue }
+      let url = string(cmark_node_get_url(node))
+      let rewritten = rewrite(url)
+      if rewritten != url { _ = cmark_node_set_url(node, rewritten) }
+    }
+  }
+
+  private static func render(_ node: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> String {
+    guard let cString = cmark_render_html(node, options, extensions) else { return "" }
+    defer { free(cString) }
+    return String(cString: cString)
+  }
+
+  private static func plainText(_ node: OpaquePointer) -> String {
+    guard let cString = cmark_render_plaintext(node, CMARK_OPT_DEFAULT, 0) else { return "" }
+    defer { free(cString) }
+    return String(cString: cString)
+  }
+
+  private static func isFenced(_ node: OpaquePointer) -> Bool {
+    var length: Int32 = 0, offset: Int32 = 0
+    var character: CChar = 0
+    return cmark_node_get_fenced(node, &length, &offset, &character) != 0
+  }
+
+  private static func string(_ p: UnsafePointer<CChar>?) -> String {
+    guard let p else { return "" }
+    return String(cString: p)
+  }
+
+  private static func stripOuterTag(_ html: String, tag: String) -> String {
+    var s = Substring(html).trimmingWhitespaceSubstring()
+    if s.hasPrefix("<\(tag)>") { s = s.dropFirst(tag.count + 2) }
+    if s.hasSuffix("</\(tag)>") { s = s.dropLast(tag.count + 3) }
+    return String(s)
+  }
+}

@@ -1,0 +1,211 @@
+import Foundation
+
+/// The whole pipeline — read → tangle → build → run → (cache) → weave — as the CLI drives it.
+///
+/// ```swift
+/// let loom = Pipeline(project: try Project.discover())
+/// let report = try loom.weave(try loom.project.noteFiles([]))
+/// ```
+public final class Pipeline: @unchecked Sendable {
+  public let project: Project
+  public var options: Options
+  public var console: Console
+
+  public struct Options: Sendable {
+    /// Ignore cached outputs (but still store fresh ones).
+    public var useCache = true
+    /// Notes run at the same time.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// Default per-note wall-clock limit, seconds.
+    public var noteTimeout: Double = 600
+    /// Default per-cell wall-clock limit, seconds (nil: only the note's limit applies).
+    public var cellTimeout: Double? = nil
+    /// Memory limit per note, MiB.
+    public var memoryLimitMB = 16384
+    public init() {}
+  }
+
+  public init(project: Project, options: Options = Options(), console: Console = Console()) {
+    self.project = project
+    self.options = options
+    self.console = console
+  }
+
+  /// One note after reading, with everything we learned about it.
+  public struct Item: Sendable {
+    public var note: Note
+    public var readDiagnostics: [Diagnostic]
+    public var outputs: NoteOutputs?
+    public var cached = false
+    public var hasReadErrors: Bool { readDiagnostics.contains { $0.severity == .error } }
+  }
+
+  // MARK: - Stages
+
+  /// Reads notes; problems come back as diagnostics attached to each note (and are printed).
+  public func read(_ urls: [URL]) throws -> [Item] {
+    try urls.map { url in
+      let text = try FileIO.read(url)
+      let path = project.relativePath(url)
+      let (note, diagnostics) = NoteReader().read(text, path: path)
+      for d in diagnostics { console.diagnostic(d, lines: note.lines) }
+      return Item(note: note, readDiagnostics: diagnostics)
+    }
+  }
+
+  /// Writes the generated package for the notes that have code and no read errors.
+  @discardableResult
+  public func tangle(_ items: [Item]) throws -> URL {
+    let notes = items.filter { !$0.hasReadErrors && !$0.note.cells.filter { !$0.options.norun }.isEmpty }.map(\.note)
+    return try Tangler(project: project).write(notes)
+  }
+
+  /// Brings every item's outputs up to date: cached when the key matches, else tangled, built and run.
+  public func execute(_ items: inout [Item]) throws {
+    let environment = CacheKeys.environment(project: project)
+    let cache = OutputCache(directory: project.cacheDirectory)
+    var toRun: [Int] = []
+    var keys: [Int: String] = [:]
+    for i in items.indices {
+      let note = items[i].note
+      if items[i].hasReadErrors {
+        items[i].outputs = NoteOutputs(status: .notRun, message: "\(note.path): the note has errors; fix them to run it")
+        continue
+      }
+      if note.cells.allSatisfy({ $0.options.norun }) { continue }  // nothing to run (e.g. the index)
+      let key = OutputCache.key(for: note, environment: environment)
+      keys[i] = key
+      if options.useCache, let cached = cache.lookup(note, key: key) {
+        items[i].outputs = cached
+        items[i].cached = true
+        console.status(note.slug, "cached — code unchanged, not rebuilt or re-run")
+        report(cached, note: note)
+        continue
+      }
+      toRun.append(i)
+    }
+    guard !toRun.isEmpty else { return }
+
+    // Tangle and build only what must run, in one SwiftPM invocation.
+    let notes = toRun.map { items[$0].note }
+    try Tangler(project: project).write(notes)
+    console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c release)…")
+    let buildStart = Date()
+    let builder = Builder(project: project)
+    let built = try builder.build(notes)
+    console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
+    if !built.unattributed.isEmpty { console.error(built.unattributed) }
+
+    var runnable: [Int] = []
+    for i in toRun {
+      let note = items[i].note
+      if let ds = built.diagnostics[note.path], !ds.isEmpty {
+        let out = NoteOutputs(status: .compileFailed, diagnostics: ds,
+                              message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
+        items[i].outputs = out
+        console.status(note.slug, "did not compile")
+        report(out, note: note)
+      } else if built.built.contains(note.targetName) {
+        runnable.append(i)
+      } else {
+        items[i].outputs = NoteOutputs(status: .compileFailed, message: "\(note.path): error: the note's program was not built")
+      }
+    }
+
+    // Run up to `jobs` notes at a time.
+    let results = ResultBox(count: items.count)
+    let queue = OperationQueue()
+    queue.maxConcurrentOperationCount = max(1, options.jobs)
+    var runner = Runner(project: project)
+    runner.noteTimeout = options.noteTimeout
+    runner.cellTimeout = options.cellTimeout
+    runner.memoryLimitMB = options.memoryLimitMB
+    let console = self.console
+    for i in runnable {
+      let note = items[i].note
+      let exe = builder.executable(for: note)
+      let r = runner
+      queue.addOperation {
+        console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…")
+        do {
+          let out = try r.run(note, executable: exe)
+          results.set(i, .success(out))
+        } catch {
+          results.set(i, .failure(error))
+        }
+      }
+    }
+    queue.waitUntilAllOperationsAreFinished()
+
+    for i in runnable {
+      let note = items[i].note
+      switch results.get(i) {
+      case .success(let out)?:
+        items[i].outputs = out
+        let checks = out.checks
+        let failed = checks.filter { !$0.ok }
+        var summary = String(format: "%@ in %.1f s", out.status == .ok ? "ran" : out.status.rawValue, out.seconds)
+        if !checks.isEmpty { summary += ", \(checks.count - failed.count)/\(checks.count) checks passed" }
+        console.status(note.slug, summary)
+        report(out, note: note)
+        // Timeouts depend on the machine's load: never cache them.
+        if out.status != .timedOut, let key = keys[i] {
+          do { try cache.store(out, for: note, key: key) } catch { console.error("warning: could not cache \(note.slug): \(error)") }
+        }
+      case .failure(let error)?:
+        items[i].outputs = NoteOutputs(status: .crashed, message: "\(note.path): error: \(error)")
+        console.error("\(note.path): error: \(error)")
+      case nil:
+        break
+      }
+    }
+    // Compile failures are deterministic for a key: cache them so an unchanged broken note is not rebuilt.
+    for i in toRun where items[i].outputs?.status == .compileFailed {
+      if let key = keys[i], let out = items[i].outputs { try? cache.store(out, for: items[i].note, key: key) }
+    }
+  }
+
+  /// Prints a note's problems: compile errors, a crash or timeout, failed checks.
+  func report(_ out: NoteOutputs, note: Note) {
+    if out.status == .compileFailed, !out.diagnostics.isEmpty {
+      for d in out.diagnostics { console.diagnostic(d, lines: note.lines) }
+    } else {
+      if let m = out.message { console.error(m) }
+      for d in out.diagnostics where !(out.message?.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
+    }
+    for c in out.checks where !c.ok {
+      let loc = c.location ?? SourceLocation(file: note.path, line: 1)
+      console.diagnostic(Diagnostic(.error, "check failed: \(c.message)", at: loc), lines: note.lines)
+    }
+  }
+
+  /// Writes the site for `items` (pages for all of them; a broken note gets its page with errors).
+  public func weave(_ items: [Item], highlighter: any CodeHighlighter = PlainHighlighter()) throws {
+    let site = Site(project: project, weaver: Weaver(highlighter: highlighter))
+    // Pages of notes not woven this time keep their files; the navigation needs every note's title.
+    let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
+    try site.write(pages)
+  }
+
+  final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: Result<NoteOutputs, any Error>] = [:]
+    init(count: Int) {}
+    func set(_ i: Int, _ r: Result<NoteOutputs, any Error>) { lock.lock(); values[i] = r; lock.unlock() }
+    func get(_ i: Int) -> Result<NoteOutputs, any Error>? { lock.lock(); defer { lock.unlock() }; return values[i] }
+  }
+}
+
+/// Inputs to every cache key that do not come from the note itself.
+enum CacheKeys {
+  /// The toolchain version and the library sources, computed once per process.
+  static func environment(project: Project) -> String {
+    let toolchain: String
+    if let swift = ChildProcess.which("swift"), let r = try? ChildProcess.run(swift, ["--version"]) {
+      toolchain = String(decoding: r.stdout, as: UTF8.self)
+    } else {
+      toolchain = "unknown"
+    }
+    return OutputCache.environmentDigest(project: project, toolchain: toolchain)
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Where things are: the project root (the folder with Package.swift and notes/), the generated
+/// package under `.loom/`, the cache, and the site.
+public struct Project: Sendable {
+  public var root: URL
+  public var notesDirectory: URL { root.appendingPathComponent("notes") }
+  public var loomDirectory: URL { root.appendingPathComponent(".loom") }
+  public var buildDirectory: URL { loomDirectory.appendingPathComponent("build") }
+  public var cacheDirectory: URL { loomDirectory.appendingPathComponent("cache") }
+  public var siteDirectory: URL
+
+  /// Library targets whose sources every note links (they feed the cache key).
+  public static let noteLibraries = ["NoteRuntime", "NumericCore", "Plotting", "Environments", "LoomRandom", "CBLAS"]
+
+  public init(root: URL, siteDirectory: URL? = nil) {
+    self.root = root.standardizedFileURL
+    self.siteDirectory = siteDirectory ?? self.root.appendingPathComponent("site")
+  }
+
+  /// Finds the project root: the nearest folder at or above `start` holding both Package.swift
+  /// and notes/.
+  public static func discover(from start: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws -> Project {
+    var dir = start.standardizedFileURL
+    let fm = FileManager.default
+    while true {
+      if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+         fm.fileExists(atPath: dir.appendingPathComponent("notes").path) {
+        return Project(root: dir)
+      }
+      let parent = dir.deletingLastPathComponent()
+      if parent.path == dir.path {
+        throw LoomError(.usage, "no Loom project here: run loom inside a folder that has Package.swift and notes/")
+      }
+      dir = parent
+    }
+  }
+
+  /// Path of `url` relative to the root, for diagnostics (`notes/01-mdps-bellman.md`).
+  public func relativePath(_ url: URL) -> String {
+    let full = url.standardizedFileURL.path
+    let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+    return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
+  }
+
+  /// The notes to work on: the ones named, or every `notes/*.md` in name order.
+  public func noteFiles(_ named: [String]) throws -> [URL] {
+    let fm = FileManager.default
+    if !named.isEmpty {
+      return try named.map { name in
+        let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath)).absoluteURL
+        guard fm.fileExists(atPath: url.path) else {
+          throw LoomError(.usage, "\(name): no such note (give a path to a .md file, e.g. notes/01-mdps-bellman.md)")
+        }
+        guard url.pathExtension == "md" else { throw LoomError(.usage, "\(name): a note is a Markdown file ending in .md") }
+        return url.standardizedFileURL
+      }
+    }
+    let items = (try? fm.contentsOfDirectory(atPath: notesDirectory.path)) ?? []
+    return items.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { notesDirectory.appendingPathComponent($0) }
+  }
+}

@@ -1,0 +1,55 @@
+/// What running a note produced, cell by cell. Codable: this is what the cache stores.
+public struct NoteOutputs: Codable, Sendable, Equatable {
+  public enum Status: String, Codable, Sendable {
+    case ok, compileFailed, crashed, timedOut, notRun
+  }
+  public var status: Status
+  /// Outputs of every cell, by 1-based cell index.
+  public var cells: [Int: CellOutput]
+  /// Wall-clock seconds of the run (0 when nothing ran).
+  public var seconds: Double
+  /// Compile errors and other problems, already mapped to Markdown lines.
+  public var diagnostics: [Diagnostic]
+  /// One-line explanation when status is not ok.
+  public var message: String?
+
+  public init(status: Status, cells: [Int: CellOutput] = [:], seconds: Double = 0, diagnostics: [Diagnostic] = [], message: String? = nil) {
+    self.status = status
+    self.cells = cells
+    self.seconds = seconds
+    self.diagnostics = diagnostics
+    self.message = message
+  }
+
+  public var checks: [CheckOutput] { cells.keys.sorted().flatMap { cells[$0]!.checks } }
+}
+
+public struct CellOutput: Codable, Sendable, Equatable {
+  public var stdout = ""
+  public var stderr = ""
+  public var figures: [FigureOutput] = []
+  public var tables: [TableOutput] = []
+  public var checks: [CheckOutput] = []
+  public var seconds: Double?
+  /// A compile error, trap or timeout that belongs to this cell, rendered for display.
+  public var error: String?
+  public var ran = false
+  public init() {}
+}
+
+public struct FigureOutput: Codable, Sendable, Equatable {
+  public var svg: String
+  public var caption: String?
+}
+
+public struct TableOutput: Codable, Sendable, Equatable {
+  public var header: [String]?
+  public var rows: [[String]]
+  public var caption: String?
+}
+
+public struct CheckOutput: Codable, Sendable, Equatable {
+  public var ok: Bool
+  public var message: String
+  public var location: SourceLocation?
+}

@@ -1,0 +1,227 @@
+import Foundation
+
+/// Runs a built note as a child process with wall-clock limits, and splits what it printed into
+/// per-cell output using the runtime's markers.
+public struct Runner: Sendable {
+  public var project: Project
+  /// Default wall-clock limit per note, seconds (front matter `timeout:` overrides).
+  public var noteTimeout: Double = 600
+  /// Default wall-clock limit per cell, seconds (cell `timeout=` or front matter `cell-timeout:` override).
+  public var cellTimeout: Double? = nil
+  /// Memory limit (address space) per note, MiB; 0 = none.
+  public var memoryLimitMB = 16384
+  /// Most bytes kept per cell and stream; the rest is dropped with a notice.
+  public var outputLimit = 64 * 1024
+
+  public init(project: Project) { self.project = project }
+
+  static let marker = Array("\u{1E}LOOM-CELL ".utf8)
+
+  public func run(_ note: Note, executable: URL) throws -> NoteOutputs {
+    let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
+    try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try? FileManager.default.removeItem(at: events)
+    var env = ProcessInfo.processInfo.environment
+    env["LOOM_EVENTS"] = events.path
+    env["LOOM_MEMORY_LIMIT_MB"] = String(memoryLimitMB)
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    env["SWIFT_BACKTRACE"] = "enable=no"
+
+    // Per-cell limits: the runner watches the markers as they stream in.
+    let cellLimits: [Int: Double] = Dictionary(uniqueKeysWithValues: note.cells.compactMap { c in
+      let limit = c.options.timeout ?? note.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? cellTimeout
+      return limit.map { (c.index, $0) }
+    })
+    let watch = CellWatch()
+    let noteLimit = note.frontMatter.timeout ?? noteTimeout
+    let start = Date()
+    let result = try ChildProcess.run(
+      executable, [], in: project.root, environment: env, timeout: noteLimit,
+      onStdout: { chunk in watch.scan(chunk) },
+      shouldKill: {
+        guard let (cell, since) = watch.current(), let limit = cellLimits[cell] else { return false }
+        if Date().timeIntervalSince(since) > limit { watch.markCellTimeout(cell); return true }
+        return false
+      })
+    let seconds = Date().timeIntervalSince(start)
+
+    var outputs = NoteOutputs(status: .ok, seconds: seconds)
+    let stdoutParts = split(result.stdout)
+    let stderrParts = split(result.stderr)
+    for cell in note.cells where !cell.options.norun {
+      var c = CellOutput()
+      c.stdout = stdoutParts[cell.index] ?? ""
+      c.stderr = stderrParts[cell.index] ?? ""
+      c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
+      outputs.cells[cell.index] = c
+    }
+    readEvents(events, into: &outputs, note: note)
+
+    let lastCell = stdoutParts.keys.max() ?? 0
+    let failedCell = note.cells.first(where: { $0.index == lastCell })
+    let place = failedCell.map { "cell \($0.index) (\(note.path):\($0.fenceLine))" } ?? "before the first cell"
+    if let timedOutCell = watch.timedOutCell, let cell = note.cells.first(where: { $0.index == timedOutCell }) {
+      let limit = cellLimits[timedOutCell] ?? 0
+      outputs.status = .timedOut
+      outputs.message = "\(note.path):\(cell.fenceLine): error: cell \(cell.index) was stopped after its \(format(limit)) s limit (raise it with timeout= on the cell)"
+      outputs.cells[cell.index, default: CellOutput()].error = "Stopped: this cell ran longer than its \(format(limit)) s limit."
+    } else if result.timedOut {
+      outputs.status = .timedOut
+      outputs.message = "\(note.path): error: the note was stopped after its \(format(noteLimit)) s limit, in \(place) (raise it with 'timeout:' in the front matter)"
+      if let cell = failedCell {
+        outputs.cells[cell.index, default: CellOutput()].error = "Stopped: the note ran longer than its \(format(noteLimit)) s limit while this cell was running."
+      }
+    } else if result.signaled || result.status != 0 {
+      outputs.status = .crashed
+      let how = result.signaled ? "was killed by signal \(result.status) (\(signalName(result.status)))" : "exited with status \(result.status)"
+      let trap = trapMessage(stderrParts[lastCell] ?? "")
+      // Prefer the location the Swift runtime printed (it points into the note through #sourceLocation).
+      let loc = trap.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
+      outputs.message = "\(loc): error: the note's program \(how) in \(place)\(trap.text.map { ": \($0)" } ?? "")"
+      let diag = Diagnostic(.error, "runtime error in cell \(lastCell): \(trap.text ?? how)", at: loc)
+      outputs.diagnostics.append(diag)
+      if let cell = failedCell {
+        outputs.cells[cell.index, default: CellOutput()].error = (trap.text ?? "The program \(how).") + (result.signaled ? " (\(signalName(result.status)))" : "")
+      }
+    }
+    return outputs
+  }
+
+  // MARK: - Pieces
+
+  /// Splits a stream on the runtime's cell markers: cell index → text printed during that cell.
+  func split(_ data: Data) -> [Int: String] {
+    var parts: [Int: String] = [:]
+    let bytes = [UInt8](data)
+    var current = 0
+    var segmentStart = 0
+    var i = 0
+    func flush(_ end: Int) {
+      guard current > 0 else { return }
+      var text = String(decoding: bytes[segmentStart..<end], as: UTF8.self)
+      if text.utf8.count > outputLimit {
+        let kept = String(decoding: Array(text.utf8.prefix(outputLimit)), as: UTF8.self)
+        text = kept + "\n… output truncated: \(text.utf8.count - outputLimit) more bytes not shown (limit \(outputLimit) bytes per cell)\n"
+      }
+      parts[current, default: ""] += text
+    }
+    while i < bytes.count {
+      if bytes[i] == Self.marker[0], bytes[i...].starts(with: Self.marker) {
+        var j = i + Self.marker.count
+        var n = 0
+        while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
+        if j < bytes.count, bytes[j] == 0x1E { j += 1 }
+        if j < bytes.count, bytes[j] == 0x0A { j += 1 }
+        flush(i)
+        current = n
+        parts[current, default: ""] += ""
+        segmentStart = j
+        i = j
+        continue
+      }
+      i += 1
+    }
+    flush(bytes.count)
+    return parts
+  }
+
+  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) {
+    guard let data = try? Data(contentsOf: url) else { return }
+    for line in data.split(separator: 0x0A) {
+      guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+            let type = obj["type"] as? String else { continue }
+      let cell = obj["cell"] as? Int ?? 0
+      switch type {
+      case "figure":
+        if let svg = obj["svg"] as? String {
+          outputs.cells[cell, default: CellOutput()].figures.append(FigureOutput(svg: svg, caption: obj["caption"] as? String))
+        }
+      case "table":
+        if let rows = obj["rows"] as? [[String]] {
+          outputs.cells[cell, default: CellOutput()].tables.append(TableOutput(header: obj["header"] as? [String], rows: rows, caption: obj["caption"] as? String))
+        }
+      case "check":
+        let loc = (obj["file"] as? String).map { SourceLocation(file: $0, line: obj["line"] as? Int ?? 1) }
+        outputs.cells[cell, default: CellOutput()].checks.append(CheckOutput(ok: obj["ok"] as? Bool ?? false, message: obj["message"] as? String ?? "", location: loc))
+      case "time":
+        outputs.cells[cell, default: CellOutput()].seconds = obj["seconds"] as? Double
+      default:
+        break
+      }
+    }
+  }
+
+  /// The Swift runtime's "file:line: Fatal error: message" line, if the program printed one.
+  private func trapMessage(_ stderr: String) -> (text: String?, location: SourceLocation?) {
+    for line in stderr.split(separator: "\n").reversed() {
+      for kind in ["Fatal error", "Precondition failed", "Assertion failed"] {
+        guard let r = line.range(of: kind) else { continue }
+        let text = String(line[r.lowerBound...])
+        // "Note01Foo/01-foo.md:47: Fatal error: …" — #fileID is Target/file.md.
+        let head = line[..<r.lowerBound].trimmingWhitespace()
+        let parts = head.split(separator: ":")
+        if parts.count >= 2, let l = Int(parts[1]), parts[0].hasSuffix(".md") {
+          let file = String(parts[0].split(separator: "/").last!)
+          return (text, SourceLocation(file: "notes/" + file, line: l))
+        }
+        return (text, nil)
+      }
+    }
+    return (nil, nil)
+  }
+
+  private func signalName(_ s: Int32) -> String {
+    switch s {
+    case SIGILL: return "SIGILL: a Swift runtime trap (precondition, index out of range, overflow, force-unwrap of nil)"
+    case SIGTRAP: return "SIGTRAP: a Swift runtime trap"
+    case SIGSEGV: return "SIGSEGV: invalid memory access"
+    case SIGABRT: return "SIGABRT: abort"
+    case SIGKILL: return "SIGKILL: killed, probably for running out of memory"
+    case SIGFPE: return "SIGFPE: arithmetic error"
+    default: return "signal \(s)"
+    }
+  }
+
+  private func format(_ x: Double) -> String {
+    x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
+  }
+}
+
+/// Which cell is running and since when, as seen from the stdout stream.
+final class CellWatch: @unchecked Sendable {
+  private let lock = NSLock()
+  private var cell = 0
+  private var since = Date()
+  private var carry: [UInt8] = []
+  private(set) var timedOutCell: Int?
+
+  func scan(_ chunk: Data) {
+    lock.lock(); defer { lock.unlock() }
+    let bytes = carry + [UInt8](chunk)
+    let m = Runner.marker
+    var i = 0
+    var lastEnd = 0
+    while i + m.count < bytes.count {
+      if bytes[i] == m[0], bytes[i...].starts(with: m) {
+        var j = i + m.count, n = 0
+        while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
+        if j < bytes.count { cell = n; since = Date(); lastEnd = j }
+        i = j
+      } else {
+        i += 1
+      }
+    }
+    // Keep a tail in case a marker is split across chunks.
+    carry = Array(bytes[max(lastEnd, bytes.count - m.count - 8)...])
+  }
+
+  func current() -> (Int, Date)? {
+    lock.lock(); defer { lock.unlock() }
+    return cell > 0 ? (cell, since) : nil
+  }
+
+  func markCellTimeout(_ c: Int) {
+    lock.lock(); defer { lock.unlock() }
+    timedOutCell = c
+  }
+}

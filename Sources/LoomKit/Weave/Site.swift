@@ -1,0 +1,178 @@
+import Foundation
+
+/// The static site: one page per note, `index.html` from `notes/index.md`, assets, search index.
+/// Works from `file://` (no fetch, no modules) and from a server.
+public struct Site: Sendable {
+  public var project: Project
+  public var weaver: Weaver
+  public var title = "Deep RL to LLM Alignment"
+
+  public init(project: Project, weaver: Weaver) {
+    self.project = project
+    self.weaver = weaver
+  }
+
+  /// One page of the site, ready to write.
+  public struct Page: Sendable {
+    public var note: Note
+    public var outputs: NoteOutputs?
+    public var diagnostics: [Diagnostic]
+    public var fileName: String { note.slug == "index" ? "index.html" : "\(note.slug).html" }
+  }
+
+  /// Writes every page, the assets and the search index. Each file is written atomically, and only
+  /// when its bytes change.
+  public func write(_ pages: [Page]) throws {
+    let dir = project.siteDirectory
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let lectures = pages.filter { $0.note.slug != "index" }.sorted { $0.note.slug < $1.note.slug }
+    for page in pages {
+      let html = render(page, lectures: lectures)
+      try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
+    }
+    let assets = dir.appendingPathComponent("assets")
+    try FileIO.writeIfChanged(SiteAssets.css, to: assets.appendingPathComponent("loom.css"))
+    try FileIO.writeIfChanged(SiteAssets.javascript, to: assets.appendingPathComponent("loom.js"))
+    try FileIO.writeIfChanged(searchIndex(pages), to: assets.appendingPathComponent("search-index.js"))
+  }
+
+  /// The full HTML document for a page.
+  public func render(_ page: Page, lectures: [Page]) -> String {
+    let note = page.note
+    let isIndex = note.slug == "index"
+    let article = weaver.article(note, outputs: page.outputs, readDiagnostics: page.diagnostics)
+    let position = lectures.firstIndex { $0.note.slug == note.slug }
+    let prev = position.flatMap { $0 > 0 ? lectures[$0 - 1] : nil }
+    let next: Page? = isIndex ? lectures.first : position.flatMap { $0 + 1 < lectures.count ? lectures[$0 + 1] : nil }
+
+    var nav = "<nav class=\"site-nav\" aria-label=\"Lectures\"><ul>"
+    nav += "<li\(isIndex ? " class=\"current\"" : "")><a href=\"index.html\">Overview</a></li>"
+    for l in lectures {
+      let current = l.note.slug == note.slug
+      let status = l.outputs.map { $0.status == .ok && $0.checks.allSatisfy(\.ok) ? "" : " broken" } ?? ""
+      nav += "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.fileName)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
+    }
+    nav += "</ul></nav>"
+
+    let headings = note.blocks.flatMap { block -> [Heading] in
+      if case .prose(let p) = block { return p.headings.filter { $0.level >= 2 && $0.level <= 3 } }
+      return []
+    }
+    var toc = ""
+    if !headings.isEmpty {
+      toc = "<nav class=\"toc\" aria-label=\"On this page\"><p class=\"toc-title\">On this page</p><ul>"
+      for h in headings { toc += "<li class=\"toc-h\(h.level)\"><a href=\"#\(h.id)\">\(h.text.htmlEscaped)</a></li>" }
+      toc += "</ul></nav>"
+    }
+
+    var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
+    if let prev { pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.fileName)\">← \(prev.note.title.htmlEscaped)</a>" } else if !isIndex { pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>" }
+    if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.fileName)\">\(next.note.title.htmlEscaped) →</a>" }
+    pager += "</nav>"
+
+    var notesList = ""
+    if isIndex {
+      notesList = "<section class=\"notes-list\"><h2 id=\"all-notes\">All notes<a class=\"anchor\" href=\"#all-notes\">#</a></h2><ul>"
+      for l in lectures {
+        let checks = l.outputs?.checks ?? []
+        let failed = checks.filter { !$0.ok }.count
+        var badge = ""
+        if let o = l.outputs {
+          badge = o.status != .ok ? "<span class=\"badge bad\">\(o.status.rawValue)</span>"
+            : failed > 0 ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
+            : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
+        }
+        notesList += "<li><a href=\"\(l.fileName)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
+      }
+      notesList += "</ul></section>"
+    }
+
+    return """
+    <!DOCTYPE html>
+    <html lang="en" data-page="\(note.slug.htmlEscaped)">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="generator" content="loom">
+    <title>\(isIndex ? title.htmlEscaped : "\(note.title.htmlEscaped) · \(title.htmlEscaped)")</title>
+    <link rel="stylesheet" href="assets/loom.css">
+    <script>try{var t=localStorage.getItem("loom-theme");if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
+    </head>
+    <body class="\(isIndex ? "index-page" : "note-page")">
+    <header class="topbar">
+    <a class="brand" href="index.html">\(title.htmlEscaped)</a>
+    <div class="search"><input id="search" type="search" placeholder="Search notes…" aria-label="Search notes" autocomplete="off"><ol id="search-results" hidden></ol></div>
+    <button id="theme-toggle" type="button" aria-label="Toggle dark mode" title="Toggle dark mode">◐</button>
+    </header>
+    <div class="layout">
+    <aside class="sidebar">\(nav)\(toc)</aside>
+    <main>
+    <article class="note">
+    \(article)\(notesList)
+    </article>
+    \(pager)
+    <footer class="source">Source: <code>\(note.path.htmlEscaped)</code> · woven by loom</footer>
+    </main>
+    </div>
+    <script src="assets/search-index.js"></script>
+    <script src="assets/loom.js"></script>
+    </body>
+    </html>
+
+    """
+  }
+
+  /// `window.LOOM_SEARCH = [...]`: a script (not JSON) so search works from file:// too.
+  func searchIndex(_ pages: [Page]) -> String {
+    var entries: [String] = []
+    for page in pages.sorted(by: { $0.note.slug < $1.note.slug }) {
+      var sectionTitle = page.note.title
+      var sectionID = ""
+      var text = ""
+      func flush() {
+        let t = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
+        guard !t.isEmpty || !sectionID.isEmpty else { return }
+        entries.append("{\"p\":\(jsonString(page.fileName)),\"t\":\(jsonString(page.note.title)),\"s\":\(jsonString(sectionTitle)),\"a\":\(jsonString(sectionID)),\"x\":\(jsonString(String(t.prefix(4000))))}")
+      }
+      for block in page.note.blocks {
+        switch block {
+        case .prose(let p):
+          // Split the prose text at its headings.
+          var remaining = Substring(p.text)
+          for h in p.headings {
+            if let r = remaining.range(of: h.text + "\n") {
+              text += remaining[..<r.lowerBound]
+              flush()
+              sectionTitle = h.text
+              sectionID = h.id
+              text = ""
+              remaining = remaining[r.upperBound...]
+            }
+          }
+          text += remaining
+        case .cell(let c):
+          text += " " + c.source
+        }
+      }
+      flush()
+    }
+    return "window.LOOM_SEARCH = [\n" + entries.joined(separator: ",\n") + "\n];\n"
+  }
+
+  private func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "<": out += "\\u003c"  // never "</script>" inside a script
+      default:
+        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+      }
+    }
+    return out + "\""
+  }
+}

@@ -1,0 +1,136 @@
+/// Weaves a note and its outputs into one HTML page: prose as cmark-gfm rendered it, each code
+/// cell followed by what it printed, its figures (inline SVG), tables, checks and errors.
+public struct Weaver: Sendable {
+  public var highlighter: any CodeHighlighter
+  public init(highlighter: any CodeHighlighter = PlainHighlighter()) { self.highlighter = highlighter }
+
+  /// Lines of output above which the output is collapsed behind a summary.
+  public var collapseAfterLines = 60
+
+  /// The `<article>` body of a note's page.
+  public func article(_ note: Note, outputs: NoteOutputs?, readDiagnostics: [Diagnostic]) -> String {
+    var html = ""
+    let errors = readDiagnostics.filter { $0.severity == .error } + (outputs?.diagnostics.filter { d in
+      // Diagnostics that belong to a cell are shown after that cell instead.
+      !note.cells.contains { cellContains($0, d.location.line, note: note) }
+    } ?? [])
+    if !errors.isEmpty {
+      html += "<div class=\"note-errors\" role=\"alert\"><p><strong>This note has problems:</strong></p><ul>"
+      for d in errors { html += "<li><code>\(d.description.htmlEscaped)</code></li>" }
+      html += "</ul></div>\n"
+    } else if let outputs, outputs.status != .ok, let message = outputs.message, outputs.cells.values.allSatisfy({ $0.error == nil }) {
+      html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.htmlEscaped)</p></div>\n"
+    }
+    for block in note.blocks {
+      switch block {
+      case .prose(let p):
+        html += p.html
+      case .cell(let cell):
+        html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs)
+      }
+    }
+    return html
+  }
+
+  private func cellContains(_ cell: Cell, _ line: Int, note: Note) -> Bool {
+    let n = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
+    return line >= cell.fenceLine && line <= cell.fenceLine + n + 1
+  }
+
+  func cell(_ cell: Cell, note: Note, output: CellOutput?, outputs: NoteOutputs?) -> String {
+    var classes = ["cell"]
+    if cell.options.norun { classes.append("norun") }
+    if cell.options.expectError { classes.append("expect-error") }
+    if cell.options.export { classes.append("export") }
+    var html = "<section class=\"\(classes.joined(separator: " "))\" id=\"\(cell.id.htmlEscaped)\" data-line=\"\(cell.fenceLine)\">\n"
+    if cell.options.echo {
+      html += "<div class=\"cell-source\">"
+      html += "<div class=\"cell-bar\"><a class=\"cell-loc\" href=\"#\(cell.id.htmlEscaped)\" title=\"\(note.path.htmlEscaped):\(cell.fenceLine)\">[\(cell.index)]</a>"
+      if cell.options.norun { html += "<span class=\"tag\">not run</span>" }
+      if cell.options.export { html += "<span class=\"tag\">export</span>" }
+      html += "<button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button></div>"
+      html += "<pre><code class=\"language-swift\">\(highlighter.highlight(cell.source))</code></pre></div>\n"
+    }
+    // Compile errors that point into this cell.
+    let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cellContains(cell, $0.location.line, note: note) }
+    if let output, cell.options.showOutput || output.error != nil || !cellErrors.isEmpty || output.checks.contains(where: { !$0.ok }) {
+      html += "<div class=\"cell-output\">"
+      if cell.options.showOutput {
+        html += textOutput(output.stdout, kind: "stdout")
+        html += textOutput(output.stderr, kind: "stderr")
+        for t in output.tables { html += table(t) }
+        for f in output.figures {
+          html += "<figure class=\"figure\">\(f.svg)"
+          if let caption = f.caption ?? cell.options.caption {
+            html += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
+          }
+          html += "</figure>\n"
+        }
+      }
+      if !output.checks.isEmpty {
+        let failed = output.checks.filter { !$0.ok }
+        let passed = output.checks.count - failed.count
+        html += "<details class=\"checks\(failed.isEmpty ? "" : " failed")\"\(failed.isEmpty ? "" : " open")><summary>\(passed) of \(output.checks.count) checks passed</summary><ul>"
+        for c in output.checks {
+          html += "<li class=\"\(c.ok ? "pass" : "fail")\"><span class=\"mark\">\(c.ok ? "✓" : "✗")</span> \(c.message.htmlEscaped)</li>"
+        }
+        html += "</ul></details>\n"
+      }
+      for d in cellErrors {
+        html += "<pre class=\"cell-error\">\(d.rendered(sourceLines: note.lines).htmlEscaped)</pre>\n"
+      }
+      if let e = output.error, cellErrors.isEmpty {
+        html += "<pre class=\"cell-error\">\(e.htmlEscaped)</pre>\n"
+      }
+      html += "</div>\n"
+    } else if output == nil, !cellErrors.isEmpty {
+      html += "<div class=\"cell-output\">"
+      for d in cellErrors { html += "<pre class=\"cell-error\">\(d.rendered(sourceLines: note.lines).htmlEscaped)</pre>\n" }
+      html += "</div>\n"
+    }
+    html += "</section>\n"
+    return html
+  }
+
+  func textOutput(_ text: String, kind: String) -> String {
+    guard !text.isEmpty else { return "" }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    let pre = "<pre class=\"\(kind)\">\(text.htmlEscaped)</pre>"
+    if lines > collapseAfterLines {
+      return "<details class=\"long-output\"><summary>\(kind == "stderr" ? "stderr" : "Output"): \(lines) lines</summary>\(pre)</details>\n"
+    }
+    return pre + "\n"
+  }
+
+  func table(_ t: TableOutput) -> String {
+    var html = "<div class=\"table-wrap\"><table class=\"output-table\">"
+    if let caption = t.caption { html += "<caption>\(caption.htmlEscaped)</caption>" }
+    if let header = t.header {
+      html += "<thead><tr>" + header.map { "<th>\($0.htmlEscaped)</th>" }.joined() + "</tr></thead>"
+    }
+    html += "<tbody>"
+    for row in t.rows { html += "<tr>" + row.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>" }
+    html += "</tbody></table></div>\n"
+    return html
+  }
+}
+
+extension String {
+  /// `<p>x</p>\n` → `x` (for captions rendered from Markdown).
+  var strippingParagraph: String {
+    var s = trimmingWhitespace()
+    if s.hasPrefix("<p>"), s.hasSuffix("</p>") { s = String(s.dropFirst(3).dropLast(4)) }
+    return s
+  }
+}
+
+/// Turns Swift source into highlighted, HTML-escaped markup.
+public protocol CodeHighlighter: Sendable {
+  func highlight(_ source: String) -> String
+}
+
+/// No colours, just escaping.
+public struct PlainHighlighter: CodeHighlighter {
+  public init() {}
+  public func highlight(_ source: String) -> String { source.htmlEscaped }
+}

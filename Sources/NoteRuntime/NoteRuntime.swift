@@ -1,0 +1,157 @@
+// Linked into every generated note. The tangler calls `_loomBegin`, `_loomCell` and `_loomEnd`
+// around the note's cells; note authors call `show`, `check` and `checkClose`.
+//
+// Protocol with the runner (LoomKit/Run): before each cell the runtime writes a marker
+// "\u{1E}LOOM-CELL <k>\u{1E}\n" to stdout and to stderr, so the runner can split both streams per
+// cell; rich values (figures, checks, timings) go as JSON lines to the file named by $LOOM_EVENTS,
+// one write(2) per event so nothing is lost if the process dies.
+import Foundation
+import Plotting
+@_exported import LoomRandom
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The cell that is running now (1-based), or 0 before the first cell.
+public nonisolated(unsafe) private(set) var currentCell = 0
+/// The note's seed (front matter `seed:`, default 0). `cellSeed` is the running cell's.
+public nonisolated(unsafe) private(set) var noteSeed: UInt64 = 0
+/// Seed for the running cell: its `seed=` option, or the note seed.
+public nonisolated(unsafe) private(set) var cellSeed: UInt64 = 0
+
+nonisolated(unsafe) private var eventsFD: Int32 = -1
+nonisolated(unsafe) private var cellStart = 0.0
+nonisolated(unsafe) private var checksFailed = 0
+
+/// Marker the runner splits output on. Not printable, so it never collides with real output.
+public let _loomMarkerPrefix = "\u{1E}LOOM-CELL "
+
+private func now() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+private func emit(_ object: [String: Any]) {
+  guard eventsFD >= 0,
+        let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+  var bytes = [UInt8](data)
+  bytes.append(0x0A)
+  bytes.withUnsafeBytes { buf in
+    var offset = 0
+    while offset < buf.count {
+      let n = write(eventsFD, buf.baseAddress! + offset, buf.count - offset)
+      if n <= 0 { break }
+      offset += n
+    }
+  }
+}
+
+/// Called once before the first cell.
+public func _loomBegin(note: String, cells: Int, seed: UInt64) {
+  // Line-buffered stdout: what a cell printed is in the pipe before the next marker, and before a trap.
+  setvbuf(stdout, nil, _IOLBF, 0)
+  noteSeed = seed
+  cellSeed = seed
+  if let path = ProcessInfo.processInfo.environment["LOOM_EVENTS"] {
+    eventsFD = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+  }
+  if let mb = ProcessInfo.processInfo.environment["LOOM_MEMORY_LIMIT_MB"].flatMap(UInt64.init), mb > 0 {
+    var limit = rlimit(rlim_cur: rlim_t(mb * 1_048_576), rlim_max: rlim_t(mb * 1_048_576))
+    _ = withUnsafePointer(to: &limit) { setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), $0) }
+  }
+}
+
+/// Called by the tangled program before cell `index` (Markdown fence at `line`).
+public func _loomCell(_ index: Int, line: Int, seed: UInt64?) {
+  finishCell()
+  currentCell = index
+  cellSeed = seed ?? noteSeed
+  fflush(stdout)
+  fputs("\(_loomMarkerPrefix)\(index)\u{1E}\n", stdout)
+  fflush(stdout)
+  fputs("\(_loomMarkerPrefix)\(index)\u{1E}\n", stderr)
+  cellStart = now()
+  emit(["type": "cell", "cell": index])
+}
+
+private func finishCell() {
+  if currentCell > 0 {
+    emit(["type": "time", "cell": currentCell, "seconds": now() - cellStart])
+  }
+}
+
+/// Called after the last cell.
+public func _loomEnd() {
+  finishCell()
+  fflush(stdout)
+  fflush(stderr)
+  emit(["type": "end", "checksFailed": checksFailed])
+  if eventsFD >= 0 { close(eventsFD) }
+  currentCell = 0
+}
+
+// MARK: - Showing rich values
+
+/// Shows a figure after the running cell, as inline SVG.
+///
+/// ```swift
+/// var p = LinePlot(title: "Return", xLabel: "episode", yLabel: "return")
+/// p.add(Series(name: "REINFORCE", y: returns))
+/// show(p, caption: "Average return over 3 seeds")
+/// ```
+public func show(_ figure: some Figure, caption: String? = nil) {
+  showSVG(figure.svg(), caption: caption)
+}
+
+/// Shows ready-made SVG markup after the running cell.
+public func showSVG(_ svg: String, caption: String? = nil) {
+  var event: [String: Any] = ["type": "figure", "cell": currentCell, "svg": svg]
+  if let caption { event["caption"] = caption }
+  emit(event)
+}
+
+/// Shows a table after the running cell (rendered as an HTML table on the page).
+public func showTable(_ rows: [[String]], header: [String]? = nil, caption: String? = nil) {
+  var event: [String: Any] = ["type": "table", "cell": currentCell, "rows": rows]
+  if let header { event["header"] = header }
+  if let caption { event["caption"] = caption }
+  emit(event)
+}
+
+// MARK: - Checks (counted by `loom test`)
+
+/// Records a check. A failed check fails `make test` and is shown in red after its cell.
+@discardableResult
+public func check(_ condition: Bool, _ message: String, file: StaticString = #file, line: UInt = #line) -> Bool {
+  if !condition { checksFailed += 1 }
+  emit(["type": "check", "cell": currentCell, "ok": condition, "message": message,
+        "file": "\(file)", "line": Int(line)])
+  return condition
+}
+
+/// Checks that `actual` is within `tolerance` of `expected` (absolute, or relative for large values).
+@discardableResult
+public func checkClose(_ actual: Double, _ expected: Double, tolerance: Double = 1e-6, _ message: String,
+                       file: StaticString = #file, line: UInt = #line) -> Bool {
+  let ok = abs(actual - expected) <= tolerance * max(1, abs(expected))
+  return check(ok, "\(message) (got \(actual), expected \(expected) ± \(tolerance))", file: file, line: line)
+}
+
+/// Checks two arrays elementwise; the message names the worst element.
+@discardableResult
+public func checkClose(_ actual: [Double], _ expected: [Double], tolerance: Double = 1e-6, _ message: String,
+                       file: StaticString = #file, line: UInt = #line) -> Bool {
+  guard actual.count == expected.count else {
+    return check(false, "\(message) (got \(actual.count) values, expected \(expected.count))", file: file, line: line)
+  }
+  var worst = 0, worstErr = 0.0
+  for i in actual.indices {
+    let err = abs(actual[i] - expected[i]) / max(1, abs(expected[i]))
+    if !(err <= worstErr) { worst = i; worstErr = err.isNaN ? .infinity : err }
+  }
+  let ok = worstErr <= tolerance
+  let detail = ok ? "max error \(worstErr)" : "element \(worst): got \(actual[worst]), expected \(expected[worst]) ± \(tolerance)"
+  return check(ok, "\(message) (\(detail))", file: file, line: line)
+}

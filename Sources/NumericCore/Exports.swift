@@ -1,0 +1,2 @@
+// One generator family for the whole series: notes that import NumericCore get `SeededGenerator`.
+@_exported import LoomRandom

@@ -1,0 +1,94 @@
+/// How two shapes broadcast (numpy rules): the output shape and each input's strides into it,
+/// with stride 0 along broadcast dimensions. Walking the output with these strides reads the
+/// inputs (forward) or accumulates into their gradients (backward: that *is* unbroadcasting).
+struct BroadcastPlan {
+  let outShape: [Int]
+  let aStrides: [Int]
+  let bStrides: [Int]
+  let sameShape: Bool
+
+  init(_ a: [Int], _ b: [Int], op: String) {
+    sameShape = a == b
+    let r = max(a.count, b.count)
+    let pa = [Int](repeating: 1, count: r - a.count) + a
+    let pb = [Int](repeating: 1, count: r - b.count) + b
+    var out = [Int](repeating: 1, count: r)
+    for i in 0..<r {
+      precondition(
+        pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1,
+        "\(op): shapes \(a) and \(b) are incompatible")
+      out[i] = pa[i] == 1 ? pb[i] : pa[i]
+    }
+    outShape = out
+    aStrides = BroadcastPlan.strides(pa, out)
+    bStrides = BroadcastPlan.strides(pb, out)
+  }
+
+  /// Strides of a (left-padded) input shape read as `out`: 0 where the input has extent 1.
+  static func strides(_ padded: [Int], _ out: [Int]) -> [Int] {
+    var s = [Int](repeating: 0, count: padded.count)
+    var acc = 1
+    for i in stride(from: padded.count - 1, through: 0, by: -1) {
+      s[i] = (padded[i] == 1 && out[i] != 1) ? 0 : acc
+      acc *= padded[i]
+    }
+    return s
+  }
+
+  /// Calls `body(offA, offB, offOut, n, strideA, strideB)` once per innermost row.
+  @inline(__always)
+  func forEachRow(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+    let total = outShape.reduce(1, *)
+    if total == 0 { return }
+    if sameShape || outShape.isEmpty {
+      body(0, 0, 0, total, 1, 1)
+      return
+    }
+    let r = outShape.count
+    let n = outShape[r - 1]
+    let sa = aStrides[r - 1], sb = bStrides[r - 1]
+    let rows = total / n
+    var idx = [Int](repeating: 0, count: r)
+    var offA = 0, offB = 0
+    for row in 0..<rows {
+      body(offA, offB, row * n, n, sa, sb)
+      // Odometer over the outer dimensions.
+      var d = r - 2
+      while d >= 0 {
+        idx[d] += 1
+        offA += aStrides[d]
+        offB += bStrides[d]
+        if idx[d] < outShape[d] { break }
+        offA -= aStrides[d] * idx[d]
+        offB -= bStrides[d] * idx[d]
+        idx[d] = 0
+        d -= 1
+      }
+    }
+  }
+}
+
+/// Row-major strides of a contiguous shape.
+func contiguousStrides(_ shape: [Int]) -> [Int] {
+  var s = [Int](repeating: 1, count: shape.count)
+  var acc = 1
+  for i in stride(from: shape.count - 1, through: 0, by: -1) {
+    s[i] = acc
+    acc *= shape[i]
+  }
+  return s
+}
+
+/// Resolves a possibly negative axis against `rank`.
+func normalizeAxis(_ axis: Int, rank: Int, op: String) -> Int {
+  let a = axis < 0 ? axis + rank : axis
+  precondition(a >= 0 && a < rank, "\(op): axis \(axis) out of range for rank \(rank)")
+  return a
+}
+
+/// (outer, length, inner) view of `shape` around `axis`.
+func splitAround(_ shape: [Int], axis: Int) -> (outer: Int, length: Int, inner: Int) {
+  let outer = shape[..<axis].reduce(1, *)
+  let inner = shape[(axis + 1)...].reduce(1, *)
+  return (outer, shape[axis], inner)
+}

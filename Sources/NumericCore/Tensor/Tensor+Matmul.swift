@@ -1,0 +1,170 @@
+// Matrix products through OpenBLAS gemm; the backward passes accumulate straight into the input
+// gradients with beta = 1, so no temporary gradient buffers are made.
+
+extension TensorOf {
+  /// Matrix product over the last two axes, with optional transposes and batch dimensions.
+  ///
+  /// `[..., m, k] × [..., k, n] → [..., m, n]`. Batch dimensions must match, or one side is a
+  /// plain matrix shared by every batch entry. `transposeSelf`/`transposeOther` read that
+  /// operand's last two axes swapped without copying (attention's `q·kᵀ`).
+  /// - Complexity: O(batch · m · n · k).
+  public func matmul(_ other: TensorOf, transposeSelf tA: Bool = false, transposeOther tB: Bool = false)
+    -> TensorOf
+  {
+    precondition(
+      rank >= 2 && other.rank >= 2,
+      "matmul: shapes \(shape) and \(other.shape) are incompatible (need rank ≥ 2)")
+    let aRows = shape[rank - 2], aCols = shape[rank - 1]
+    let bRows = other.shape[other.rank - 2], bCols = other.shape[other.rank - 1]
+    let (m, k) = tA ? (aCols, aRows) : (aRows, aCols)
+    let (k2, n) = tB ? (bCols, bRows) : (bRows, bCols)
+    let aBatch = Array(shape.dropLast(2)), bBatch = Array(other.shape.dropLast(2))
+    precondition(
+      k == k2 && (aBatch == bBatch || aBatch.isEmpty || bBatch.isEmpty),
+      "matmul: shapes \(shape) and \(other.shape) are incompatible")
+    let batchShape = aBatch.count >= bBatch.count ? aBatch : bBatch
+    let batch = batchShape.reduce(1, *)
+    let sA = aBatch.isEmpty ? 0 : m * k, sB = bBatch.isEmpty ? 0 : k * n
+    let lda = tA ? m : k, ldb = tB ? k : n
+    var y = [Scalar](repeating: 0, count: batch * m * n)
+    // One big gemm when the left side's batch rows can be stacked (x·W for a batch of inputs).
+    let stackRows = !tA && sB == 0 && batch > 1
+    data.withUnsafeBufferPointer { a in
+      other.data.withUnsafeBufferPointer { b in
+        y.withUnsafeMutableBufferPointer { c in
+          if stackRows {
+            Scalar.gemm(
+              transA: false, transB: tB, m: batch * m, n: n, k: k, alpha: 1,
+              a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 0,
+              c: c.baseAddress!, ldc: n)
+            return
+          }
+          for i in 0..<batch where m > 0 && n > 0 {
+            Scalar.gemm(
+              transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1,
+              a: a.baseAddress! + i * sA, lda: lda, b: b.baseAddress! + i * sB, ldb: ldb, beta: 0,
+              c: c.baseAddress! + i * m * n, ldc: n)
+          }
+        }
+      }
+    }
+    return TensorOf(y, shape: batchShape + [m, n], op: "matmul", inputs: [self, other]) { out in
+      out.grad.withUnsafeBufferPointer { gcBuf in
+        let gc = gcBuf.baseAddress!
+        if self.requiresGrad {
+          self.accumulateGrad { ga in
+            other.data.withUnsafeBufferPointer { b in
+              let steps = stackRows ? 1 : batch
+              let mm = stackRows ? batch * m : m
+              for i in 0..<steps {
+                if !tA {
+                  Scalar.gemm(
+                    transA: false, transB: !tB, m: mm, n: k, k: n, alpha: 1,
+                    a: gc + i * m * n, lda: n, b: b.baseAddress! + i * sB, ldb: ldb, beta: 1,
+                    c: ga.baseAddress! + i * sA, ldc: lda)
+                } else {
+                  Scalar.gemm(
+                    transA: tB, transB: true, m: k, n: m, k: n, alpha: 1,
+                    a: b.baseAddress! + i * sB, lda: ldb, b: gc + i * m * n, ldb: n, beta: 1,
+                    c: ga.baseAddress! + i * sA, ldc: lda)
+                }
+              }
+            }
+          }
+        }
+        if other.requiresGrad {
+          other.accumulateGrad { gb in
+            self.data.withUnsafeBufferPointer { a in
+              if stackRows {
+                // All batch rows contribute to the one shared matrix.
+                if !tB {
+                  Scalar.gemm(
+                    transA: true, transB: false, m: k, n: n, k: batch * m, alpha: 1,
+                    a: a.baseAddress!, lda: lda, b: gc, ldb: n, beta: 1, c: gb.baseAddress!, ldc: ldb)
+                } else {
+                  Scalar.gemm(
+                    transA: true, transB: false, m: n, n: k, k: batch * m, alpha: 1,
+                    a: gc, lda: n, b: a.baseAddress!, ldb: lda, beta: 1, c: gb.baseAddress!, ldc: ldb)
+                }
+                return
+              }
+              for i in 0..<batch {
+                if !tB {
+                  Scalar.gemm(
+                    transA: !tA, transB: false, m: k, n: n, k: m, alpha: 1,
+                    a: a.baseAddress! + i * sA, lda: lda, b: gc + i * m * n, ldb: n, beta: 1,
+                    c: gb.baseAddress! + i * sB, ldc: ldb)
+                } else {
+                  Scalar.gemm(
+                    transA: true, transB: tA, m: n, n: k, k: m, alpha: 1,
+                    a: gc + i * m * n, lda: n, b: a.baseAddress! + i * sA, ldb: lda, beta: 1,
+                    c: gb.baseAddress! + i * sB, ldc: ldb)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Fused affine map `x·Wᵀ + b` over the last axis (torch's `F.linear`): one gemm forward,
+  /// three in backward. `weight` is `[out, in]`, `bias` is `[out]` or nil.
+  public func linear(weight: TensorOf, bias: TensorOf?) -> TensorOf {
+    let inF = weight.shape.count == 2 ? weight.shape[1] : -1
+    precondition(
+      weight.rank == 2 && rank >= 1 && shape[rank - 1] == inF,
+      "linear: shapes \(shape) and \(weight.shape) are incompatible")
+    let outF = weight.shape[0]
+    if let bias {
+      precondition(bias.shape == [outF], "linear: bias shape \(bias.shape) for weight \(weight.shape)")
+    }
+    let rows = count / Swift.max(inF, 1)
+    var y = [Scalar](repeating: 0, count: rows * outF)
+    y.withUnsafeMutableBufferPointer { c in
+      if let bias {
+        bias.data.withUnsafeBufferPointer { b in
+          for r in 0..<rows { (c.baseAddress! + r * outF).update(from: b.baseAddress!, count: outF) }
+        }
+      }
+      data.withUnsafeBufferPointer { a in
+        weight.data.withUnsafeBufferPointer { w in
+          Scalar.gemm(
+            transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1,
+            a: a.baseAddress!, lda: inF, b: w.baseAddress!, ldb: inF, beta: bias == nil ? 0 : 1,
+            c: c.baseAddress!, ldc: outF)
+        }
+      }
+    }
+    let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+    return TensorOf(y, shape: Array(shape.dropLast()) + [outF], op: "linear", inputs: inputs) {
+      out in
+      out.grad.withUnsafeBufferPointer { gyBuf in
+        let gy = gyBuf.baseAddress!
+        if self.requiresGrad {
+          self.accumulateGrad { gx in
+            weight.data.withUnsafeBufferPointer { w in
+              Scalar.gemm(
+                transA: false, transB: false, m: rows, n: inF, k: outF, alpha: 1,
+                a: gy, lda: outF, b: w.baseAddress!, ldb: inF, beta: 1, c: gx.baseAddress!, ldc: inF)
+            }
+          }
+        }
+        if weight.requiresGrad {
+          weight.accumulateGrad { gw in
+            self.data.withUnsafeBufferPointer { x in
+              Scalar.gemm(
+                transA: true, transB: false, m: outF, n: inF, k: rows, alpha: 1,
+                a: gy, lda: outF, b: x.baseAddress!, ldb: inF, beta: 1, c: gw.baseAddress!, ldc: inF)
+            }
+          }
+        }
+        if let bias, bias.requiresGrad {
+          bias.accumulateGrad { gb in
+            sumAxisKernel(gyBuf, gb, outer: 1, length: rows, inner: outF)
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import LoomKit
+
+@main
+struct Loom: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "loom",
+    abstract: "Literate Swift notebooks: Markdown notes in, tested programs and an HTML site out.",
+    discussion: """
+      Notes are Markdown files under notes/ whose ```swift blocks are cells. With no note named,
+      a command works on every note. Diagnostics are printed as file:line:col: error: … on stderr,
+      and the exit status is 0 only when everything asked for succeeded.
+      """,
+    subcommands: [Tangle.self, Build.self, Run.self, Weave.self, Test.self, Clean.self])
+}
+
+/// Options every command that runs notes shares.
+struct RunOptions: ParsableArguments {
+  @Argument(help: "Notes to work on (default: every notes/*.md).")
+  var notes: [String] = []
+
+  @Flag(name: .customLong("no-cache"), help: "Rebuild and re-run even when the note's code is unchanged.")
+  var noCache = false
+
+  @Option(name: .shortAndLong, help: "Notes to run at the same time (default: number of cores).")
+  var jobs: Int?
+
+  @Option(help: "Wall-clock limit per note, in seconds (front matter 'timeout:' overrides).")
+  var timeout: Double = 600
+
+  @Option(name: .customLong("cell-timeout"), help: "Wall-clock limit per cell, in seconds (cell option timeout= overrides).")
+  var cellTimeout: Double?
+
+  @Option(name: .customLong("memory-limit"), help: "Address-space limit per note, in MiB (0: none).")
+  var memoryLimit: Int = 16384
+
+  @Flag(name: .shortAndLong, help: "Only print problems.")
+  var quiet = false
+
+  func pipeline() throws -> Pipeline {
+    var options = Pipeline.Options()
+    options.useCache = !noCache
+    if let jobs { options.jobs = jobs }
+    options.noteTimeout = timeout
+    options.cellTimeout = cellTimeout
+    options.memoryLimitMB = memoryLimit
+    return Pipeline(project: try Project.discover(), options: options, console: Console(quiet: quiet))
+  }
+}
+
+extension Loom {
+  struct Tangle: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the generated SwiftPM package for the notes under .loom/build.")
+    @OptionGroup var common: RunOptions
+
+    func run() throws {
+      let p = try common.pipeline()
+      let items = try p.read(try p.project.noteFiles(common.notes))
+      let dir = try p.tangle(items)
+      print(p.project.relativePath(dir))
+      if items.contains(where: \.hasReadErrors) { throw ExitCode.failure }
+    }
+  }
+
+  struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Tangle and build the notes (release), reporting compile errors at Markdown lines.")
+    @OptionGroup var common: RunOptions
+
+    func run() throws {
+      let p = try common.pipeline()
+      let items = try p.read(try p.project.noteFiles(common.notes))
+      let good = items.filter { !$0.hasReadErrors && $0.note.cells.contains { !$0.options.norun } }
+      try p.tangle(good)
+      let result = try LoomKit.Builder(project: p.project).build(good.map(\.note))
+      if !result.unattributed.isEmpty { p.console.error(result.unattributed) }
+      for item in good {
+        for d in result.diagnostics[item.note.path] ?? [] { p.console.diagnostic(d, lines: item.note.lines) }
+      }
+      if items.contains(where: \.hasReadErrors) || result.built.count < good.count { throw ExitCode.failure }
+    }
+  }
+
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Tangle, build and run the notes; print each cell's output.")
+    @OptionGroup var common: RunOptions
+
+    func run() throws {
+      let p = try common.pipeline()
+      var items = try p.read(try p.project.noteFiles(common.notes))
+      try p.execute(&items)
+      for item in items {
+        guard let out = item.outputs else { continue }
+        for cell in item.note.cells {
+          guard let c = out.cells[cell.index] else { continue }
+          print("── \(item.note.path):\(cell.fenceLine) [cell \(cell.index)] ──")
+          if !c.stdout.isEmpty { print(c.stdout, terminator: c.stdout.hasSuffix("\n") ? "" : "\n") }
+          if !c.stderr.isEmpty { FileHandle.standardError.write(Data(c.stderr.utf8)) }
+          for f in c.figures { print("[figure: \(f.caption ?? "SVG, \(f.svg.utf8.count) bytes")]") }
+          for k in c.checks { print("\(k.ok ? "✓" : "✗") \(k.message)") }
+          if let e = c.error { print("error: \(e)") }
+        }
+      }
+      if items.contains(where: { $0.hasReadErrors || ($0.outputs.map { $0.status != .ok } ?? false) }) { throw ExitCode.failure }
+    }
+  }
+
+  struct Weave: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run the notes (through the cache) and write the HTML site to site/.",
+      discussion: "A note that fails still gets its page, with the error after the cell it belongs to; the other pages are unaffected.")
+    @OptionGroup var common: RunOptions
+    @Option(help: "Folder to write the site to.") var output: String?
+
+    func run() throws {
+      var p = try common.pipeline()
+      if let output {
+        p = Pipeline(project: Project(root: p.project.root, siteDirectory: URL(fileURLWithPath: output)), options: p.options, console: p.console)
+      }
+      let start = Date()
+      // Every note is read (navigation needs all titles); only the named ones are run.
+      let all = try p.project.noteFiles([])
+      let named = Set(try p.project.noteFiles(common.notes).map(\.path))
+      var items = try p.read(all.isEmpty ? try p.project.noteFiles(common.notes) : all)
+      var selected = items.filter { named.contains(p.project.root.appendingPathComponent($0.note.path).path) }
+      try p.execute(&selected)
+      for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
+      try p.weave(items)
+      p.console.line(String(format: "wove %d pages into %@ in %.1f s", items.count, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
+      if selected.contains(where: { $0.hasReadErrors || ($0.outputs.map { $0.status != .ok || $0.checks.contains { !$0.ok } } ?? false) }) {
+        throw ExitCode.failure
+      }
+    }
+  }
+
+  struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run every note as a test: cells must compile and run, checks must pass, ```output blocks must match.",
+      discussion: "Ends with a summary line 'N passed, N failed'.")
+    @OptionGroup var common: RunOptions
+
+    func run() throws {
+      let p = try common.pipeline()
+      var items = try p.read(try p.project.noteFiles(common.notes))
+      try p.execute(&items)
+      let summary = Tester().evaluate(items)
+      for f in summary.failures where f.message.hasPrefix("output differs") { p.console.error(f.description) }
+      print(summary.line)
+      if summary.failed > 0 { throw ExitCode.failure }
+    }
+  }
+
+  struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove .loom/ (generated package, build products, cache).")
+    @Flag(help: "Also remove the woven site/.") var site = false
+
+    func run() throws {
+      let project = try Project.discover()
+      try? FileManager.default.removeItem(at: project.loomDirectory)
+      if site { try? FileManager.default.removeItem(at: project.siteDirectory) }
+    }
+  }
+}

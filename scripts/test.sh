@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make test`: Swift Testing unit tests, then every note as a test (loom test).
+# Prints both parts' results and ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== unit tests (swift test) =="
+swift test 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Linking|Write|Planning)|^(Building|Compiling) ' || true
+unit_status=${PIPESTATUS[0]}
+# Swift Testing: "✔ Test run with 57 tests in 9 suites passed after …" / "✘ Test run with 57 tests … failed …".
+unit_total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+unit_failed=$(grep -cE '✘ Test .* (failed|recorded an issue)' "$log" || true)
+unit_failed=$(grep -E '✘ Test [^r]' "$log" | grep -v 'Test run' | sed -E 's/ recorded an issue.*| failed.*//' | sort -u | wc -l)
+if [ "$unit_status" -ne 0 ] && [ "$unit_failed" -eq 0 ]; then unit_failed=1; fi   # a build failure is a failure
+unit_passed=$(( unit_total > unit_failed ? unit_total - unit_failed : 0 ))
+echo "unit tests: $unit_passed passed, $unit_failed failed"
+
+echo "== notes (loom test) =="
+notes_line=$(.build/debug/loom test "$@" | tee /dev/stderr | tail -1)
+notes_status=${PIPESTATUS[0]}
+notes_passed=$(echo "$notes_line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
+notes_failed=$(echo "$notes_line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+if [ -z "$notes_passed" ]; then notes_passed=0; notes_failed=1; fi
+echo "notes: $notes_passed passed, $notes_failed failed"
+
+passed=$(( unit_passed + notes_passed ))
+failed=$(( unit_failed + notes_failed ))
+echo "$passed passed, $failed failed"
+[ "$unit_status" -eq 0 ] && [ "$notes_status" -eq 0 ] && [ "$failed" -eq 0 ]
