@@ -16,6 +16,10 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // The compiler's own parser and token classification, for highlighting woven code.
+    .package(url: "https://github.com/swiftlang/swift-syntax", exact: "602.0.0"),
+    // `loom serve`: a small async HTTP server without SwiftNIO.
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
   ],
   targets: [
     // MARK: - C libraries (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev, libopenblas-dev)
@@ -28,16 +32,24 @@ let package = Package(
 
     // MARK: - The toolchain (never imports the numeric side)
     .target(name: "TeXMath"),
-    .target(name: "LoomKit", dependencies: ["CCMarkGFM", "TeXMath"]),
+    .target(
+      name: "LoomKit",
+      dependencies: [
+        "CCMarkGFM", "TeXMath",
+        .product(name: "SwiftParser", package: "swift-syntax"),
+        .product(name: "SwiftIDEUtils", package: "swift-syntax"),
+        .product(name: "SwiftSyntax", package: "swift-syntax"),
+        .product(name: "FlyingFox", package: "FlyingFox"),
+      ]),
     .executableTarget(
       name: "loom",
       dependencies: ["LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Linked into generated notes
     .target(name: "LoomRandom"),
-    .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"]),
-    .target(name: "Plotting"),
-    .target(name: "Environments", dependencies: ["LoomRandom"]),
+    .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], exclude: ["README.md"]),
+    .target(name: "Plotting", exclude: ["README.md"]),
+    .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
     .target(
       name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must

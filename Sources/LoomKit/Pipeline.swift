@@ -22,6 +22,8 @@ public final class Pipeline: @unchecked Sendable {
     public var cellTimeout: Double? = nil
     /// Memory limit per note, MiB.
     public var memoryLimitMB = 16384
+    /// SwiftPM configuration for notes: release (the default: notes train models) or debug.
+    public var configuration = "release"
     public init() {}
   }
 
@@ -89,9 +91,10 @@ public final class Pipeline: @unchecked Sendable {
     // Tangle and build only what must run, in one SwiftPM invocation.
     let notes = toRun.map { items[$0].note }
     try Tangler(project: project).write(notes)
-    console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c release)…")
+    console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
     let buildStart = Date()
-    let builder = Builder(project: project)
+    var builder = Builder(project: project)
+    builder.configuration = options.configuration
     let built = try builder.build(notes)
     console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
     if !built.unattributed.isEmpty { console.error(built.unattributed) }
@@ -180,8 +183,8 @@ public final class Pipeline: @unchecked Sendable {
   }
 
   /// Writes the site for `items` (pages for all of them; a broken note gets its page with errors).
-  public func weave(_ items: [Item], highlighter: any CodeHighlighter = PlainHighlighter()) throws {
-    let site = Site(project: project, weaver: Weaver(highlighter: highlighter))
+  public func weave(_ items: [Item]) throws {
+    let site = Site(project: project, weaver: Weaver())
     // Pages of notes not woven this time keep their files; the navigation needs every note's title.
     let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
     try site.write(pages)

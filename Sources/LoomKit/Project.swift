@@ -5,7 +5,8 @@ import Foundation
 public struct Project: Sendable {
   public var root: URL
   public var notesDirectory: URL { root.appendingPathComponent("notes") }
-  public var loomDirectory: URL { root.appendingPathComponent(".loom") }
+  /// Generated package, build products, cache and run logs (git-ignored).
+  public var loomDirectory: URL
   public var buildDirectory: URL { loomDirectory.appendingPathComponent("build") }
   public var cacheDirectory: URL { loomDirectory.appendingPathComponent("cache") }
   public var siteDirectory: URL
@@ -13,9 +14,10 @@ public struct Project: Sendable {
   /// Library targets whose sources every note links (they feed the cache key).
   public static let noteLibraries = ["NoteRuntime", "NumericCore", "Plotting", "Environments", "LoomRandom", "CBLAS"]
 
-  public init(root: URL, siteDirectory: URL? = nil) {
+  public init(root: URL, siteDirectory: URL? = nil, loomDirectory: URL? = nil) {
     self.root = root.standardizedFileURL
     self.siteDirectory = siteDirectory ?? self.root.appendingPathComponent("site")
+    self.loomDirectory = loomDirectory ?? self.root.appendingPathComponent(".loom")
   }
 
   /// Finds the project root: the nearest folder at or above `start` holding both Package.swift

@@ -3,7 +3,7 @@ import Foundation
 import LoomKit
 
 @main
-struct Loom: ParsableCommand {
+struct Loom: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loom",
     abstract: "Literate Swift notebooks: Markdown notes in, tested programs and an HTML site out.",
@@ -12,7 +12,7 @@ struct Loom: ParsableCommand {
       a command works on every note. Diagnostics are printed as file:line:col: error: … on stderr,
       and the exit status is 0 only when everything asked for succeeded.
       """,
-    subcommands: [Tangle.self, Build.self, Run.self, Weave.self, Test.self, Clean.self])
+    subcommands: [Tangle.self, Build.self, Run.self, Weave.self, Test.self, Serve.self, Clean.self])
 }
 
 /// Options every command that runs notes shares.
@@ -158,6 +158,20 @@ extension Loom {
       let project = try Project.discover()
       try? FileManager.default.removeItem(at: project.loomDirectory)
       if site { try? FileManager.default.removeItem(at: project.siteDirectory) }
+    }
+  }
+}
+
+extension Loom {
+  struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve site/ on http://127.0.0.1:PORT, re-weaving on save; open pages reload themselves.")
+    @OptionGroup var common: RunOptions
+    @Option(help: "Port to listen on (127.0.0.1 only).") var port: UInt16 = 8000
+
+    func run() async throws {
+      let server = Server(pipeline: try common.pipeline(), port: port)
+      try await server.run()
     }
   }
 }

@@ -50,9 +50,24 @@ struct ClassicFixture: Decodable {
   var policy_lengths_from_zero_state: [String: RecordedPolicyLength]?
 }
 
-/// A toy-text transition table: `P[s][a] = [[p, s', r, terminated]]` (terminated as 0/1).
+/// One `(prob, next_state, reward, terminated)` tuple of a toy-text table.
+struct RecordedTransition: Decodable, Equatable {
+  var probability: Double
+  var nextState: Int
+  var reward: Double
+  var terminated: Bool
+  init(from decoder: any Decoder) throws {
+    var c = try decoder.unkeyedContainer()
+    probability = try c.decode(Double.self)
+    nextState = try c.decode(Int.self)
+    reward = try c.decode(Double.self)
+    terminated = try c.decode(Bool.self)
+  }
+}
+
+/// A toy-text transition table `P[s][a]`.
 struct RecordedTable: Decodable {
-  var P: [[[[Double]]]]
+  var P: [[[RecordedTransition]]]
   var max_episode_steps: Int?
   var initial_state_distribution: [Double]
 }

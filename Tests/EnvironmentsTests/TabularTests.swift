@@ -52,12 +52,17 @@ func shortestEpisode(_ m: TabularModel) -> Int? {
   // MARK: - Against Gymnasium's recorded tables
 
   @Test(arguments: [
-    ("FrozenLake-4x4-slippery", FrozenLake(map: .map4x4).model, 100),
-    ("FrozenLake-4x4-deterministic", FrozenLake(map: .map4x4, isSlippery: false).model, 100),
-    ("FrozenLake-8x8-slippery", FrozenLake(map: .map8x8).model, 200),
-    ("CliffWalking", CliffWalking().model, nil),
-  ] as [(String, TabularModel, Int?)])
-  func transitionTableEqualsGymnasium(_ key: String, _ model: TabularModel, _ limit: Int?) throws {
+    "FrozenLake-4x4-slippery", "FrozenLake-4x4-deterministic", "FrozenLake-8x8-slippery", "CliffWalking",
+  ])
+  func transitionTableEqualsGymnasium(_ key: String) throws {
+    let (model, limit): (TabularModel, Int?) =
+      switch key {
+      case "FrozenLake-4x4-slippery": (FrozenLake(map: .map4x4).model, FrozenLake(map: .map4x4).timeLimit.maxEpisodeSteps)
+      case "FrozenLake-4x4-deterministic":
+        (FrozenLake(map: .map4x4, isSlippery: false).model, FrozenLake(map: .map4x4).timeLimit.maxEpisodeSteps)
+      case "FrozenLake-8x8-slippery": (FrozenLake(map: .map8x8).model, FrozenLake(map: .map8x8).timeLimit.maxEpisodeSteps)
+      default: (CliffWalking().model, CliffWalking().timeLimit.maxEpisodeSteps)
+      }
     let f = try loadFixture("ToyText", as: ToyTextFixture.self)
     let table = try #require(f.tables[key])
     #expect(table.max_episode_steps == limit)
@@ -67,9 +72,11 @@ func shortestEpisode(_ m: TabularModel) -> Int? {
     for s in 0..<model.numStates {
       #expect(model.P[s].count == table.P[s].count)
       for a in 0..<model.numActions {
-        let ours = model.P[s][a].map { [$0.probability, Double($0.nextState), $0.reward, $0.terminated ? 1 : 0] }
-        #expect(ours == table.P[s][a], "\(key) P[\(s)][\(a)]")
-        compared += ours.count
+        let theirs = table.P[s][a].map {
+          Transition(probability: $0.probability, nextState: $0.nextState, reward: $0.reward, terminated: $0.terminated)
+        }
+        #expect(model.P[s][a] == theirs, "\(key) P[\(s)][\(a)]")
+        compared += theirs.count
       }
     }
     #expect(compared >= model.numStates * model.numActions)
@@ -82,8 +89,12 @@ func shortestEpisode(_ m: TabularModel) -> Int? {
     // State 14 (row 3, col 2), action right: down-slip stays, right reaches G, up-slip to 10.
     let t = env.P[14][FrozenLake.right]
     #expect(t.map(\.nextState) == [14, 15, 10])
-    #expect(t.map(\.probability) == [(1 - 1.0 / 3) / 2, 1.0 / 3, (1 - 1.0 / 3) / 2])
-    #expect(t.map(\.reward) == [0, 1, 0] && t.map(\.terminated) == [false, true, false])
+    let third = 1.0 / 3.0
+    let fail: Double = (1.0 - third) / 2.0
+    #expect(t.map(\.probability) == [fail, third, fail])
+    #expect(fail == 0.33333333333333337)
+    #expect(t.map(\.reward) == [0.0, 1.0, 0.0])
+    #expect(t.map(\.terminated) == [false, true, false])
     #expect(env.P[5][0] == [Transition(probability: 1, nextState: 5, reward: 0, terminated: true)])
   }
 
@@ -178,7 +189,7 @@ func shortestEpisode(_ m: TabularModel) -> Int? {
     func v0(_ p: Double) -> Double {
       let m = ShortCorridor().model
       var v = [Double](repeating: 0, count: 4)
-      for _ in 0..<20_000 {
+      for _ in 0..<3_000 {
         v = (0..<4).map { s in
           (1 - p) * m.actionValue(s, 0, values: v, gamma: 1) + p * m.actionValue(s, 1, values: v, gamma: 1)
         }

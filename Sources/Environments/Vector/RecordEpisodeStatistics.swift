@@ -17,7 +17,7 @@ public struct EpisodeStatistics: Sendable, Hashable {
 /// var env = RecordEpisodeStatistics(CartPole())
 /// _ = env.reset(seed: 0)
 /// while !env.step(1).isDone {}
-/// print(env.lastEpisode!)            // EpisodeStatistics(episodeReturn: 9.0, length: 9)
+/// print(env.lastEpisode!)            // EpisodeStatistics(episodeReturn: 8.0, length: 8)
 /// ```
 ///
 /// When a step ends an episode (terminated or truncated), `lastEpisode` is set, and the statistics

@@ -36,7 +36,8 @@ public struct Tangler: Sendable {
   public func packageSwift(for notes: [Note]) -> String {
     // A path dependency's identity is its folder name, lower-cased.
     let rootIdentity = project.root.lastPathComponent.lowercased()
-    let relativeRoot = "../.."
+    // Absolute: the generated package may live anywhere (tests put theirs in a scratch folder).
+    let relativeRoot = project.root.path
     var targets: [String] = []
     for note in notes.sorted(by: { $0.targetName < $1.targetName }) {
       targets.append("""

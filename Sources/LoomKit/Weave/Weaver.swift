@@ -1,8 +1,10 @@
 /// Weaves a note and its outputs into one HTML page: prose as cmark-gfm rendered it, each code
 /// cell followed by what it printed, its figures (inline SVG), tables, checks and errors.
 public struct Weaver: Sendable {
-  public var highlighter: any CodeHighlighter
-  public init(highlighter: any CodeHighlighter = PlainHighlighter()) { self.highlighter = highlighter }
+  public var highlighter = SwiftHighlighter()
+  /// Names defined by other notes' exported cells → link target (`02-x.html#cell-3`).
+  public var externalLinks: [String: String] = [:]
+  public init() {}
 
   /// Lines of output above which the output is collapsed behind a summary.
   public var collapseAfterLines = 60
@@ -21,15 +23,28 @@ public struct Weaver: Sendable {
     } else if let outputs, outputs.status != .ok, let message = outputs.message, outputs.cells.values.allSatisfy({ $0.error == nil }) {
       html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.htmlEscaped)</p></div>\n"
     }
+    let links = self.links(for: note)
     for block in note.blocks {
       switch block {
       case .prose(let p):
         html += p.html
       case .cell(let cell):
-        html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs)
+        html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs, links: links)
       }
     }
     return html
+  }
+
+  /// Every name a cell of this note defines at top level → `#cell-id` (first definition wins),
+  /// on top of names exported by other notes.
+  func links(for note: Note) -> [String: String] {
+    var links = externalLinks
+    var local: [String: String] = [:]
+    for cell in note.cells where !cell.options.norun {
+      for name in highlighter.definitions(cell.source) where local[name] == nil { local[name] = "#\(cell.id)" }
+    }
+    links.merge(local) { _, new in new }
+    return links
   }
 
   private func cellContains(_ cell: Cell, _ line: Int, note: Note) -> Bool {
@@ -37,7 +52,7 @@ public struct Weaver: Sendable {
     return line >= cell.fenceLine && line <= cell.fenceLine + n + 1
   }
 
-  func cell(_ cell: Cell, note: Note, output: CellOutput?, outputs: NoteOutputs?) -> String {
+  func cell(_ cell: Cell, note: Note, output: CellOutput?, outputs: NoteOutputs?, links: [String: String]) -> String {
     var classes = ["cell"]
     if cell.options.norun { classes.append("norun") }
     if cell.options.expectError { classes.append("expect-error") }
@@ -49,7 +64,7 @@ public struct Weaver: Sendable {
       if cell.options.norun { html += "<span class=\"tag\">not run</span>" }
       if cell.options.export { html += "<span class=\"tag\">export</span>" }
       html += "<button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button></div>"
-      html += "<pre><code class=\"language-swift\">\(highlighter.highlight(cell.source))</code></pre></div>\n"
+      html += "<pre><code class=\"language-swift\">\(highlighter.highlight(cell.source, links: links, selfAnchor: cell.id))</code></pre></div>\n"
     }
     // Compile errors that point into this cell.
     let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cellContains(cell, $0.location.line, note: note) }
@@ -122,15 +137,4 @@ extension String {
     if s.hasPrefix("<p>"), s.hasSuffix("</p>") { s = String(s.dropFirst(3).dropLast(4)) }
     return s
   }
-}
-
-/// Turns Swift source into highlighted, HTML-escaped markup.
-public protocol CodeHighlighter: Sendable {
-  func highlight(_ source: String) -> String
-}
-
-/// No colours, just escaping.
-public struct PlainHighlighter: CodeHighlighter {
-  public init() {}
-  public func highlight(_ source: String) -> String { source.htmlEscaped }
 }

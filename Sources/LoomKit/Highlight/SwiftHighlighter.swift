@@ -1,0 +1,89 @@
+import SwiftIDEUtils
+import SwiftParser
+import SwiftSyntax
+
+/// Highlights Swift with the compiler's own parser and classification (swift-syntax), and links
+/// identifiers to the cell that defines them — a WEB-style index, in the page itself.
+public struct SwiftHighlighter: Sendable {
+  public init() {}
+
+  public func highlight(_ source: String) -> String { highlight(source, links: [:], selfAnchor: nil) }
+
+  /// Highlights `source`; identifiers named in `links` become links to their defining cell
+  /// (except in the cell that defines them, `selfAnchor`, where definitions are marked instead).
+  public func highlight(_ source: String, links: [String: String], selfAnchor: String?) -> String {
+    let tree = Parser.parse(source: source)
+    let bytes = Array(source.utf8)
+    let defined = Set(Self.topLevelDefinitionTokens(tree))
+    var out = ""
+    out.reserveCapacity(bytes.count * 2)
+    var cursor = 0
+    for range in tree.classifications {
+      let start = range.offset, end = range.endOffset
+      guard start >= cursor, end <= bytes.count else { continue }
+      if start > cursor { out += String(decoding: bytes[cursor..<start], as: UTF8.self).htmlEscaped }
+      let text = String(decoding: bytes[start..<end], as: UTF8.self)
+      let escaped = text.htmlEscaped
+      switch range.kind {
+      case .keyword: out += "<span class=\"hl-keyword\">\(escaped)</span>"
+      case .stringLiteral, .regexLiteral: out += "<span class=\"hl-string\">\(escaped)</span>"
+      case .integerLiteral, .floatLiteral: out += "<span class=\"hl-number\">\(escaped)</span>"
+      case .lineComment, .blockComment, .docLineComment, .docBlockComment: out += "<span class=\"hl-comment\">\(escaped)</span>"
+      case .attribute: out += "<span class=\"hl-attribute\">\(escaped)</span>"
+      case .ifConfigDirective: out += "<span class=\"hl-directive\">\(escaped)</span>"
+      case .type, .identifier:
+        let cls = range.kind == .type ? "hl-type" : "hl-ident"
+        if defined.contains(start) {
+          out += "<span class=\"\(cls) hl-def\" id=\"\(selfAnchor.map { "\($0)-def-" } ?? "def-")\(text.htmlEscaped)\">\(escaped)</span>"
+        } else if let target = links[text], target != selfAnchor.map({ "#\($0)" }) {
+          out += "<a class=\"hl-ref \(cls)\" href=\"\(target.htmlEscaped)\" title=\"defined in \(String(target.dropFirst()).htmlEscaped)\">\(escaped)</a>"
+        } else if range.kind == .type {
+          out += "<span class=\"hl-type\">\(escaped)</span>"
+        } else {
+          out += escaped
+        }
+      default:
+        out += escaped
+      }
+      cursor = end
+    }
+    if cursor < bytes.count { out += String(decoding: bytes[cursor...], as: UTF8.self).htmlEscaped }
+    return out
+  }
+
+  /// Names a cell defines at the top level: functions, types, `let`/`var` bindings, typealiases.
+  public func definitions(_ source: String) -> [String] {
+    let tree = Parser.parse(source: source)
+    let bytes = Array(source.utf8)
+    return Self.topLevelDefinitionTokens(tree).compactMap { offset in
+      var end = offset
+      while end < bytes.count, bytes[end] == 0x5F || (bytes[end] >= 0x30 && bytes[end] <= 0x39) || (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A) || bytes[end] >= 0x80 { end += 1 }
+      return end > offset ? String(decoding: bytes[offset..<end], as: UTF8.self) : nil
+    }
+  }
+
+  /// UTF-8 offsets of the name tokens of top-level declarations.
+  static func topLevelDefinitionTokens(_ tree: SourceFileSyntax) -> [Int] {
+    var offsets: [Int] = []
+    for item in tree.statements {
+      let node = item.item
+      func add(_ token: TokenSyntax) { offsets.append(token.positionAfterSkippingLeadingTrivia.utf8Offset) }
+      if let d = node.as(FunctionDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(StructDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(ClassDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(EnumDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(ProtocolDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(TypeAliasDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(ActorDeclSyntax.self) { add(d.name) }
+      else if let d = node.as(VariableDeclSyntax.self) {
+        for binding in d.bindings {
+          if let p = binding.pattern.as(IdentifierPatternSyntax.self) { add(p.identifier) }
+          else if let t = binding.pattern.as(TuplePatternSyntax.self) {
+            for e in t.elements { if let p = e.pattern.as(IdentifierPatternSyntax.self) { add(p.identifier) } }
+          }
+        }
+      }
+    }
+    return offsets
+  }
+}

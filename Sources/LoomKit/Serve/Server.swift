@@ -1,0 +1,106 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+
+/// `loom serve`: serves `site/` on 127.0.0.1 only, watches the notes and the libraries they link,
+/// re-weaves on save (prose at once, code through the cache), and lets open pages reload
+/// themselves by polling `/__loom/version`. Requests outside the site folder are refused.
+public final class Server: @unchecked Sendable {
+  let pipeline: Pipeline
+  let port: UInt16
+  private let state = State()
+
+  public init(pipeline: Pipeline, port: UInt16 = 8000) {
+    self.pipeline = pipeline
+    self.port = port
+  }
+
+  final class State: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _version = 0
+    var version: Int { lock.lock(); defer { lock.unlock() }; return _version }
+    func bump() { lock.lock(); _version += 1; lock.unlock() }
+  }
+
+  public func run() async throws {
+    rebuild(reason: "start")
+    let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 30)
+    let siteRoot = pipeline.project.siteDirectory.standardizedFileURL.resolvingSymlinksInPath()
+    let state = self.state
+    await server.appendRoute("GET /__loom/version") { _ in
+      HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain", .init("Cache-Control"): "no-store"], body: Data(String(state.version).utf8))
+    }
+    await server.appendRoute("GET *") { request in
+      Server.file(for: request.path, in: siteRoot)
+    }
+    let watcher = Thread { [self] in self.watch() }
+    watcher.start()
+    pipeline.console.line("serving \(pipeline.project.relativePath(pipeline.project.siteDirectory)) at http://127.0.0.1:\(port)/ — edit a note and the open page reloads (Ctrl-C to stop)")
+    try await server.run()
+  }
+
+  /// The response for a request path: a file inside `root`, or 403/404.
+  static func file(for requestPath: String, in root: URL) -> HTTPResponse {
+    var path = requestPath.removingPercentEncoding ?? requestPath
+    if path.hasSuffix("/") { path += "index.html" }
+    let url = root.appendingPathComponent(path).standardizedFileURL.resolvingSymlinksInPath()
+    guard url.path == root.path || url.path.hasPrefix(root.path + "/") else {
+      return HTTPResponse(statusCode: .forbidden, body: Data("403: outside the site folder\n".utf8))
+    }
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      return HTTPResponse(statusCode: .notFound, body: Data("404: \(path) is not in the site\n".utf8))
+    }
+    let type: String
+    switch url.pathExtension {
+    case "html": type = "text/html; charset=utf-8"
+    case "css": type = "text/css; charset=utf-8"
+    case "js": type = "text/javascript; charset=utf-8"
+    case "svg": type = "image/svg+xml"
+    case "png": type = "image/png"
+    case "json": type = "application/json"
+    default: type = "application/octet-stream"
+    }
+    return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .init("Cache-Control"): "no-cache"], body: data)
+  }
+
+  /// Re-reads every note, brings outputs up to date through the cache, re-weaves.
+  func rebuild(reason: String) {
+    do {
+      var items = try pipeline.read(try pipeline.project.noteFiles([]))
+      try pipeline.execute(&items)
+      try pipeline.weave(items)
+      state.bump()
+      pipeline.console.line("re-woven (\(reason))")
+    } catch {
+      pipeline.console.error("\(error)")
+    }
+  }
+
+  /// Polls modification times of notes and library sources; anything newer triggers a re-weave.
+  func watch() {
+    var last = snapshot()
+    while true {
+      usleep(150_000)
+      let now = snapshot()
+      if now != last {
+        let changed = now.filter { last[$0.key] != $0.value }.map(\.key).sorted()
+        last = now
+        rebuild(reason: changed.prefix(3).map { pipeline.project.relativePath(URL(fileURLWithPath: $0)) }.joined(separator: ", "))
+      }
+    }
+  }
+
+  func snapshot() -> [String: Date] {
+    var times: [String: Date] = [:]
+    let fm = FileManager.default
+    var dirs = [pipeline.project.notesDirectory]
+    dirs += Project.noteLibraries.map { pipeline.project.root.appendingPathComponent("Sources").appendingPathComponent($0) }
+    for dir in dirs {
+      guard let e = fm.enumerator(at: dir, includingPropertiesForKeys: [.contentModificationDateKey]) else { continue }
+      for case let url as URL in e {
+        if let d = try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate { times[url.path] = d }
+      }
+    }
+    return times
+  }
+}

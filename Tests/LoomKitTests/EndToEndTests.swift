@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import LoomKit
+
+/// Runs the real pipeline (tangle → swift build → run → weave) on the fixture notes in
+/// Tests/LoomKitTests/Fixtures, against this repository's own libraries. Builds in debug into a
+/// scratch folder of its own (.loom/test-fixtures), so it never touches the notes' build.
+@Suite("End to end on fixture notes", .serialized)
+struct EndToEndTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let fixtures = root.appendingPathComponent("Tests/LoomKitTests/Fixtures")
+
+  func pipeline(site: URL? = nil) -> Pipeline {
+    let project = Project(root: Self.root, siteDirectory: site, loomDirectory: Self.root.appendingPathComponent(".loom/test-fixtures"))
+    var options = Pipeline.Options()
+    options.configuration = "debug"
+    options.jobs = 2
+    return Pipeline(project: project, options: options, console: Console(quiet: true))
+  }
+
+  func items(_ names: [String], _ p: Pipeline) throws -> [Pipeline.Item] {
+    try p.read(names.map { Self.fixtures.appendingPathComponent($0) })
+  }
+
+  @Test("A type error in the second cell is reported once, at its Markdown line and column")
+  func typeError() throws {
+    let p = pipeline()
+    var items = try items(["type-error.md"], p)
+    try p.execute(&items)
+    let out = try #require(items[0].outputs)
+    #expect(out.status == .compileFailed)
+    #expect(out.diagnostics.count == 1)
+    let d = try #require(out.diagnostics.first)
+    #expect(d.location.file == "Tests/LoomKitTests/Fixtures/type-error.md")
+    #expect(d.location.line == 12)
+    #expect(d.location.column == 19)
+    #expect(d.message.contains("cannot convert value of type 'String'"))
+    #expect(Tester().evaluate(items).failed >= 1)
+  }
+
+  @Test("A trap is reported in the cell that trapped; earlier output is kept")
+  func trap() throws {
+    let p = pipeline()
+    var items = try items(["trap.md"], p)
+    try p.execute(&items)
+    let out = try #require(items[0].outputs)
+    #expect(out.status == .crashed)
+    #expect(out.cells[1]?.stdout == "before\n")
+    #expect(out.cells[2]?.stdout == "about to trap\n")
+    #expect(out.cells[2]?.error != nil)
+    #expect(out.cells[3]?.ran == false)
+    #expect(out.message?.contains("cell 2") == true)
+  }
+
+  @Test("An infinite loop is stopped by its cell's timeout, naming the cell")
+  func hang() throws {
+    let p = pipeline()
+    var items = try items(["hang.md"], p)
+    let start = Date()
+    try p.execute(&items)
+    #expect(Date().timeIntervalSince(start) < 120)
+    let out = try #require(items[0].outputs)
+    #expect(out.status == .timedOut)
+    #expect(out.cells[1]?.stdout == "first cell runs\n")
+    #expect(out.cells[2]?.error?.contains("2 s limit") == true)
+    #expect(out.message?.contains("hang.md:7") == true)
+  }
+
+  @Test("Outputs are captured per cell, compared, escaped, and a prose edit does not re-run")
+  func outputsAndCache() throws {
+    let site = FileManager.default.temporaryDirectory.appendingPathComponent("loom-site-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: site) }
+    let p = pipeline(site: site)
+    var items = try items(["outputs.md"], p)
+    try p.execute(&items)
+    let out = try #require(items[0].outputs)
+    #expect(out.status == .ok)
+    #expect(out.cells[1]?.stdout == "<script>alert(1)</script>\n")
+    let summary = Tester().evaluate(items)
+    #expect(summary.failed == 0)
+    #expect(summary.passed == 4)  // the note ran, one check, two expected outputs
+
+    try p.weave(items)
+    let html = try String(contentsOf: site.appendingPathComponent("outputs.html"), encoding: .utf8)
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(!html.contains("<script>alert(1)</script>"))
+    #expect(html.contains("<math"))
+    #expect(html.contains("href=\"other.html\""))
+
+    // The same code with different prose: served from the cache, nothing built or run.
+    let text = try String(contentsOf: Self.fixtures.appendingPathComponent("outputs.md"), encoding: .utf8)
+    var (edited, _) = NoteReader().read(text.replacingOccurrences(of: "Prose with math", with: "Edited prose with math"), path: items[0].note.path)
+    edited.blocks = edited.blocks
+    var again = [Pipeline.Item(note: edited, readDiagnostics: [])]
+    try p.execute(&again)
+    #expect(again[0].cached)
+    #expect(again[0].outputs == out)
+
+    // Weaving twice gives identical bytes.
+    try p.weave(items)
+    let html2 = try String(contentsOf: site.appendingPathComponent("outputs.html"), encoding: .utf8)
+    #expect(html == html2)
+  }
+}

@@ -1,0 +1,129 @@
+import Testing
+@testable import LoomKit
+
+@Suite("Reading notes")
+struct ReaderTests {
+  let reader = NoteReader()
+
+  @Test("Every swift block becomes a cell with its exact fence line")
+  func cellsAndLines() {
+    let md = """
+      # Title
+
+      Some prose.
+
+      ```swift
+      let a = 1
+      ```
+
+      ```python
+      print("not a cell")
+      ```
+
+      ```swift id=two hide
+      print(a)
+      ```
+      """
+    let (note, diagnostics) = reader.read(md, path: "notes/x.md")
+    #expect(diagnostics.isEmpty)
+    #expect(note.cells.count == 2)
+    #expect(note.cells[0].fenceLine == 5)
+    #expect(note.cells[0].firstSourceLine == 6)
+    #expect(note.cells[0].source == "let a = 1\n")
+    #expect(note.cells[1].fenceLine == 13)
+    #expect(note.cells[1].id == "two")
+    #expect(note.cells[1].options.echo == false)
+    #expect(note.title == "Title")
+  }
+
+  @Test("Front matter is read and keeps line numbers")
+  func frontMatter() {
+    let md = "---\ntitle: T\nseed: 7\n---\n\n```swift\nprint(1)\n```\n"
+    let (note, diagnostics) = reader.read(md, path: "notes/x.md")
+    #expect(diagnostics.isEmpty)
+    #expect(note.frontMatter.title == "T")
+    #expect(note.frontMatter.seed == 7)
+    #expect(note.cells.first?.fenceLine == 6)
+  }
+
+  @Test("An unknown option is an error at its line and column, with a suggestion")
+  func unknownOption() {
+    let md = "text\n\n```swift id=a timout=3\nprint(1)\n```\n"
+    let (_, diagnostics) = reader.read(md, path: "notes/x.md")
+    #expect(diagnostics.count == 1)
+    let d = try! #require(diagnostics.first)
+    #expect(d.severity == .error)
+    #expect(d.location.line == 3)
+    #expect(d.location.column == 15)
+    #expect(d.message.contains("unknown cell option 'timout'"))
+    #expect(d.message.contains("did you mean 'timeout'"))
+  }
+
+  @Test("Malformed option values are errors", arguments: ["timeout=abc", "seed=-1", "echo=maybe", "id=", "hide=1"])
+  func malformed(_ option: String) {
+    let md = "```swift \(option)\nprint(1)\n```\n"
+    let (_, diagnostics) = reader.read(md, path: "notes/x.md")
+    #expect(diagnostics.contains { $0.severity == .error && $0.location.line == 1 })
+  }
+
+  @Test("An output block after a cell is its expected output")
+  func expectedOutput() {
+    let md = "```swift\nprint(1)\n```\n\n```output tolerance=1e-3\n1\n```\n"
+    let (note, diagnostics) = reader.read(md, path: "notes/x.md")
+    #expect(diagnostics.isEmpty)
+    #expect(note.cells[0].expectedOutput?.text == "1\n")
+    #expect(note.cells[0].expectedOutput?.tolerance == 1e-3)
+  }
+
+  @Test("Links to other notes point at their pages")
+  func links() {
+    #expect(NoteReader.rewriteNoteLink("02-policy-gradients.md") == "02-policy-gradients.html")
+    #expect(NoteReader.rewriteNoteLink("02-x.md#gae") == "02-x.html#gae")
+    #expect(NoteReader.rewriteNoteLink("https://example.com/a.md") == "https://example.com/a.md")
+    let (note, _) = reader.read("See [next](02-x.md).", path: "notes/x.md")
+    guard case .prose(let p) = note.blocks[0] else { Issue.record("expected prose"); return }
+    #expect(p.html.contains("href=\"02-x.html\""))
+  }
+
+  @Test("Headings get unique anchors")
+  func headingAnchors() {
+    let (note, _) = reader.read("## The Code\n\ntext\n\n## The Code\n", path: "notes/x.md")
+    guard case .prose(let p) = note.blocks[0] else { Issue.record("expected prose"); return }
+    #expect(p.headings.map(\.id) == ["the-code", "the-code-2"])
+    #expect(p.html.contains("<h2 id=\"the-code\">"))
+  }
+
+  @Test("Raw HTML in captured text never reaches the page unescaped")
+  func escaping() {
+    #expect("<script>alert(1)</script>".htmlEscaped == "&lt;script&gt;alert(1)&lt;/script&gt;")
+  }
+}
+
+@Suite("Math in Markdown")
+struct MathSpanTests {
+  @Test("Math is protected from Markdown and keeps line structure")
+  func protects() {
+    let md = "A $a_1 * b_2$ and\n$$\n\\frac{1}{2} \\\\ x\n$$\nend"
+    let m = MathSpans(protecting: md)
+    #expect(m.spans.count == 2)
+    #expect(m.spans[0].tex == "a_1 * b_2")
+    #expect(m.spans[0].display == false)
+    #expect(m.spans[1].display == true)
+    #expect(m.spans[1].tex.contains("\\\\"))
+    #expect(m.text.split(separator: "\n", omittingEmptySubsequences: false).count == md.split(separator: "\n", omittingEmptySubsequences: false).count)
+  }
+
+  @Test("Dollars in code, escaped dollars and prices are not math",
+        arguments: ["`let s = \"$x$\"`", "costs $5 and $10", "\\$x\\$", "```\n$x$\n```"])
+  func notMath(_ md: String) {
+    #expect(MathSpans(protecting: md).spans.isEmpty)
+  }
+
+  @Test("Rendered notes carry MathML, not TeX")
+  func rendered() {
+    let (note, _) = NoteReader().read("The value $v_\\pi(s)$ here.", path: "notes/x.md")
+    guard case .prose(let p) = note.blocks[0] else { Issue.record("expected prose"); return }
+    #expect(p.html.contains("<math"))
+    #expect(!p.html.contains("LOOMMATH"))
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import LoomKit
+
+@Suite("Tangling")
+struct TanglerTests {
+  let project = Project(root: URL(fileURLWithPath: "/tmp/project"))
+
+  @Test("Cells are tangled in order behind #sourceLocation lines pointing at the note")
+  func sourceLocations() {
+    let md = "# T\n\n```swift\nlet a = 1\n```\n\n```swift norun\nnot swift at all\n```\n\n```swift\nprint(a)\n```\n"
+    let (note, _) = NoteReader().read(md, path: "notes/01-t.md")
+    let main = Tangler(project: project).mainSwift(for: note)
+    #expect(main.hasPrefix(Tangler.banner))
+    #expect(main.contains("#sourceLocation(file: \"notes/01-t.md\", line: 4)\nlet a = 1\n#sourceLocation()"))
+    #expect(main.contains("#sourceLocation(file: \"notes/01-t.md\", line: 12)\nprint(a)\n"))
+    #expect(!main.contains("not swift at all"))
+    let first = main.range(of: "let a = 1")!.lowerBound
+    let second = main.range(of: "print(a)")!.lowerBound
+    #expect(first < second)
+  }
+
+  @Test("Target names are Swift identifiers derived from the file name")
+  func targetNames() {
+    let (note, _) = NoteReader().read("", path: "notes/01-mdps-bellman.md")
+    #expect(note.targetName == "Note01MdpsBellman")
+  }
+
+  @Test("The generated package has one executable target per note, in Swift 5 mode")
+  func package() {
+    let (a, _) = NoteReader().read("```swift\nprint(1)\n```", path: "notes/02-b.md")
+    let (b, _) = NoteReader().read("```swift\nprint(1)\n```", path: "notes/01-a.md")
+    let pkg = Tangler(project: project).packageSwift(for: [a, b])
+    #expect(pkg.contains("name: \"Note01A\""))
+    #expect(pkg.contains("name: \"Note02B\""))
+    #expect(pkg.contains(".package(path: \"/tmp/project\")"))
+    #expect(pkg.contains("package: \"project\""))
+    #expect(pkg.range(of: "Note01A")!.lowerBound < pkg.range(of: "Note02B")!.lowerBound)
+  }
+}
+
+@Suite("Splitting output per cell")
+struct RunnerSplitTests {
+  @Test("Text goes to the cell whose marker precedes it, even without a trailing newline")
+  func split() {
+    let runner = Runner(project: Project(root: URL(fileURLWithPath: "/tmp/p")))
+    let m = "\u{1E}LOOM-CELL "
+    let stream = "\(m)1\u{1E}\nhello\n\(m)2\u{1E}\nno newline\(m)3\u{1E}\nthree\n"
+    let parts = runner.split(Data(stream.utf8))
+    #expect(parts[1] == "hello\n")
+    #expect(parts[2] == "no newline")
+    #expect(parts[3] == "three\n")
+    #expect(parts[0] == nil)
+  }
+
+  @Test("A huge print is truncated with a notice")
+  func truncates() {
+    var runner = Runner(project: Project(root: URL(fileURLWithPath: "/tmp/p")))
+    runner.outputLimit = 100
+    let stream = "\u{1E}LOOM-CELL 1\u{1E}\n" + String(repeating: "x", count: 1000)
+    let part = runner.split(Data(stream.utf8))[1]!
+    #expect(part.hasPrefix(String(repeating: "x", count: 100)))
+    #expect(part.contains("output truncated: 900 more bytes"))
+  }
+}
+
+@Suite("Expected output")
+struct ExpectedOutputTests {
+  @Test("Exact comparison ignores trailing whitespace only")
+  func exact() {
+    #expect(Tester.compare(actual: "a \nb\n\n", expected: "a\nb", tolerance: nil) == nil)
+    #expect(Tester.compare(actual: "a\nc\n", expected: "a\nb\n", tolerance: nil)?.line == 2)
+  }
+
+  @Test("With a tolerance, numbers may differ by that much and no more")
+  func tolerance() {
+    #expect(Tester.compare(actual: "v = 0.30000000000000004", expected: "v = 0.3", tolerance: 1e-9) == nil)
+    #expect(Tester.compare(actual: "v = 0.31", expected: "v = 0.3", tolerance: 1e-3) != nil)
+    #expect(Tester.compare(actual: "w = 0.3", expected: "v = 0.3", tolerance: 1e-3) != nil)
+  }
+}
+
+@Suite("Cache keys")
+struct CacheKeyTests {
+  @Test("Prose edits do not change the key; code edits do")
+  func proseIsNotInTheKey() {
+    let a = NoteReader().read("Prose A.\n\n```swift\nprint(1)\n```\n", path: "notes/a.md").0
+    let b = NoteReader().read("Prose B, longer.\n\n```swift\nprint(1)\n```\n", path: "notes/a.md").0
+    let c = NoteReader().read("Prose A.\n\n```swift\nprint(2)\n```\n", path: "notes/a.md").0
+    #expect(OutputCache.key(for: a, environment: "e") == OutputCache.key(for: b, environment: "e"))
+    #expect(OutputCache.key(for: a, environment: "e") != OutputCache.key(for: c, environment: "e"))
+    #expect(OutputCache.key(for: a, environment: "e") != OutputCache.key(for: a, environment: "f"))
+  }
+
+  @Test("A damaged cache entry is detected and ignored")
+  func damaged() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-cache-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let cache = OutputCache(directory: dir)
+    let note = NoteReader().read("```swift\nprint(1)\n```\n", path: "notes/a.md").0
+    var out = NoteOutputs(status: .ok)
+    out.cells[1] = CellOutput()
+    out.cells[1]!.stdout = "1\n"
+    try cache.store(out, for: note, key: "k")
+    #expect(cache.lookup(note, key: "k") == out)
+    #expect(cache.lookup(note, key: "other") == nil)
+    var text = try String(contentsOf: cache.file(for: note), encoding: .utf8)
+    text = text.replacingOccurrences(of: "1\\n", with: "2\\n")
+    try text.write(to: cache.file(for: note), atomically: true, encoding: .utf8)
+    #expect(cache.lookup(note, key: "k") == nil)
+  }
+}
