@@ -58,12 +58,41 @@ public final class Pipeline: @unchecked Sendable {
   /// Writes the generated package for the notes that have code and no read errors.
   @discardableResult
   public func tangle(_ items: [Item]) throws -> URL {
-    let notes = items.filter { !$0.hasReadErrors && !$0.note.cells.filter { !$0.options.norun }.isEmpty }.map(\.note)
-    return try Tangler(project: project).write(notes)
+    let notes = items.filter { !$0.hasReadErrors && Self.hasCode($0.note) }.map(\.note)
+    return try Tangler(project: project).write(notes, all: items.map(\.note))
+  }
+
+  static func hasCode(_ note: Note) -> Bool { note.cells.contains { !$0.options.norun } }
+
+  /// Checks how notes import each other (modules, cycles); problems become read errors of the
+  /// notes they belong to.
+  public func link(_ items: inout [Item]) -> NoteGraph {
+    let graph = NoteGraph(items.filter { !$0.hasReadErrors }.map(\.note))
+    for d in graph.diagnostics {
+      guard let i = items.firstIndex(where: { $0.note.path == d.location.file }) else { continue }
+      items[i].readDiagnostics.append(d)
+      console.diagnostic(d, lines: items[i].note.lines)
+    }
+    // A note whose dependency has errors cannot be built either.
+    var changed = true
+    while changed {
+      changed = false
+      for i in items.indices where !items[i].hasReadErrors {
+        for dep in graph.transitiveDependencies(of: items[i].note.path) {
+          if let j = items.firstIndex(where: { $0.note.path == dep }), items[j].hasReadErrors {
+            items[i].readDiagnostics.append(Diagnostic(.error, "it imports the module of \(dep), which has errors", at: SourceLocation(file: items[i].note.path, line: 1)))
+            changed = true
+            break
+          }
+        }
+      }
+    }
+    return graph
   }
 
   /// Brings every item's outputs up to date: cached when the key matches, else tangled, built and run.
   public func execute(_ items: inout [Item]) throws {
+    let graph = link(&items)
     let environment = CacheKeys.environment(project: project)
     let cache = OutputCache(directory: project.cacheDirectory)
     var toRun: [Int] = []
@@ -74,8 +103,11 @@ public final class Pipeline: @unchecked Sendable {
         items[i].outputs = NoteOutputs(status: .notRun, message: "\(note.path): the note has errors; fix them to run it")
         continue
       }
-      if note.cells.allSatisfy({ $0.options.norun }) { continue }  // nothing to run (e.g. the index)
-      let key = OutputCache.key(for: note, environment: environment)
+      if !Self.hasCode(note) { continue }  // nothing to run (e.g. the index)
+      // The key covers the export cells of every note this one imports, transitively, so an edit
+      // to an export re-runs exactly the notes downstream of it.
+      let upstream = graph.transitiveDependencies(of: note.path).compactMap { path in items.first { $0.note.path == path }?.note }
+      let key = OutputCache.key(for: note, environment: environment, upstream: upstream)
       keys[i] = key
       if options.useCache, let cached = cache.lookup(note, key: key) {
         items[i].outputs = cached
@@ -84,18 +116,54 @@ public final class Pipeline: @unchecked Sendable {
         report(cached, note: note)
         continue
       }
+      if !upstream.isEmpty, cache.hasEntry(for: note) {
+        console.status(note.slug, "re-running: it imports \(upstream.map(\.slug).joined(separator: ", ")), whose code or exports changed")
+      }
       toRun.append(i)
     }
     guard !toRun.isEmpty else { return }
 
     // Tangle and build only what must run, in one SwiftPM invocation.
     let notes = toRun.map { items[$0].note }
-    try Tangler(project: project).write(notes)
+    let all = items.filter { !$0.hasReadErrors }.map(\.note)
+    let tangler = Tangler(project: project)
+    var plan = Tangler.Plan()
+    try tangler.write(notes, all: all, plan: plan)
     console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
     let buildStart = Date()
     var builder = Builder(project: project)
     builder.configuration = options.configuration
-    let built = try builder.build(notes)
+    var built = try builder.build(notes)
+
+    // Compile errors inside cells marked `error` are expected: keep them as those cells' output,
+    // leave those cells out, and build again.
+    var expectedCompileErrors: [String: [Int: [Diagnostic]]] = [:]
+    var again: [Note] = []
+    for note in notes {
+      guard let ds = built.diagnostics[note.path], !ds.isEmpty else { continue }
+      var inErrorCells: [Int: [Diagnostic]] = [:]
+      var unexpected = false
+      for d in ds {
+        if let cell = note.cells.first(where: { $0.options.expectError && Self.contains($0, line: d.location.line) }) {
+          inErrorCells[cell.index, default: []].append(d)
+        } else {
+          unexpected = true
+        }
+      }
+      if !unexpected {
+        expectedCompileErrors[note.path] = inErrorCells
+        plan.excludedCells[note.path] = Set(inErrorCells.keys)
+        again.append(note)
+      }
+    }
+    if !again.isEmpty {
+      try tangler.write(notes, all: all, plan: plan)
+      let second = try builder.build(again)
+      for note in again {
+        built.diagnostics[note.path] = second.diagnostics[note.path]
+        if second.built.contains(note.targetName) { built.built.insert(note.targetName) }
+      }
+    }
     console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
     if !built.unattributed.isEmpty { console.error(built.unattributed) }
 
@@ -128,10 +196,12 @@ public final class Pipeline: @unchecked Sendable {
       let note = items[i].note
       let exe = builder.executable(for: note)
       let r = runner
+      let compileErrors = expectedCompileErrors[note.path] ?? [:]
       queue.addOperation {
         console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…")
         do {
-          let out = try r.run(note, executable: exe)
+          let out = try Self.runExpectingErrors(note, executable: exe, runner: r,
+                                                compileErrors: compileErrors)
           results.set(i, .success(out))
         } catch {
           results.set(i, .failure(error))
@@ -166,6 +236,41 @@ public final class Pipeline: @unchecked Sendable {
     for i in toRun where items[i].outputs?.status == .compileFailed {
       if let key = keys[i], let out = items[i].outputs { try? cache.store(out, for: items[i].note, key: key) }
     }
+  }
+
+  static func contains(_ cell: Cell, line: Int) -> Bool {
+    let n = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
+    return line > cell.fenceLine && line <= cell.fenceLine + n
+  }
+
+  /// Runs a note; a trap inside a cell marked `error` is that cell's expected output, and the note
+  /// is run again without that cell so the rest of it goes on. An `error` cell that neither failed
+  /// to compile nor trapped is reported as a failed check.
+  static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, compileErrors: [Int: [Diagnostic]]) throws -> NoteOutputs {
+    var skip: Set<Int> = Set(compileErrors.keys)
+    var expected: [Int: CellOutput] = [:]
+    for (index, ds) in compileErrors {
+      var c = CellOutput()
+      c.error = ds.map { $0.rendered(sourceLines: note.lines) }.joined(separator: "\n")
+      c.expectedFailure = true
+      expected[index] = c
+    }
+    let errorCells = Set(note.cells.filter { $0.options.expectError }.map(\.index))
+    var out = try runner.run(note, executable: executable, skip: skip)
+    while out.status == .crashed, let failed = out.failedCell, errorCells.contains(failed), !skip.contains(failed) {
+      var c = out.cells[failed] ?? CellOutput()
+      c.expectedFailure = true
+      expected[failed] = c
+      skip.insert(failed)
+      out = try runner.run(note, executable: executable, skip: skip)
+    }
+    for (index, c) in expected { out.cells[index] = c }
+    for index in errorCells.sorted() where expected[index] == nil {
+      out.cells[index, default: CellOutput()].checks.append(CheckOutput(
+        ok: false, message: "cell \(index) is marked 'error' but it compiled and ran without failing",
+        location: note.cells.first { $0.index == index }.map { SourceLocation(file: note.path, line: $0.fenceLine) }))
+    }
+    return out
   }
 
   /// Prints a note's problems: compile errors, a crash or timeout, failed checks.

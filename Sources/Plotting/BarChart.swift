@@ -46,7 +46,9 @@ public struct BarChart: PanelFigure {
     var finite: [Double] = []
     for g in groups {
       for i in categories.indices {
-        guard i < g.values.count else { notes.add("\(g.name): no value for \(categories[i])"); continue }
+        guard i < g.values.count else {
+          notes.add("\(g.name): no value for \(categories[i])"); continue
+        }
         if g.values[i].isFinite { finite.append(g.values[i]) } else { notes.nonFinite += 1 }
       }
     }
@@ -57,7 +59,9 @@ public struct BarChart: PanelFigure {
       y: Ticks.linear(lower: lo, upper: hi == lo ? 1 : hi, targetCount: max(2, Int(h / 70))),
       xCategories: categories)
     if groups.count > 1 || (groups.count == 1 && !groups[0].name.isEmpty) {
-      frame.legend = groups.enumerated().map { LegendEntry(name: $1.name, color: Theme.seriesColor($0), swatch: .box) }
+      frame.legend = groups.enumerated().map {
+        LegendEntry(name: $1.name, color: Theme.seriesColor($0), swatch: .box)
+      }
     }
     frame.notes = notes.lines
     let p = frame.plot, ym = frame.yMap
@@ -71,7 +75,12 @@ public struct BarChart: PanelFigure {
       for (i, v) in g.values.prefix(categories.count).enumerated() where v.isFinite {
         let x = p.x + band * Double(i) + band * 0.125 + barWidth * Double(gi)
         let (y0, y1) = (ym(0), ym(v))
-        s.element("rect", ["x": c(x + 0.5), "y": c(min(y0, y1)), "width": c(max(0, barWidth - 1)), "height": c(abs(y1 - y0))])
+        s.element(
+          "rect",
+          [
+            "x": c(x + 0.5), "y": c(min(y0, y1)), "width": c(max(0, barWidth - 1)),
+            "height": c(abs(y1 - y0)),
+          ])
       }
       s.close("g")
     }
@@ -82,10 +91,14 @@ public struct BarChart: PanelFigure {
     var desc = ["Bar chart with \(categories.count) categories and \(groups.count) groups"]
     for g in groups {
       let v = g.values.filter(\.isFinite)
-      desc.append("\(g.name.isEmpty ? "unnamed" : g.name): " + (v.isEmpty ? "no values"
-        : "from \(Num.significant(v.min() ?? 0)) to \(Num.significant(v.max() ?? 0))"))
+      desc.append(
+        "\(g.name.isEmpty ? "unnamed" : g.name): "
+          + (v.isEmpty
+            ? "no values"
+            : "from \(Num.significant(v.min() ?? 0)) to \(Num.significant(v.max() ?? 0))"))
     }
-    return Panel(width: w, height: h, title: accessibleTitle(title, fallback: "Bar chart"),
-                 desc: (desc + notes.lines).joined(separator: ". ") + ".", body: s)
+    return Panel(
+      width: w, height: h, title: accessibleTitle(title, fallback: "Bar chart"),
+      desc: (desc + notes.lines).joined(separator: ". ") + ".", body: s)
   }
 }

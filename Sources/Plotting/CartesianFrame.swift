@@ -33,7 +33,8 @@ struct CartesianFrame {
     let lastX = xCategories == nil ? (x.ticks.last { !$0.label.isEmpty }?.label ?? "") : ""
     var right = max(14, textWidth(lastX, size: Self.tickSize) / 2 + 4)
     if !legend.isEmpty { right = 14 + Legend.width(legend) }
-    return Rect(x: left, y: top, width: max(10, width - left - right), height: max(10, height - top - bottom))
+    return Rect(
+      x: left, y: top, width: max(10, width - left - right), height: max(10, height - top - bottom))
   }
 
   var xMap: ScaleMap { ScaleMap(kind: xKind, domain: x.domain, range: (plot.x, plot.maxX)) }
@@ -42,12 +43,17 @@ struct CartesianFrame {
   /// The clip path for the data area; reference it with `clip-path="url(#<id>-clip)"`.
   func clipDefinition(into s: inout SVGWriter, id: String) {
     let p = plot
-    s.raw("<defs><clipPath id=\"\(id)\"><rect x=\"\(c(p.x))\" y=\"\(c(p.y - 1))\" width=\"\(c(p.width))\" height=\"\(c(p.height + 2))\"/></clipPath></defs>")
+    // A little wider than the axes, so markers on the domain's edge are drawn whole.
+    let m = 6.0
+    s.raw(
+      "<defs><clipPath id=\"\(id)\"><rect x=\"\(c(p.x - m))\" y=\"\(c(p.y - m))\" width=\"\(c(p.width + 2 * m))\" height=\"\(c(p.height + 2 * m))\"/></clipPath></defs>"
+    )
   }
 
   func drawGrid(into s: inout SVGWriter) {
     let p = plot, xm = xMap, ym = yMap
-    s.open("g", ["class": "grid", "stroke": Theme.grid, "stroke-opacity": "0.14", "stroke-width": "1"])
+    s.open(
+      "g", ["class": "grid", "stroke": Theme.grid, "stroke-opacity": "0.14", "stroke-width": "1"])
     for t in y.ticks where t.isMajor {
       let py = ym(t.value)
       s.raw("<line x1=\"\(c(p.x))\" y1=\"\(c(py))\" x2=\"\(c(p.maxX))\" y2=\"\(c(py))\"/>")
@@ -82,8 +88,9 @@ struct CartesianFrame {
       for (i, name) in categories.enumerated() where i % every == 0 {
         let px = p.x + band * (Double(i) + 0.5)
         s.line(px, p.maxY, px, p.maxY + 4, stroke: Theme.fg)
-        s.text(px, p.maxY + 16, truncated(name, toWidth: band * Double(every) - 4, size: Self.tickSize),
-               size: Self.tickSize, anchor: .middle)
+        s.text(
+          px, p.maxY + 16, truncated(name, toWidth: band * Double(every) - 4, size: Self.tickSize),
+          size: Self.tickSize, anchor: .middle)
       }
     } else {
       let labelled = x.ticks.filter { !$0.label.isEmpty }
@@ -106,18 +113,25 @@ struct CartesianFrame {
   func drawLabels(into s: inout SVGWriter) {
     let p = plot
     if !title.isEmpty {
-      s.text(width / 2, 24, truncated(title, toWidth: width - 20, size: 15), size: 15, anchor: .middle, weight: "600")
+      s.text(
+        width / 2, 24, truncated(title, toWidth: width - 20, size: 15), size: 15, anchor: .middle,
+        weight: "600")
     }
     if !xLabel.isEmpty {
-      s.text(p.midX, p.maxY + 34, truncated(xLabel, toWidth: p.width, size: 12), size: 12, anchor: .middle)
+      s.text(
+        p.midX, p.maxY + 34, truncated(xLabel, toWidth: p.width, size: 12), size: 12,
+        anchor: .middle)
     }
     if !yLabel.isEmpty {
-      s.text(16, p.midY, truncated(yLabel, toWidth: p.height, size: 12), size: 12, anchor: .middle, rotate: -90)
+      s.text(
+        16, p.midY, truncated(yLabel, toWidth: p.height, size: 12), size: 12, anchor: .middle,
+        rotate: -90)
     }
-    Legend.draw(legend, x: p.maxX + 14, y: p.y, into: &s)
+    Legend.draw(legend, x: p.maxX + 14, y: p.y, maxHeight: height - p.y - 8, into: &s)
     if !notes.isEmpty {
       let text = notes.joined(separator: "; ")
-      s.text(8, height - 8, truncated(text, toWidth: width - 16, size: 11), size: 11, style: "italic")
+      s.text(
+        8, height - 8, truncated(text, toWidth: width - 16, size: 11), size: 11, style: "italic")
     }
   }
 

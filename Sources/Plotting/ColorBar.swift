@@ -7,8 +7,10 @@ struct ColorBar {
   static let barWidth = 14.0
 
   var ticks: [Tick] {
-    Ticks.linear(lower: domain.lowerBound, upper: domain.upperBound,
-                 targetCount: max(2, Int(height / 45)), niceBounds: false).ticks
+    Ticks.linear(
+      lower: domain.lowerBound, upper: domain.upperBound,
+      targetCount: max(2, Int(height / 45)), niceBounds: false
+    ).ticks
   }
 
   /// Total width including tick labels.
@@ -25,10 +27,10 @@ struct ColorBar {
     }
     s.raw("</linearGradient></defs>")
     s.open("g", ["class": "colorbar"])
-    s.element("rect", [
-      "x": c(x), "y": c(y), "width": c(Self.barWidth), "height": c(height), "fill": "url(#\(id))",
-      "stroke": Theme.fg, "stroke-opacity": "0.4",
-    ])
+    // NB: written raw because the id token must not be escaped (see SVGDocument.idToken).
+    s.raw(
+      "<rect x=\"\(c(x))\" y=\"\(c(y))\" width=\"\(c(Self.barWidth))\" height=\"\(c(height))\" fill=\"url(#\(id))\""
+        + " stroke=\"\(Theme.fg)\" stroke-opacity=\"0.4\"/>")
     let span = domain.upperBound - domain.lowerBound
     for t in ticks {
       let py = y + height - (span == 0 ? 0.5 : (t.value - domain.lowerBound) / span) * height

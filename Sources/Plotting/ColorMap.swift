@@ -13,11 +13,17 @@ public enum ColorMap: Sendable, Equatable {
   var stops: [RGB] {
     switch self {
     case .viridis:
-      ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"]
-        .map(RGB.init(hex:))
+      [
+        "#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30",
+        "#fde725",
+      ]
+      .map(RGB.init(hex:))
     case .diverging:
-      ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b"]
-        .map(RGB.init(hex:))
+      [
+        "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d",
+        "#b2182b",
+      ]
+      .map(RGB.init(hex:))
     }
   }
 

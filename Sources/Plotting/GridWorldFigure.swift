@@ -72,7 +72,8 @@ public struct GridWorldFigure: PanelFigure {
     let domain = colorMap.domain(min: finite.min() ?? 0, max: finite.max() ?? 1)
     let grid = CellGrid(
       width: w, height: h, rows: rows, cols: cols, title: title,
-      colorBar: finite.isEmpty ? nil : ColorBar(colorMap: colorMap, domain: domain, height: 0), notes: notes.lines)
+      colorBar: finite.isEmpty ? nil : ColorBar(colorMap: colorMap, domain: domain, height: 0),
+      notes: notes.lines)
     let cell = grid.cell
     var s = SVGWriter()
     s.open("g", ["class": "cells"])
@@ -87,37 +88,48 @@ public struct GridWorldFigure: PanelFigure {
         let v = value(r, col).flatMap { $0.isFinite ? $0 : nil }
         let shadeColor = v.map { shade($0, colorMap, domain) }
         if let shadeColor { s.rect(x, y, cell, cell, fill: shadeColor.hex) }
-        drawContents(of: here, x: x, y: y, cell: cell, value: v, ink: shadeColor?.ink ?? Theme.fg, into: &s)
+        drawContents(
+          of: here, x: x, y: y, cell: cell, value: v, ink: shadeColor?.ink ?? Theme.fg, into: &s)
       }
     }
     s.close("g")
     drawLines(grid, into: &s)
     grid.drawFrame(into: &s)
     if rows == 0 || cols == 0 { grid.drawNoData(into: &s) }
-    return Panel(width: w, height: h, title: accessibleTitle(title, fallback: "Grid world"),
-                 desc: describe(finite, notes), body: s)
+    return Panel(
+      width: w, height: h, title: accessibleTitle(title, fallback: "Grid world"),
+      desc: describe(finite, notes), body: s)
   }
 
   private func drawContents(
-    of here: GridCell, x: Double, y: Double, cell: Double, value: Double?, ink: String, into s: inout SVGWriter
+    of here: GridCell, x: Double, y: Double, cell: Double, value: Double?, ink: String,
+    into s: inout SVGWriter
   ) {
-    let dirs = here.row < arrows.count && here.col < arrows[here.row].count ? arrows[here.row][here.col] : []
+    let dirs =
+      here.row < arrows.count && here.col < arrows[here.row].count ? arrows[here.row][here.col] : []
     let showNumber = showValues && value != nil && cell >= 18
     let (cx, cy) = (x + cell / 2, y + cell / 2)
     if terminals.contains(here) {
       let inset = max(2, cell * 0.07)
-      s.rect(x + inset, y + inset, cell - 2 * inset, cell - 2 * inset, fill: "none", stroke: ink,
-             strokeWidth: max(1.5, cell * 0.04))
+      s.rect(
+        x + inset, y + inset, cell - 2 * inset, cell - 2 * inset, fill: "none", stroke: ink,
+        strokeWidth: max(1.5, cell * 0.04))
     }
     if !dirs.isEmpty {
       let length = cell * (showNumber ? 0.26 : 0.32), head = cell * 0.09
-      s.open("g", ["class": "arrows", "stroke": ink, "fill": ink, "stroke-width": c(max(1.2, cell * 0.035))])
-      for d in Set(dirs).sorted(by: { GridArrow.allCases.firstIndex(of: $0) ?? 0 < GridArrow.allCases.firstIndex(of: $1) ?? 0 }) {
+      s.open(
+        "g",
+        ["class": "arrows", "stroke": ink, "fill": ink, "stroke-width": c(max(1.2, cell * 0.035))])
+      for d in Set(dirs).sorted(by: {
+        GridArrow.allCases.firstIndex(of: $0) ?? 0 < GridArrow.allCases.firstIndex(of: $1) ?? 0
+      }) {
         let (dx, dy) = d.delta
         let (tx, ty) = (cx + dx * length, cy + dy * length)
         let (bx, by) = (tx - dx * head * 1.4, ty - dy * head * 1.4)
         s.raw("<line x1=\"\(c(cx))\" y1=\"\(c(cy))\" x2=\"\(c(bx))\" y2=\"\(c(by))\"/>")
-        s.raw("<path stroke=\"none\" d=\"M\(c(tx)) \(c(ty))L\(c(bx - dy * head)) \(c(by + dx * head))L\(c(bx + dy * head)) \(c(by - dx * head))Z\"/>")
+        s.raw(
+          "<path stroke=\"none\" d=\"M\(c(tx)) \(c(ty))L\(c(bx - dy * head)) \(c(by + dx * head))L\(c(bx + dy * head)) \(c(by - dx * head))Z\"/>"
+        )
       }
       s.close("g")
     }
@@ -129,11 +141,17 @@ public struct GridWorldFigure: PanelFigure {
     guard cell >= 16 else { return }
     let tag = min(14, cell * 0.22)
     if let label = labels[here] {
-      s.text(x + cell * 0.07, y + tag * 1.05, label, size: tag, fill: ink, weight: "700")
+      let inset = terminals.contains(here) ? max(2, cell * 0.07) + 3 : cell * 0.07
+      s.text(x + inset, y + inset + tag * 0.85, label, size: tag, fill: ink, weight: "700")
     }
-    let corner = [start == here ? "S" : nil, terminals.contains(here) ? "T" : nil].compactMap { $0 }.joined(separator: " ")
+    let corner = [start == here ? "S" : nil, terminals.contains(here) ? "T" : nil].compactMap { $0 }
+      .joined(separator: " ")
     if !corner.isEmpty {
-      s.text(x + cell * 0.93, y + tag * 1.05, corner, size: tag, anchor: .end, fill: ink, weight: "700")
+      // Inside the terminal frame (inset 7%) so the letters never touch it.
+      let inset = terminals.contains(here) ? max(2, cell * 0.07) + 3 : cell * 0.07
+      s.text(
+        x + cell - inset, y + inset + tag * 0.85, corner, size: tag, anchor: .end, fill: ink,
+        weight: "700")
     }
   }
 
@@ -142,8 +160,12 @@ public struct GridWorldFigure: PanelFigure {
     guard rows > 0, cols > 0 else { return }
     var d = ""
     for r in 1..<max(rows, 1) { d += "M\(c(g.x)) \(c(g.y + Double(r) * grid.cell))H\(c(g.maxX))" }
-    for col in 1..<max(cols, 1) { d += "M\(c(g.x + Double(col) * grid.cell)) \(c(g.y))V\(c(g.maxY))" }
-    if !d.isEmpty { s.element("path", ["d": d, "fill": "none", "stroke": Theme.fg, "stroke-opacity": "0.35"]) }
+    for col in 1..<max(cols, 1) {
+      d += "M\(c(g.x + Double(col) * grid.cell)) \(c(g.y))V\(c(g.maxY))"
+    }
+    if !d.isEmpty {
+      s.element("path", ["d": d, "fill": "none", "stroke": Theme.fg, "stroke-opacity": "0.35"])
+    }
     s.rect(g.x, g.y, g.width, g.height, fill: "none", stroke: Theme.fg, strokeWidth: 1.5)
   }
 
@@ -154,11 +176,18 @@ public struct GridWorldFigure: PanelFigure {
     }
     let arrowCells = arrows.flatMap { $0 }.count { !$0.isEmpty }
     if arrowCells > 0 { parts.append("policy arrows in \(arrowCells) cells") }
-    if !walls.isEmpty { parts.append("walls at " + walls.sorted().map(\.description).joined(separator: ", ")) }
-    if !terminals.isEmpty { parts.append("terminal at " + terminals.sorted().map(\.description).joined(separator: ", ")) }
+    if !walls.isEmpty {
+      parts.append("walls at " + walls.sorted().map(\.description).joined(separator: ", "))
+    }
+    if !terminals.isEmpty {
+      parts.append("terminal at " + terminals.sorted().map(\.description).joined(separator: ", "))
+    }
     if let start { parts.append("start at \(start)") }
     if !labels.isEmpty {
-      parts.append("labels " + labels.sorted { $0.key < $1.key }.map { "\($0.value) at \($0.key)" }.joined(separator: ", "))
+      parts.append(
+        "labels "
+          + labels.sorted { $0.key < $1.key }.map { "\($0.value) at \($0.key)" }.joined(
+            separator: ", "))
     }
     return (parts + notes.lines).joined(separator: "; ") + "."
   }

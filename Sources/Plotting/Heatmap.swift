@@ -53,19 +53,24 @@ public struct Heatmap: PanelFigure {
     let finite = values.flatMap { $0 }.filter(\.isFinite)
     var notes = Notes()
     notes.nonFinite = values.flatMap { $0 }.count { !$0.isFinite }
-    if Set(values.map(\.count)).count > 1 { notes.add("rows differ in length; missing cells left empty") }
+    if Set(values.map(\.count)).count > 1 {
+      notes.add("rows differ in length; missing cells left empty")
+    }
     if finite.count >= 2, let f = finite.first, finite.allSatisfy({ $0 == f }) {
       notes.add("all values equal \(Num.significant(f))")
     }
     let domain = colorMap.domain(min: finite.min() ?? 0, max: finite.max() ?? 1)
     let grid = CellGrid(
       width: w, height: h, rows: rows, cols: cols, title: title,
-      xLabels: xLabels ?? [], yLabels: yLabels ?? [], xAxisTitle: xAxisTitle, yAxisTitle: yAxisTitle,
-      colorBar: finite.isEmpty ? nil : ColorBar(colorMap: colorMap, domain: domain, height: 0), notes: notes.lines)
+      xLabels: xLabels ?? [], yLabels: yLabels ?? [], xAxisTitle: xAxisTitle,
+      yAxisTitle: yAxisTitle,
+      colorBar: finite.isEmpty ? nil : ColorBar(colorMap: colorMap, domain: domain, height: 0),
+      notes: notes.lines)
 
     var s = SVGWriter()
     let cell = grid.cell
-    s.open("g", ["class": "cells"])
+    // crispEdges: no hairline seams between neighbouring cells of the same colour.
+    s.open("g", ["class": "cells", "shape-rendering": "crispEdges"])
     for (r, row) in values.enumerated() {
       for col in 0..<cols {
         let (x, y) = grid.origin(row: r, col: col)
@@ -84,8 +89,13 @@ public struct Heatmap: PanelFigure {
       for (r, row) in values.enumerated() {
         for (col, v) in row.enumerated() where v.isFinite {
           let (x, y) = grid.origin(row: r, col: col)
-          s.element("text", ["x": c(x + cell / 2), "y": c(y + cell / 2 + fontSize * 0.35), "fill": shade(v, colorMap, domain).ink],
-                    text: Num.decimals(v, decimals))
+          s.element(
+            "text",
+            [
+              "x": c(x + cell / 2), "y": c(y + cell / 2 + fontSize * 0.35),
+              "fill": shade(v, colorMap, domain).ink,
+            ],
+            text: Num.decimals(v, decimals))
         }
       }
       s.close("g")
@@ -96,7 +106,8 @@ public struct Heatmap: PanelFigure {
     if let lo = finite.min(), let hi = finite.max() {
       desc += ", values from \(Num.significant(lo)) to \(Num.significant(hi))"
     }
-    return Panel(width: w, height: h, title: accessibleTitle(title, fallback: "Heatmap"),
-                 desc: ([desc] + notes.lines).joined(separator: ". ") + ".", body: s)
+    return Panel(
+      width: w, height: h, title: accessibleTitle(title, fallback: "Heatmap"),
+      desc: ([desc] + notes.lines).joined(separator: ". ") + ".", body: s)
   }
 }

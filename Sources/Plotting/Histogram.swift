@@ -22,7 +22,8 @@ public struct Histogram: PanelFigure {
 
   /// Creates a histogram.
   public init(
-    title: String = "", values: [Double], bins: Int = 20, xLabel: String = "", yLabel: String = "count",
+    title: String = "", values: [Double], bins: Int = 20, xLabel: String = "",
+    yLabel: String = "count",
     width: Int = 640, height: Int = 400
   ) {
     self.title = title
@@ -39,13 +40,22 @@ public struct Histogram: PanelFigure {
     let v = values.filter(\.isFinite)
     let n = max(1, bins)
     guard var lo = v.min(), var hi = v.max() else { return ([], []) }
-    if lo == hi { lo -= 0.5; hi += 0.5 }
-    let width = (hi - lo) / Double(n)
-    let edges = (0...n).map { $0 == n ? hi : lo + width * Double($0) }
+    if lo == hi {
+      let m = max(0.5, lo.magnitude * 1e-6)
+      lo -= m
+      hi += m
+    }
+    // Halves and convex combinations: finite even when hi - lo overflows (±1e308 data).
+    let half = hi / 2 - lo / 2
+    let edges = (0...n).map { k -> Double in
+      let f = Double(k) / Double(n)
+      return k == n ? hi : lo * (1 - f) + hi * f
+    }
     var counts = Array(repeating: 0, count: n)
     for x in v {
       // The last bin is closed on the right, so the maximum is counted.
-      let i = min(n - 1, max(0, Int((x - lo) / width)))
+      let t = (x / 2 - lo / 2) / half * Double(n)
+      let i = t.isFinite ? min(n - 1, max(0, Int(t))) : 0
       counts[i] += 1
     }
     return (edges, counts)
@@ -65,8 +75,10 @@ public struct Histogram: PanelFigure {
     let (edges, counts) = binCounts()
     var frame = CartesianFrame(
       width: w, height: h, title: title, xLabel: xLabel, yLabel: yLabel,
-      x: Ticks.linear(lower: edges.first ?? 0, upper: edges.last ?? 1, targetCount: max(2, Int(w / 90))),
-      y: Ticks.linear(lower: 0, upper: Double(max(1, counts.max() ?? 1)), targetCount: max(2, Int(h / 70))))
+      x: Ticks.linear(
+        lower: edges.first ?? 0, upper: edges.last ?? 1, targetCount: max(2, Int(w / 90))),
+      y: Ticks.linear(
+        lower: 0, upper: Double(max(1, counts.max() ?? 1)), targetCount: max(2, Int(h / 70))))
     frame.notes = notes.lines
     let xm = frame.xMap, ym = frame.yMap
     var s = SVGWriter()
@@ -75,16 +87,23 @@ public struct Histogram: PanelFigure {
     for (i, n) in counts.enumerated() where n > 0 {
       let (x0, x1) = (xm(edges[i]), xm(edges[i + 1]))
       let gap = x1 - x0 > 3 ? 0.5 : 0
-      s.element("rect", ["x": c(x0 + gap), "y": c(ym(Double(n))), "width": c(max(0.5, x1 - x0 - 2 * gap)), "height": c(ym(0) - ym(Double(n)))])
+      s.element(
+        "rect",
+        [
+          "x": c(x0 + gap), "y": c(ym(Double(n))), "width": c(max(0.5, x1 - x0 - 2 * gap)),
+          "height": c(ym(0) - ym(Double(n))),
+        ])
     }
     s.close("g")
     frame.drawAxes(into: &s)
     if finite.isEmpty { frame.drawNoData(into: &s) }
     var desc = "Histogram of \(finite.count) values in \(counts.count) bins"
     if let lo = finite.min(), let hi = finite.max() {
-      desc += ", from \(Num.significant(lo)) to \(Num.significant(hi)), largest bin \(counts.max() ?? 0)"
+      desc +=
+        ", from \(Num.significant(lo)) to \(Num.significant(hi)), largest bin \(counts.max() ?? 0)"
     }
-    return Panel(width: w, height: h, title: accessibleTitle(title, fallback: "Histogram"),
-                 desc: ([desc] + notes.lines).joined(separator: ". ") + ".", body: s)
+    return Panel(
+      width: w, height: h, title: accessibleTitle(title, fallback: "Histogram"),
+      desc: ([desc] + notes.lines).joined(separator: ". ") + ".", body: s)
   }
 }

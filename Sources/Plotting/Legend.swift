@@ -18,10 +18,21 @@ enum Legend {
     return min(maxWidth, 30 + longest) + 14
   }
 
-  static func draw(_ entries: [LegendEntry], x: Double, y: Double, into s: inout SVGWriter) {
+  /// Draws the entries from (`x`, `y`) down; beyond `maxHeight` the rest is summarised as "+N more".
+  static func draw(
+    _ entries: [LegendEntry], x: Double, y: Double, maxHeight: Double = .infinity,
+    into s: inout SVGWriter
+  ) {
     guard !entries.isEmpty else { return }
+    let fit = max(1, Int(maxHeight / rowHeight))
+    let shown = entries.count <= fit ? entries : Array(entries.prefix(fit - 1))
     s.open("g", ["class": "legend"])
-    for (i, e) in entries.enumerated() {
+    if shown.count < entries.count {
+      let cy = y + Double(shown.count) * rowHeight + rowHeight / 2
+      s.text(
+        x + 28, cy + 4, "+\(entries.count - shown.count) more", size: fontSize, style: "italic")
+    }
+    for (i, e) in shown.enumerated() {
       let cy = y + Double(i) * rowHeight + rowHeight / 2
       switch e.swatch {
       case .line(let marker, let band):
@@ -41,7 +52,9 @@ enum Legend {
 }
 
 enum Markers {
-  static func draw(_ m: Marker, x: Double, y: Double, color: String, size r: Double = 3.5, into s: inout SVGWriter) {
+  static func draw(
+    _ m: Marker, x: Double, y: Double, color: String, size r: Double = 3.5, into s: inout SVGWriter
+  ) {
     switch m {
     case .none:
       return
@@ -51,14 +64,20 @@ enum Markers {
       s.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, fill: color)
     case .triangle:
       let h = r * 1.2
-      s.element("path", [
-        "d": "M\(c(x)) \(c(y - h))L\(c(x + h)) \(c(y + h * 0.8))L\(c(x - h)) \(c(y + h * 0.8))Z", "fill": color,
-      ])
+      s.element(
+        "path",
+        [
+          "d": "M\(c(x)) \(c(y - h))L\(c(x + h)) \(c(y + h * 0.8))L\(c(x - h)) \(c(y + h * 0.8))Z",
+          "fill": color,
+        ])
     case .diamond:
       let h = r * 1.25
-      s.element("path", [
-        "d": "M\(c(x)) \(c(y - h))L\(c(x + h)) \(c(y))L\(c(x)) \(c(y + h))L\(c(x - h)) \(c(y))Z", "fill": color,
-      ])
+      s.element(
+        "path",
+        [
+          "d": "M\(c(x)) \(c(y - h))L\(c(x + h)) \(c(y))L\(c(x)) \(c(y + h))L\(c(x - h)) \(c(y))Z",
+          "fill": color,
+        ])
     }
   }
 }

@@ -29,13 +29,20 @@ public struct LinePlot: PanelFigure {
   public var annotations: [Annotation] = []
   /// When set, every series not already smoothed is drawn as a trailing moving average.
   public var smoothingWindow: Int?
+  /// A fixed x range (e.g. `0...500`); `nil` fits the data. Data outside is clipped.
+  public var xRange: ClosedRange<Double>?
+  /// A fixed y range, so several plots share one scale; `nil` fits the data.
+  public var yRange: ClosedRange<Double>?
   /// Width in pixels (the SVG scales down to fit its container).
   public var width: Int
   /// Height in pixels.
   public var height: Int
 
   /// Creates an empty line plot.
-  public init(title: String = "", xLabel: String = "", yLabel: String = "", width: Int = 640, height: Int = 400) {
+  public init(
+    title: String = "", xLabel: String = "", yLabel: String = "", width: Int = 640,
+    height: Int = 400
+  ) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -67,9 +74,10 @@ public struct LinePlot: PanelFigure {
   func panel() -> Panel {
     XYChart(
       kind: "Line plot", title: title, xLabel: xLabel, yLabel: yLabel, series: series,
-      xScale: xScale, yScale: yScale, width: Double(max(width, 50)), height: Double(max(height, 50)),
+      xScale: xScale, yScale: yScale, width: Double(max(width, 50)),
+      height: Double(max(height, 50)),
       referenceLines: referenceLines, annotations: annotations, smoothingWindow: smoothingWindow,
-      connect: true
+      connect: true, xRange: xRange, yRange: yRange
     ).panel()
   }
 }

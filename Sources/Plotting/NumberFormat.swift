@@ -98,9 +98,15 @@ enum Num {
   /// A pixel coordinate: at most two decimals, trailing zeros removed, never scientific.
   static func coord(_ v: Double) -> String {
     guard v.isFinite else { return "0" }
-    let clamped = min(max(v, -1e7), 1e7)
-    let (m, k) = normalized(Int((clamped * 100).rounded()), -2)
-    return fixed(m, k, decimals: max(0, -k))
+    // Hot path (every point of every path): plain integer arithmetic, no loops.
+    let n = Int((min(max(v, -1e7), 1e7) * 100).rounded())
+    let magnitude = n.magnitude
+    let whole = String(magnitude / 100)
+    let cents = Int(magnitude % 100)
+    let sign = n < 0 ? "-" : ""
+    if cents == 0 { return sign + whole }
+    if cents % 10 == 0 { return sign + whole + "." + String(cents / 10) }
+    return sign + whole + (cents < 10 ? ".0" : ".") + String(cents)
   }
 
   static func nonFinite(_ v: Double) -> String {

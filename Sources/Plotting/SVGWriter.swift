@@ -48,7 +48,9 @@ struct SVGWriter {
 
   mutating func append(_ other: SVGWriter) { lines += other.lines }
 
-  mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String>, text: String? = nil) {
+  mutating func element(
+    _ name: String, _ attributes: KeyValuePairs<String, String>, text: String? = nil
+  ) {
     var s = "<" + name
     for (key, value) in attributes where !value.isEmpty {
       s += " \(key)=\"\(xmlEscape(value))\""
@@ -75,20 +77,25 @@ struct SVGWriter {
     _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
     stroke: String, width: Double = 1, opacity: Double? = nil, dash: String = ""
   ) {
-    element("line", [
-      "x1": c(x1), "y1": c(y1), "x2": c(x2), "y2": c(y2), "stroke": stroke,
-      "stroke-width": c(width), "stroke-opacity": opacity.map(c) ?? "", "stroke-dasharray": dash,
-    ])
+    element(
+      "line",
+      [
+        "x1": c(x1), "y1": c(y1), "x2": c(x2), "y2": c(y2), "stroke": stroke,
+        "stroke-width": c(width), "stroke-opacity": opacity.map(c) ?? "", "stroke-dasharray": dash,
+      ])
   }
 
   mutating func rect(
     _ x: Double, _ y: Double, _ w: Double, _ h: Double,
     fill: String, opacity: Double? = nil, stroke: String = "", strokeWidth: Double? = nil
   ) {
-    element("rect", [
-      "x": c(x), "y": c(y), "width": c(max(0, w)), "height": c(max(0, h)), "fill": fill,
-      "fill-opacity": opacity.map(c) ?? "", "stroke": stroke, "stroke-width": strokeWidth.map(c) ?? "",
-    ])
+    element(
+      "rect",
+      [
+        "x": c(x), "y": c(y), "width": c(max(0, w)), "height": c(max(0, h)), "fill": fill,
+        "fill-opacity": opacity.map(c) ?? "", "stroke": stroke,
+        "stroke-width": strokeWidth.map(c) ?? "",
+      ])
   }
 
   enum Anchor: String { case start, middle, end }
@@ -99,11 +106,14 @@ struct SVGWriter {
     baseline: String = ""
   ) {
     let transform = rotate.map { "rotate(\(c($0)) \(c(x)) \(c(y)))" } ?? ""
-    element("text", [
-      "x": c(x), "y": c(y), "font-size": c(size), "text-anchor": anchor == .start ? "" : anchor.rawValue,
-      "fill": fill, "font-weight": weight, "font-style": style, "transform": transform,
-      "dominant-baseline": baseline,
-    ], text: string)
+    element(
+      "text",
+      [
+        "x": c(x), "y": c(y), "font-size": c(size),
+        "text-anchor": anchor == .start ? "" : anchor.rawValue,
+        "fill": fill, "font-weight": weight, "font-style": style, "transform": transform,
+        "dominant-baseline": baseline,
+      ], text: string)
   }
 
   /// Shorthand for a pixel coordinate.

@@ -21,8 +21,9 @@ struct ScaleMap {
     let t: Double
     switch kind {
     case .linear:
-      let span = domain.upperBound - domain.lowerBound
-      t = span == 0 ? 0.5 : (v - domain.lowerBound) / span
+      // Halves are exact and keep ±1e308 domains from overflowing to ∞.
+      let half = domain.upperBound / 2 - domain.lowerBound / 2
+      t = half == 0 ? 0.5 : (v / 2 - domain.lowerBound / 2) / half
     case .log:
       let a = log10d(domain.lowerBound), b = log10d(domain.upperBound)
       t = b == a ? 0.5 : (log10d(v) - a) / (b - a)
@@ -42,11 +43,27 @@ extension AxisScale {
     v.isFinite && (self == .linear || v > 0)
   }
 
-  /// Ticks and domain for data spanning `lower...upper`.
-  func ticks(lower: Double, upper: Double, targetCount: Int = 6) -> AxisTicks {
+  /// Ticks and domain for data spanning `lower...upper`, or exactly `fixed` when given
+  /// (and usable on this scale: finite, non-empty, positive for log).
+  func ticks(lower: Double, upper: Double, fixed: ClosedRange<Double>? = nil, targetCount: Int = 6)
+    -> AxisTicks
+  {
+    if let r = fixed, accepts(r.lowerBound), accepts(r.upperBound), r.lowerBound < r.upperBound {
+      switch self {
+      case .linear:
+        return Ticks.linear(
+          lower: r.lowerBound, upper: r.upperBound, targetCount: targetCount, niceBounds: false)
+      case .log:
+        let all = Ticks.logarithmic(lower: r.lowerBound, upper: r.upperBound)
+        let inside = all.ticks.filter {
+          $0.value >= r.lowerBound * (1 - 1e-9) && $0.value <= r.upperBound * (1 + 1e-9)
+        }
+        return AxisTicks(domain: r, ticks: inside)
+      }
+    }
     switch self {
-    case .linear: Ticks.linear(lower: lower, upper: upper, targetCount: targetCount)
-    case .log: Ticks.logarithmic(lower: lower, upper: upper)
+    case .linear: return Ticks.linear(lower: lower, upper: upper, targetCount: targetCount)
+    case .log: return Ticks.logarithmic(lower: lower, upper: upper)
     }
   }
 }

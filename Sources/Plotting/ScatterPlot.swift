@@ -22,13 +22,20 @@ public struct ScatterPlot: PanelFigure {
   public var referenceLines: [ReferenceLine] = []
   /// Point annotations.
   public var annotations: [Annotation] = []
+  /// A fixed x range (e.g. `0...500`); `nil` fits the data. Data outside is clipped.
+  public var xRange: ClosedRange<Double>?
+  /// A fixed y range, so several plots share one scale; `nil` fits the data.
+  public var yRange: ClosedRange<Double>?
   /// Width in pixels.
   public var width: Int
   /// Height in pixels.
   public var height: Int
 
   /// Creates an empty scatter plot.
-  public init(title: String = "", xLabel: String = "", yLabel: String = "", width: Int = 640, height: Int = 400) {
+  public init(
+    title: String = "", xLabel: String = "", yLabel: String = "", width: Int = 640,
+    height: Int = 400
+  ) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -60,9 +67,14 @@ public struct ScatterPlot: PanelFigure {
   func panel() -> Panel {
     XYChart(
       kind: "Scatter plot", title: title, xLabel: xLabel, yLabel: yLabel,
-      series: series.map { var s = $0; s.band = nil; return s },
-      xScale: xScale, yScale: yScale, width: Double(max(width, 50)), height: Double(max(height, 50)),
-      referenceLines: referenceLines, annotations: annotations, smoothingWindow: nil, connect: false
+      series: series.map {
+        var s = $0; s.band = nil; return s
+      },
+      xScale: xScale, yScale: yScale, width: Double(max(width, 50)),
+      height: Double(max(height, 50)),
+      referenceLines: referenceLines, annotations: annotations, smoothingWindow: nil,
+      connect: false,
+      xRange: xRange, yRange: yRange
     ).panel()
   }
 }

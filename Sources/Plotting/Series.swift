@@ -68,7 +68,11 @@ public struct Series: Sendable {
     var s = self
     s.unsmoothedY = unsmoothedY ?? y
     s.y = movingAverage(y, window: window)
-    if let band { s.band = (movingAverage(band.lower, window: window), movingAverage(band.upper, window: window)) }
+    if let band {
+      s.band = (
+        movingAverage(band.lower, window: window), movingAverage(band.upper, window: window)
+      )
+    }
     return s
   }
 

@@ -41,11 +41,15 @@ public struct SubplotGrid: Figure {
     let h = top + cellH * Double(rows)
     var s = SVGWriter()
     if !title.isEmpty {
-      s.text(w / 2, 24, truncated(title, toWidth: w - 20, size: 16), size: 16, anchor: .middle, weight: "600")
+      s.text(
+        w / 2, 24, truncated(title, toWidth: w - 20, size: 16), size: 16, anchor: .middle,
+        weight: "600")
     }
     for (i, child) in children.enumerated() {
       let (r, col) = (i / cols, i % cols)
-      s.raw("<svg x=\"\(c(Double(col) * cellW))\" y=\"\(c(top + Double(r) * cellH))\" width=\"\(c(cellW))\" height=\"\(c(cellH))\" viewBox=\"0 0 \(c(child.width)) \(c(child.height))\"\(child.attributes)>")
+      s.raw(
+        "<svg x=\"\(c(Double(col) * cellW))\" y=\"\(c(top + Double(r) * cellH))\" width=\"\(c(cellW))\" height=\"\(c(cellH))\" viewBox=\"0 0 \(c(child.width)) \(c(child.height))\"\(child.attributes)>"
+      )
       s.raw(child.body)
       s.raw("</svg>")
     }
@@ -53,9 +57,11 @@ public struct SubplotGrid: Figure {
       s.text(w / 2, top + cellH / 2, "no data", size: 14, anchor: .middle, style: "italic")
     }
     let names = children.map(\.title).filter { !$0.isEmpty }
-    let desc = "Grid of \(children.count) figure\(children.count == 1 ? "" : "s") in \(rows) rows and \(cols) columns"
+    let desc =
+      "Grid of \(children.count) figure\(children.count == 1 ? "" : "s") in \(rows) rows and \(cols) columns"
       + (names.isEmpty ? "" : ": " + names.joined(separator: "; ")) + "."
-    return Panel(width: w, height: h, title: accessibleTitle(title, fallback: "Subplots"), desc: desc, body: s)
+    return Panel(
+      width: w, height: h, title: accessibleTitle(title, fallback: "Subplots"), desc: desc, body: s)
   }
 }
 
@@ -72,7 +78,8 @@ private struct Child {
     if let ours = figure as? any PanelFigure {
       let p = ours.panel()
       (width, height, title) = (p.width, p.height, p.title)
-      body = "<title>\(xmlEscape(p.title))</title>\n<desc>\(xmlEscape(p.desc))</desc>\n"
+      body =
+        "<title>\(xmlEscape(p.title))</title>\n<desc>\(xmlEscape(p.desc))</desc>\n"
         + p.body.output.replacing(token, with: token + "-p\(index)")
       return
     }

@@ -11,7 +11,9 @@ enum Theme {
 
   /// Okabe–Ito's colour-blind-safe palette without black and yellow (which vanish on dark
   /// or light pages); every entry reads on both. Pages may override `--loom-series-N`.
-  static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#999999"]
+  static let palette = [
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#999999",
+  ]
 
   static func seriesColor(_ index: Int) -> String {
     let i = index % palette.count

@@ -51,7 +51,9 @@ public enum Ticks {
     guard span.isFinite, span > 0 else {
       return AxisTicks(
         domain: lo...hi,
-        ticks: [Tick(value: lo, label: Num.significant(lo)), Tick(value: hi, label: Num.significant(hi))])
+        ticks: [
+          Tick(value: lo, label: Num.significant(lo)), Tick(value: hi, label: Num.significant(hi)),
+        ])
     }
     let raw = span / Double(max(1, targetCount))
     var e = Num.exponent10(raw)
@@ -66,7 +68,9 @@ public enum Ticks {
     guard first.magnitude < 1e15, last.magnitude < 1e15, last >= first, last - first <= 1000 else {
       return AxisTicks(
         domain: lo...hi,
-        ticks: [Tick(value: lo, label: Num.significant(lo)), Tick(value: hi, label: Num.significant(hi))])
+        ticks: [
+          Tick(value: lo, label: Num.significant(lo)), Tick(value: hi, label: Num.significant(hi)),
+        ])
     }
     let indices = Array(Int(first)...Int(last))
     let mantissas = indices.map { $0 * m }
@@ -80,21 +84,28 @@ public enum Ticks {
   ///
   /// The domain is widened to whole decades. Every decade gets a major tick (every second, third…
   /// when there are more than eight); minor ticks at 2…9 × 10^k appear for spans up to six decades,
-  /// and 2 and 5 are labelled when the span is a single decade.
+  /// and 2 and 5 are labelled when the span is a single decade. Labels are plain ("0.001", "1000")
+  /// when the whole axis lies within 10⁻³…10⁴, and powers of ten ("10⁻⁶", "10⁰") otherwise.
   public static func logarithmic(lower: Double, upper: Double) -> AxisTicks {
     var lo = lower, hi = upper
     if !(lo > 0 && lo.isFinite) || !(hi > 0 && hi.isFinite) { lo = 1; hi = 10 }
     if lo > hi { swap(&lo, &hi) }
-    let e0 = Num.exponent10(lo)
+    // Tolerances: 10^6 computed as 999999.9999999999 still starts at the decade 10^6.
+    let e0 = Num.exponent10(lo * (1 + 1e-9))
     var e1 = Num.exponent10(hi)
-    if Num.value(1, e1) < hi { e1 += 1 }
+    if Num.value(1, e1) * (1 + 1e-9) < hi { e1 += 1 }
     if e1 == e0 { e1 += 1 }
     let decades = e1 - e0
     let every = max(1, (decades + 7) / 8)
+    // One style per axis: plain decimals when every decade is short, otherwise all 10ˣ.
+    let plain = e0 >= -3 && e1 <= 4
     var ticks: [Tick] = []
     for e in e0...e1 {
       let labelled = e.isMultiple(of: every)
-      ticks.append(Tick(value: Num.value(1, e), label: labelled ? decadeLabel(e) : "", isMajor: labelled))
+      ticks.append(
+        Tick(
+          value: Num.value(1, e), label: labelled ? decadeLabel(e, plain: plain) : "",
+          isMajor: labelled))
       guard e < e1, decades <= 6 else { continue }
       for j in 2...9 {
         let label = decades <= 1 && (j == 2 || j == 5) ? Num.compact(j, e) : ""
@@ -104,11 +115,12 @@ public enum Ticks {
     return AxisTicks(domain: Num.value(1, e0)...Num.value(1, e1), ticks: ticks)
   }
 
-  /// "0.01", "1", "1000" for moderate decades, "10⁻⁶" / "10⁸" beyond.
-  static func decadeLabel(_ e: Int) -> String {
-    if e >= -3 && e <= 4 { return Num.compact(1, e) }
+  /// "0.01", "1", "1000" in plain style, "10⁻⁶" / "10⁰" / "10⁸" otherwise.
+  static func decadeLabel(_ e: Int, plain: Bool) -> String {
+    if plain { return Num.compact(1, e) }
     let superscripts: [Character: String] = [
-      "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+      "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸",
+      "9": "⁹",
       "-": "⁻",
     ]
     return "10" + String(e).map { superscripts[$0] ?? String($0) }.joined()

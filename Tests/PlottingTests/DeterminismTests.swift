@@ -24,6 +24,15 @@ struct DeterminismTests {
     #expect(Set(all).count == all.count, "two figures share an id")
   }
 
+  @Test("Every url(#…) reference points at an id in the same figure", arguments: GoldenCase.all)
+  func referencesResolve(_ c: GoldenCase) {
+    let svg = c.render()
+    let defined = Set(ids(svg))
+    let used = svg.matches(of: #/url\(#([^)]+)\)/#).map { String($0.output.1) }
+    #expect(!used.isEmpty || !svg.contains("url("))
+    for u in used { #expect(defined.contains(u), "\(c.name): url(#\(u)) has no target") }
+  }
+
   @Test("Ids depend on the content")
   func idsFollowContent() {
     var a = LinePlot(title: "a")

@@ -12,7 +12,9 @@ struct EdgeCaseTests {
   }
 
   static let cases: [Case] = [
-    Case(name: "line with NaN and ±∞", note: "3 non-finite values omitted") { EdgeCases.lineWithNonFinite },
+    Case(name: "line with NaN and ±∞", note: "3 non-finite values omitted") {
+      EdgeCases.lineWithNonFinite
+    },
     Case(name: "line with no series", note: "no data") { LinePlot(title: "empty") },
     Case(name: "line with empty series", note: "no data") {
       var p = LinePlot(title: "empty")
@@ -34,7 +36,9 @@ struct EdgeCaseTests {
       p.add(Series(name: "m", x: [1, 2, 3], y: [1, 2]))
       return p
     },
-    Case(name: "log axis with non-positive values", note: "2 non-positive values omitted (log scale)") {
+    Case(
+      name: "log axis with non-positive values", note: "2 non-positive values omitted (log scale)"
+    ) {
       var p = LinePlot()
       p.yScale = .log
       p.add(Series(name: "loss", y: [1, 0.1, 0, -1, 0.01]))
@@ -57,16 +61,33 @@ struct EdgeCaseTests {
     Case(name: "histogram with NaN", note: "2 non-finite values omitted") {
       Histogram(values: [1, 2, .nan, 3, -.infinity], bins: 3)
     },
-    Case(name: "constant histogram", note: "all values equal 7") { Histogram(values: [7, 7, 7], bins: 5) },
+    Case(name: "constant histogram", note: "all values equal 7") {
+      Histogram(values: [7, 7, 7], bins: 5)
+    },
     Case(name: "heatmap with NaN", note: "1 non-finite value omitted") {
       Heatmap(values: [[1, .nan], [3, 4]], title: "h", showValues: true)
     },
     Case(name: "empty heatmap", note: "no data") { Heatmap(values: [], title: "h") },
     Case(name: "all-NaN heatmap", note: "no data") { Heatmap(values: [[.nan]], title: "h") },
     Case(name: "constant heatmap", note: "all values equal 3") { EdgeCases.constantHeatmap },
-    Case(name: "ragged heatmap", note: "rows differ in length") { Heatmap(values: [[1, 2, 3], [4]], title: "r") },
-    Case(name: "empty grid world", note: "no data") { GridWorldFigure(rows: 0, cols: 0, title: "g") },
+    Case(name: "ragged heatmap", note: "rows differ in length") {
+      Heatmap(values: [[1, 2, 3], [4]], title: "r")
+    },
+    Case(name: "empty grid world", note: "no data") {
+      GridWorldFigure(rows: 0, cols: 0, title: "g")
+    },
     Case(name: "grid world with NaN value", note: "1 non-finite value omitted") {
+      let huge = [-Double.greatestFiniteMagnitude, .greatestFiniteMagnitude, 0]
+      #expect(parseXML(Histogram(values: huge, bins: 4).svg()).wellFormed)
+      #expect(Histogram(values: huge, bins: 4).binCounts().counts == [1, 0, 1, 1])
+      #expect(Histogram(values: [1e20, 1e20], bins: 3).binCounts().counts.reduce(0, +) == 2)
+      #expect(
+        parseXML(BarChart(categories: ["a", "b"], groups: [(name: "g", values: huge)]).svg())
+          .wellFormed)
+      var s = ScatterPlot()
+      s.add(name: "s", x: huge, y: huge)
+      #expect(parseXML(s.svg()).wellFormed)
+      #expect(parseXML(Heatmap(values: [huge], title: "h", showValues: true).svg()).wellFormed)
       var g = GridWorldFigure(rows: 1, cols: 2, title: "g")
       g.values = [[1, .nan]]
       return g
@@ -77,7 +98,9 @@ struct EdgeCaseTests {
       g.arrows = [[[.up]]]
       return g
     },
-    Case(name: "empty subplot grid", note: "no data") { SubplotGrid(rows: 1, cols: 1, figures: []) },
+    Case(name: "empty subplot grid", note: "no data") {
+      SubplotGrid(rows: 1, cols: 1, figures: [])
+    },
   ]
 
   @Test("Well-formed SVG with a visible note", arguments: cases)
@@ -96,9 +119,22 @@ struct EdgeCaseTests {
   func extremes() {
     var p = LinePlot()
     p.add(Series(name: "big", y: [-1e308, 1e308]))
-    p.add(Series(name: "tiny", x: [0, 1, 2], y: [5e-324, 1e-310, 0]))
+    p.add(
+      Series(
+        name: "tiny", x: [0, 1, 2], y: [.leastNonzeroMagnitude, .leastNormalMagnitude / 4, 0]))
     let xml = parseXML(p.svg())
     #expect(xml.wellFormed)
+    let huge = [-Double.greatestFiniteMagnitude, .greatestFiniteMagnitude, 0]
+    #expect(parseXML(Histogram(values: huge, bins: 4).svg()).wellFormed)
+    #expect(Histogram(values: huge, bins: 4).binCounts().counts == [1, 0, 1, 1])
+    #expect(Histogram(values: [1e20, 1e20], bins: 3).binCounts().counts.reduce(0, +) == 2)
+    #expect(
+      parseXML(BarChart(categories: ["a", "b"], groups: [(name: "g", values: huge)]).svg())
+        .wellFormed)
+    var s = ScatterPlot()
+    s.add(name: "s", x: huge, y: huge)
+    #expect(parseXML(s.svg()).wellFormed)
+    #expect(parseXML(Heatmap(values: [huge], title: "h", showValues: true).svg()).wellFormed)
     var g = GridWorldFigure(rows: 1, cols: 2, title: "g")
     g.values = [[-.greatestFiniteMagnitude, .greatestFiniteMagnitude]]
     #expect(parseXML(g.svg()).wellFormed)

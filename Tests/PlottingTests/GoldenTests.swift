@@ -19,6 +19,10 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     GoldenCase(name: "gridworld-values") { Fixtures.gridValues.svg() },
     GoldenCase(name: "gridworld-maze") { Fixtures.gridMaze.svg() },
     GoldenCase(name: "subplots") { Fixtures.subplots.svg() },
+    GoldenCase(name: "gridworld-teleport") { Fixtures.gridTeleport.svg() },
+    GoldenCase(name: "heatmap-diverging") { Fixtures.advantages.svg() },
+    GoldenCase(name: "line-crowded-legend") { Fixtures.crowdedLegend.svg() },
+    GoldenCase(name: "line-log-convergence") { Fixtures.convergence.svg() },
     GoldenCase(name: "edge-line-nonfinite") { EdgeCases.lineWithNonFinite.svg() },
     GoldenCase(name: "edge-heatmap-constant") { EdgeCases.constantHeatmap.svg() },
   ]
@@ -49,7 +53,8 @@ struct GoldenTests {
 enum EdgeCases {
   static var lineWithNonFinite: LinePlot {
     var p = LinePlot(title: "Diverging run", xLabel: "step", yLabel: "loss")
-    p.add(Series(name: "loss", y: [2.3, 1.9, .nan, 1.2, .infinity, 0.9, 0.8, -.infinity, 0.7, 0.65]))
+    p.add(
+      Series(name: "loss", y: [2.3, 1.9, .nan, 1.2, .infinity, 0.9, 0.8, -.infinity, 0.7, 0.65]))
     p.add(Series(name: "flat", y: [1.5, 1.5, 1.5]))
     return p
   }

@@ -17,8 +17,12 @@ public struct OutputCache: Sendable {
   }
 
   /// The key for `note`, given the digest of library sources and the toolchain version.
-  public static func key(for note: Note, environment: String) -> String {
+  public static func key(for note: Note, environment: String, upstream: [Note] = []) -> String {
     var h = Hasher128()
+    for dep in upstream {
+      h.combine("upstream \(dep.path) module \(dep.frontMatter.module ?? "")")
+      for cell in dep.cells where cell.options.export { h.combine(cell.source) }
+    }
     h.combine(formatVersion)
     h.combine(environment)
     for key in ["seed", "timeout", "cell-timeout", "memory"] { h.combine("\(key)=\(note.frontMatter.values[key] ?? "")") }
@@ -74,6 +78,8 @@ public struct OutputCache: Sendable {
     encoder.outputFormatting = [.sortedKeys]
     try FileIO.writeAtomically(try encoder.encode(entry), to: file(for: note))
   }
+
+  public func hasEntry(for note: Note) -> Bool { FileManager.default.fileExists(atPath: file(for: note).path) }
 
   public func file(for note: Note) -> URL { directory.appendingPathComponent("\(note.slug).json") }
 

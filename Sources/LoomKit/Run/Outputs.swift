@@ -22,6 +22,8 @@ public struct NoteOutputs: Codable, Sendable, Equatable {
   }
 
   public var checks: [CheckOutput] { cells.keys.sorted().flatMap { cells[$0]!.checks } }
+  /// The cell the program was in when it crashed or was stopped.
+  public var failedCell: Int?
 }
 
 public struct CellOutput: Codable, Sendable, Equatable {
@@ -34,6 +36,8 @@ public struct CellOutput: Codable, Sendable, Equatable {
   /// A compile error, trap or timeout that belongs to this cell, rendered for display.
   public var error: String?
   public var ran = false
+  /// The cell is marked `error` and failed as expected (its `error` is shown, not counted).
+  public var expectedFailure = false
   public init() {}
 }
 

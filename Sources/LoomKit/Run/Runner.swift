@@ -17,7 +17,8 @@ public struct Runner: Sendable {
 
   static let marker = Array("\u{1E}LOOM-CELL ".utf8)
 
-  public func run(_ note: Note, executable: URL) throws -> NoteOutputs {
+  /// Runs the note's program; cells in `skip` are passed over (see `error` cells).
+  public func run(_ note: Note, executable: URL, skip: Set<Int> = []) throws -> NoteOutputs {
     let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
     try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? FileManager.default.removeItem(at: events)
@@ -25,7 +26,10 @@ public struct Runner: Sendable {
     env["LOOM_EVENTS"] = events.path
     env["LOOM_MEMORY_LIMIT_MB"] = String(memoryLimitMB)
     env["OPENBLAS_NUM_THREADS"] = "1"
-    env["SWIFT_BACKTRACE"] = "enable=no"
+    // On a crash the Swift runtime prints a backtrace; its frames carry the note's own lines
+    // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
+    env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=12,top=4"
+    env["LOOM_SKIP_CELLS"] = skip.sorted().map(String.init).joined(separator: ",")
 
     // Per-cell limits: the runner watches the markers as they stream in.
     let cellLimits: [Int: Double] = Dictionary(uniqueKeysWithValues: note.cells.compactMap { c in
@@ -47,7 +51,13 @@ public struct Runner: Sendable {
 
     var outputs = NoteOutputs(status: .ok, seconds: seconds)
     let stdoutParts = split(result.stdout)
-    let stderrParts = split(result.stderr)
+    var stderrParts = split(result.stderr)
+    // Cut the runtime's backtrace out of the cell's stderr; keep where it points.
+    var crash: (message: String, location: SourceLocation?, frame: String?)? = nil
+    if let last = stderrParts.keys.max(), let text = stderrParts[last], let r = text.range(of: "\n*** Signal") ?? text.range(of: "*** Signal") {
+      crash = Self.parseBacktrace(String(text[r.lowerBound...]), notePath: note.path)
+      stderrParts[last] = String(text[..<r.lowerBound]) + (text[..<r.lowerBound].isEmpty ? "" : "\n")
+    }
     for cell in note.cells where !cell.options.norun {
       var c = CellOutput()
       c.stdout = stdoutParts[cell.index] ?? ""
@@ -59,6 +69,7 @@ public struct Runner: Sendable {
 
     let lastCell = stdoutParts.keys.max() ?? 0
     let failedCell = note.cells.first(where: { $0.index == lastCell })
+    if result.timedOut || result.signaled || result.status != 0 { outputs.failedCell = lastCell }
     let place = failedCell.map { "cell \($0.index) (\(note.path):\($0.fenceLine))" } ?? "before the first cell"
     if let timedOutCell = watch.timedOutCell, let cell = note.cells.first(where: { $0.index == timedOutCell }) {
       let limit = cellLimits[timedOutCell] ?? 0
@@ -74,14 +85,17 @@ public struct Runner: Sendable {
     } else if result.signaled || result.status != 0 {
       outputs.status = .crashed
       let how = result.signaled ? "was killed by signal \(result.status) (\(signalName(result.status)))" : "exited with status \(result.status)"
-      let trap = trapMessage(stderrParts[lastCell] ?? "")
+      var trap = trapMessage(stderrParts[lastCell] ?? "")
+      if trap.text == nil, let crash {
+        trap.text = crash.message + (crash.frame.map { " in \($0)" } ?? "")
+      }
       // Prefer the location the Swift runtime printed (it points into the note through #sourceLocation).
-      let loc = trap.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
+      let loc = trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
       outputs.message = "\(loc): error: the note's program \(how) in \(place)\(trap.text.map { ": \($0)" } ?? "")"
       let diag = Diagnostic(.error, "runtime error in cell \(lastCell): \(trap.text ?? how)", at: loc)
       outputs.diagnostics.append(diag)
       if let cell = failedCell {
-        outputs.cells[cell.index, default: CellOutput()].error = (trap.text ?? "The program \(how).") + (result.signaled ? " (\(signalName(result.status)))" : "")
+        outputs.cells[cell.index, default: CellOutput()].error = trap.text.map { "\(loc): \($0)" } ?? "The program \(how)."
       }
     }
     return outputs
@@ -149,6 +163,37 @@ public struct Runner: Sendable {
         break
       }
     }
+  }
+
+  /// From the runtime's backtrace: the crash reason, the first frame inside the note (its
+  /// Markdown location), and the innermost frame's function (e.g. `Array.subscript.getter`).
+  static func parseBacktrace(_ text: String, notePath: String) -> (message: String, location: SourceLocation?, frame: String?) {
+    var message = "the program crashed"
+    var location: SourceLocation? = nil
+    var frame: String? = nil
+    for line in text.split(separator: "\n") {
+      if let r = line.range(of: "*** Program crashed: ") {
+        message = String(line[r.upperBound...]).replacingOccurrences(of: " ***", with: "")
+        if let at = message.range(of: " at 0x") { message = String(message[..<at.lowerBound]) }
+      }
+      let trimmed = line.trimmingWhitespace()
+      guard let first = trimmed.first, first.isNumber, let inRange = trimmed.range(of: " in ") else { continue }
+      // "0 [inlined] [system] 0x… specialized Array.subscript.getter in Note03 at //<compiler-generated>"
+      if frame == nil {
+        let head = trimmed[..<inRange.lowerBound]
+        if let fn = head.split(separator: " ").drop(while: { $0.hasPrefix("0x") == false }).dropFirst().joined(separator: " ") as String?, !fn.isEmpty {
+          frame = fn.replacingOccurrences(of: "specialized ", with: "")
+        }
+      }
+      if location == nil, let atRange = trimmed.range(of: " at ", options: .backwards) {
+        let where_ = trimmed[atRange.upperBound...]
+        let parts = where_.split(separator: ":")
+        if parts.count >= 3, parts[0].hasSuffix(".md"), let l = Int(parts[1]), let c = Int(parts[2]) {
+          location = SourceLocation(file: String(parts[0]), line: l, column: c)
+        }
+      }
+    }
+    return (message, location, frame)
   }
 
   /// The Swift runtime's "file:line: Fatal error: message" line, if the program printed one.

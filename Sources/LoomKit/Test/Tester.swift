@@ -40,6 +40,10 @@ public struct Tester: Sendable {
           s.failures.append(Failure(location: c.location ?? SourceLocation(file: note.path, line: 1), message: "check failed: \(c.message)"))
         }
       }
+      for cell in note.cells where cell.options.expectError {
+        // Counted here when it failed as expected; when it did not, a failed check says so.
+        if out.cells[cell.index]?.expectedFailure == true { s.passed += 1 }
+      }
       for cell in note.cells {
         guard let expected = cell.expectedOutput, !cell.options.norun else { continue }
         let actual = out.cells[cell.index]?.stdout ?? ""
