@@ -46,8 +46,9 @@ struct Table: Equatable, Sendable {
   /// Columns with a vertical rule on their left (array `|` specs); index == count means a rule after the last.
   var ruleBefore: Set<Int> = []
   var displaystyle = false
-  /// Horizontal padding (em) between cells; `aligned` uses none inside a rl pair.
+  /// `aligned`-style columns: right/left pairs with no gap inside a pair and 2em between pairs.
   var alignedPairs = false
+  /// Left padding of every column but the first; "0.5em" keeps the browser's default cell padding.
   var columnGap = "0.5em"
 }
 
@@ -71,7 +72,8 @@ indirect enum MathNode: Equatable, Sendable {
   case table(Table)
   case styled(Style, MathNode)
   case phantom(MathNode)
-  case boxed(MathNode)
+  /// A row with inline CSS: `\boxed` (border), `\overline` (border-top), `\underline`.
+  case decorated(MathNode, css: String)
   /// Source that could not be understood, shown red inside `<merror>`.
   case error(String)
 }

@@ -51,7 +51,9 @@ extension Parser {
       }
       return delimited(open, .table(table), close)
     case .cases(let open, let close):
-      let table = Table(rows: parseTableBody(name), align: [.left, .left], displaystyle: name == "dcases", columnGap: "0.5em")
+      let table = Table(
+        rows: parseTableBody(name), align: [.left, .left], displaystyle: name == "dcases",
+        columnGap: "0.5em")
       return delimited(open, .table(table), close)
     case .aligned:
       if name.hasPrefix("alignat") || name == "alignedat" { _ = readRawArgument() }
@@ -71,12 +73,18 @@ extension Parser {
         default: break
         }
       }
-      return .table(Table(rows: parseTableBody(name), align: align, ruleBefore: rules, displaystyle: name == "darray"))
+      return .table(
+        Table(
+          rows: parseTableBody(name), align: align, ruleBefore: rules,
+          displaystyle: name == "darray"))
     }
   }
 
   private func delimited(_ open: String, _ body: MathNode, _ close: String) -> MathNode {
-    .row([fence(open, true, form: "prefix"), body, fence(close, true, form: "postfix")].filter { $0 != .empty })
+    .row(
+      [fence(open, true, form: "prefix"), body, fence(close, true, form: "postfix")].filter {
+        $0 != .empty
+      })
   }
 
   func alignedTable(_ rows: [TableRow]) -> Table {
@@ -144,7 +152,10 @@ extension Parser {
       }
       if stopKind(t) == .newline {
         next()
-        if peek.kind == .char("[") { _ = skipRest(Stops.rbracket); next() }
+        if peek.kind == .char("[") {
+          _ = skipRest(Stops.rbracket)
+          next()
+        }
         finishRow(&self)
         continue
       }
@@ -160,7 +171,8 @@ extension Parser {
       break
     }
     // A trailing `\\` leaves one empty cell behind; drop that row.
-    if !(cells.count == 1 && cells[0] == .empty && !rows.isEmpty && pendingTag == nil) || lineAbove {
+    if !(cells.count == 1 && cells[0] == .empty && !rows.isEmpty && pendingTag == nil) || lineAbove
+    {
       finishRow(&self)
     }
     (hardStops, pendingTag) = saved
@@ -185,7 +197,11 @@ extension Parser {
       break
     }
     hardStops = saved
-    if peek.kind == .endGroup { next() } else { problem("missing '}' for \\substack at offset \(t.start)") }
+    if peek.kind == .endGroup {
+      next()
+    } else {
+      problem("missing '}' for \\substack at offset \(t.start)")
+    }
     return .table(Table(rows: rows, align: [.center], columnGap: "0"))
   }
 

@@ -6,7 +6,8 @@ enum MathFont: Equatable {
   case sansSerif, sansSerifBold, sansSerifItalic, monospace
 
   static let commands: [String: MathFont] = [
-    "mathrm": .roman, "mathup": .roman, "mathbf": .bold, "mathit": .italic, "boldsymbol": .boldItalic,
+    "mathrm": .roman, "mathup": .roman, "mathbf": .bold, "mathit": .italic,
+    "boldsymbol": .boldItalic,
     "bm": .boldItalic, "pmb": .boldItalic, "mathcal": .script, "mathscr": .script,
     "mathfrak": .fraktur, "mathbb": .doubleStruck, "mathsf": .sansSerif, "mathtt": .monospace,
     "mathbfit": .boldItalic, "mathbfcal": .boldScript, "mathbffrak": .boldFraktur,
@@ -81,8 +82,10 @@ enum MathFont: Equatable {
     if let base = greekBase {
       if (0x391...0x3A9).contains(v) { mapped = base + v - 0x391 }
       if (0x3B1...0x3C9).contains(v) { mapped = base + 26 + v - 0x3B1 }
-      let extra: [UInt32: UInt32] = [0x2207: 25, 0x2202: 51, 0x3F5: 52, 0x3D1: 53, 0x3F0: 54,
-                                     0x3D5: 55, 0x3F1: 56, 0x3D6: 57]
+      let extra: [UInt32: UInt32] = [
+        0x2207: 25, 0x2202: 51, 0x3F5: 52, 0x3D1: 53, 0x3F0: 54,
+        0x3D5: 55, 0x3F1: 56, 0x3D6: 57,
+      ]
       if let offset = extra[v] { mapped = base + offset }
     }
     guard var m = mapped else { return String(c) }

@@ -34,10 +34,10 @@ struct Lexer {
       let start = i
       i += 1
       switch c {
-      case " ", "\t", "\n", "\r":
+      case _ where c.isWhitespace:  // includes "\r\n", which is one Character
         continue
       case "%":
-        while i < source.count, source[i] != "\n" { i += 1 }
+        while i < source.count, !source[i].isNewline { i += 1 }
         continue
       case "{": tokens.append(Token(kind: .beginGroup, start: start, end: i))
       case "}": tokens.append(Token(kind: .endGroup, start: start, end: i))

@@ -22,7 +22,9 @@ extension MathMLWriter {
           css.append("padding-right:1em")
         }
         if table.ruleBefore.contains(c) { css.append("border-left:1px solid") }
-        if c == columns - 1, table.ruleBefore.contains(columns) { css.append("border-right:1px solid") }
+        if c == columns - 1, table.ruleBefore.contains(columns) {
+          css.append("border-right:1px solid")
+        }
         if row.lineAbove { css.append("border-top:1px solid") }
         out += css.isEmpty ? "<mtd>" : "<mtd style=\"\(css.joined(separator: ";"))\">"
         if c < row.cells.count { write(row.cells[c]) }

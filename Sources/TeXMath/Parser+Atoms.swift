@@ -40,7 +40,9 @@ extension Parser {
       return .identifier(f.map(word), upright: f == .roman)
     }
     switch c {
-    case "(", ")", "[", "]", "|", "/", "\\":
+    case "|":
+      return .op(Operator(text: "|", stretchy: false, lspace: "0", rspace: "0"))
+    case "(", ")", "[", "]", "/", "\\":
       return .op(Operator(text: String(c), stretchy: false))
     case "<", ">", "=", "+", "-", "*", ",", ";", ":", "!", "?", "@":
       return .op(Operator(text: Symbols.mathChar(c)))
@@ -73,7 +75,9 @@ extension Parser {
   /// `12`, `0.95`, `1e-6`, `3E+2` as one number; `t` (already consumed) is its first character.
   private mutating func number(startingWith t: Token) -> MathNode {
     var end = t.end
-    while let c = adjacentChar(at: pos), Lexer.isDigit(c) || (c == "." && isAdjacentDigit(at: pos + 1)) {
+    while let c = adjacentChar(at: pos),
+      Lexer.isDigit(c) || (c == "." && isAdjacentDigit(at: pos + 1))
+    {
       end = next().end
     }
     if let e = adjacentChar(at: pos), e == "e" || e == "E" {
@@ -135,7 +139,10 @@ extension Parser {
       if peek.kind == .command("middle") {
         next()
         let d = parseDelimiter()
-        nodes.append(.op(Operator(text: d, stretchy: true, form: "infix", lspace: "0.1667em", rspace: "0.1667em")))
+        nodes.append(
+          .op(
+            Operator(text: d, stretchy: true, form: "infix", lspace: "0.1667em", rspace: "0.1667em")
+          ))
         continue
       }
       if peek.kind == .command("right") {

@@ -32,7 +32,9 @@ extension Parser {
     if let size = Symbols.bigSizes[name] {
       let form: String? = name.hasSuffix("l") ? "prefix" : name.hasSuffix("r") ? "postfix" : nil
       let d = parseDelimiter()
-      return (.op(Operator(text: d, stretchy: true, form: form, minsize: size, maxsize: size)), .beside)
+      return (
+        .op(Operator(text: d, stretchy: true, form: form, minsize: size, maxsize: size)), .beside
+      )
     }
     return structural(name, t)
   }
@@ -54,21 +56,30 @@ extension Parser {
     if let s = Symbols.operators[name] {
       return .op(Operator(text: s, stretchy: s == "∣" || s == "∥" ? false : nil))
     }
-    if let d = Symbols.delimiters[name] { return .op(Operator(text: d, stretchy: false)) }
+    if let d = Symbols.delimiters[name] {
+      // TeX treats |x| and ‖x‖ as ordinary symbols: no operator spacing.
+      let bar = d == "|" || d == "‖"
+      return .op(
+        Operator(text: d, stretchy: false, lspace: bar ? "0" : nil, rspace: bar ? "0" : nil))
+    }
     return nil
   }
 
   private mutating func structural(_ name: String, _ t: Token) -> (MathNode?, ScriptPlacement) {
     switch name {
     case "frac", "dfrac", "tfrac", "cfrac":
-      let num = parseArgument(for: name), den = parseArgument(for: name)
+      let num = parseArgument(for: name)
+      let den = parseArgument(for: name)
       let style: Bool? = name == "dfrac" || name == "cfrac" ? true : name == "tfrac" ? false : nil
       return (.fraction(num, den, thickness: nil, style: style), .beside)
     case "binom", "dbinom", "tbinom":
-      let n = parseArgument(for: name), k = parseArgument(for: name)
+      let n = parseArgument(for: name)
+      let k = parseArgument(for: name)
       let style: Bool? = name == "dbinom" ? true : name == "tbinom" ? false : nil
       let frac = MathNode.fraction(n, k, thickness: "0", style: nil)
-      let row = MathNode.row([fence("(", true, form: "prefix"), frac, fence(")", true, form: "postfix")])
+      let row = MathNode.row([
+        fence("(", true, form: "prefix"), frac, fence(")", true, form: "postfix"),
+      ])
       return (style.map { .styled(Style(displaystyle: $0, scriptlevel: 0), row) } ?? row, .beside)
     case "sqrt":
       let index = parseOptionalArgument()
@@ -77,7 +88,8 @@ extension Parser {
     case "text", "textrm", "textnormal", "textup", "mbox", "hbox", "textmd":
       return (textNode(readRawArgument(), css: nil), .beside)
     case "textbf": return (textNode(readRawArgument(), css: "font-weight:bold"), .beside)
-    case "textit", "textsl", "emph": return (textNode(readRawArgument(), css: "font-style:italic"), .beside)
+    case "textit", "textsl", "emph":
+      return (textNode(readRawArgument(), css: "font-style:italic"), .beside)
     case "texttt": return (textNode(readRawArgument(), css: "font-family:monospace"), .beside)
     case "textsf": return (textNode(readRawArgument(), css: "font-family:sans-serif"), .beside)
     case "operatorname", "operatornamewithlimits":
@@ -95,30 +107,53 @@ extension Parser {
     case "underbrace", "overbrace", "underbracket", "overbracket":
       let body = parseArgument(for: name)
       let under = name.hasPrefix("under")
-      let brace = MathNode.op(Operator(text: under ? (name.hasSuffix("brace") ? "⏟" : "⎵") : (name.hasSuffix("brace") ? "⏞" : "⎴"), stretchy: true))
-      return (under ? .under(body, brace, accent: false) : .over(body, brace, accent: false), .always)
+      let brace = MathNode.op(
+        Operator(
+          text: under
+            ? (name.hasSuffix("brace") ? "⏟" : "⎵") : (name.hasSuffix("brace") ? "⏞" : "⎴"),
+          stretchy: true))
+      // As accents, Chromium stretches the brace over the whole base.
+      return (under ? .under(body, brace, accent: true) : .over(body, brace, accent: true), .always)
     case "stackrel", "overset":
-      let top = parseArgument(for: name), base = parseArgument(for: name)
+      let top = parseArgument(for: name)
+      let base = parseArgument(for: name)
       return (.over(base, top, accent: false), .beside)
     case "underset":
-      let bottom = parseArgument(for: name), base = parseArgument(for: name)
+      let bottom = parseArgument(for: name)
+      let base = parseArgument(for: name)
       return (.under(base, bottom, accent: false), .beside)
     case "xrightarrow", "xleftarrow", "xRightarrow", "xLeftarrow", "xmapsto", "xleftrightarrow":
       let below = parseOptionalArgument()
       let above = parseArgument(for: name)
-      let arrows = ["xrightarrow": "→", "xleftarrow": "←", "xRightarrow": "⇒", "xLeftarrow": "⇐", "xmapsto": "↦", "xleftrightarrow": "↔"]
+      let arrows = [
+        "xrightarrow": "→", "xleftarrow": "←", "xRightarrow": "⇒", "xLeftarrow": "⇐",
+        "xmapsto": "↦", "xleftrightarrow": "↔",
+      ]
       let arrow = MathNode.op(Operator(text: arrows[name] ?? "→", stretchy: true, minsize: "2em"))
       let pad: (MathNode) -> MathNode = { .row([.space("0.3em"), $0, .space("0.3em")]) }
-      return (.scripts(base: arrow, sub: below.map(pad), sup: pad(above), placement: .always), .beside)
+      return (
+        .scripts(base: arrow, sub: below.map(pad), sup: pad(above), placement: .always), .beside
+      )
     case "boxed", "fbox", "framebox":
-      if name == "boxed" { return (.boxed(parseArgument(for: name)), .beside) }
-      return (.boxed(textNode(readRawArgument(), css: nil)), .beside)
+      let box = "border:1px solid;padding:0.15em 0.3em"
+      if name == "boxed" { return (.decorated(parseArgument(for: name), css: box), .beside) }
+      return (.decorated(textNode(readRawArgument(), css: nil), css: box), .beside)
+    case "overline", "underline":
+      // Latin Modern Math has no stretchy overline glyph, so the rule is a CSS border.
+      let css =
+        name == "overline"
+        ? "border-top:0.06em solid;padding-top:0.08em"
+        : "border-bottom:0.06em solid;padding-bottom:0.08em"
+      return (.decorated(parseArgument(for: name), css: css), .beside)
     case "phantom", "hphantom", "vphantom":
       return (.phantom(parseArgument(for: name)), .beside)
     case "textcolor":
-      let color = String(readRawArgument().filter { Lexer.isLetter($0) || Lexer.isDigit($0) || $0 == "#" })
+      let color = String(
+        readRawArgument().filter { Lexer.isLetter($0) || Lexer.isDigit($0) || $0 == "#" })
       return (.styled(Style(color: color), parseArgument(for: name)), .beside)
-    case "smash", "mathstrut", "strut", "ensuremath", "mathclap", "clap", "llap", "rlap", "mathrlap", "mathllap", "mathord", "mathbin", "mathrel", "mathopen", "mathclose", "mathpunct", "mathinner", "displaylimits":
+    case "smash", "mathstrut", "strut", "ensuremath", "mathclap", "clap", "llap", "rlap",
+      "mathrlap", "mathllap", "mathord", "mathbin", "mathrel", "mathopen", "mathclose", "mathpunct",
+      "mathinner", "displaylimits":
       if ["mathstrut", "strut", "displaylimits"].contains(name) { return (nil, .beside) }
       return (parseArgument(for: name), .beside)
     case "substack":
@@ -126,7 +161,9 @@ extension Parser {
     case "bmod":
       return (.op(Operator(text: "mod", lspace: "0.2222em", rspace: "0.2222em")), .beside)
     case "mod":
-      return (.row([.space("0.6667em"), .identifier("mod", upright: true), .space("0.3333em")]), .beside)
+      return (
+        .row([.space("0.6667em"), .identifier("mod", upright: true), .space("0.3333em")]), .beside
+      )
     case "pmod", "pod":
       let arg = parseArgument(for: name)
       var inner: [MathNode] = [.space("0.6667em"), fence("(", false)]
@@ -141,7 +178,8 @@ extension Parser {
       _ = skipStar()
       let length = name == "hspace" ? readRawArgument() : readLength()
       return (space(length, mu: name.hasPrefix("m")), .beside)
-    case "notag", "nonumber", "limits", "nolimits", "hline", "hdashline", "nobreak", "allowbreak", "relax", "label":
+    case "notag", "nonumber", "limits", "nolimits", "hline", "hdashline", "nobreak", "allowbreak",
+      "relax", "label":
       if name == "label" { _ = readRawArgument() }
       return (nil, .beside)
     default:
@@ -174,6 +212,8 @@ extension Parser {
         }
       } else if math != nil {
         math!.append(c)
+      } else if c == "{" || c == "}" {
+        continue  // grouping inside text, not shown
       } else {
         current.append(c == "~" ? "\u{A0}" : c)
       }
@@ -190,9 +230,18 @@ extension Parser {
     while let c = chars.popFirst() {
       if c == "\\" {
         var word = ""
-        while let n = chars.first, Lexer.isLetter(n) { word.append(n); chars.removeFirst() }
+        while let n = chars.first, Lexer.isLetter(n) {
+          word.append(n)
+          chars.removeFirst()
+        }
         if word.isEmpty, let n = chars.popFirst() { word = String(n) }
-        if Symbols.spaces[word] != nil { out.append(" ") } else if word == "_" || word == "-" { out.append("_") } else { out += Symbols.greekLower[word] ?? "" }
+        if Symbols.spaces[word] != nil {
+          out.append(" ")
+        } else if word == "_" || word == "-" {
+          out.append("_")
+        } else {
+          out += Symbols.greekLower[word] ?? ""
+        }
       } else if c == "-" {
         out.append("-")
       } else if c != "{" && c != "}" && c != " " {
@@ -205,7 +254,9 @@ extension Parser {
   private mutating func readLength() -> String {
     if peek.kind == .beginGroup { return readRawArgument() }
     var text = ""
-    while case .char(let c) = peek.kind, Lexer.isDigit(c) || Lexer.isLetter(c) || c == "." || c == "-" {
+    while case .char(let c) = peek.kind,
+      Lexer.isDigit(c) || Lexer.isLetter(c) || c == "." || c == "-"
+    {
       text.append(c)
       next()
       if Lexer.isLetter(c) && text.filter(Lexer.isLetter).count == 2 { break }
@@ -215,7 +266,10 @@ extension Parser {
 
   private mutating func space(_ length: String, mu: Bool) -> MathNode {
     let trimmed = length.filter { $0 != " " }
-    let units: [String: Double] = ["em": 1, "ex": 0.431, "pt": 0.1, "mu": 1.0 / 18, "px": 0.0625, "cm": 2.845, "mm": 0.2845, "in": 7.227]
+    let units: [String: Double] = [
+      "em": 1, "ex": 0.431, "pt": 0.1, "mu": 1.0 / 18, "px": 0.0625, "cm": 2.845, "mm": 0.2845,
+      "in": 7.227,
+    ]
     for (unit, factor) in units where trimmed.hasSuffix(unit) {
       if let value = Double(trimmed.dropLast(unit.count)) {
         let em = (value * factor * 10000).rounded() / 10000
@@ -228,7 +282,10 @@ extension Parser {
 
   /// `\not=`, `\not\in`: the next symbol with a combining long solidus overlay.
   private mutating func negated(_ t: Token) -> MathNode {
-    let known: [String: String] = ["=": "≠", "<": "≮", ">": "≯", "∈": "∉", "≤": "≰", "≥": "≱", "∼": "≁", "≡": "≢", "⊂": "⊄", "⊃": "⊅", "⊆": "⊈", "⊇": "⊉", "∣": "∤", "≈": "≉", "≅": "≇"]
+    let known: [String: String] = [
+      "=": "≠", "<": "≮", ">": "≯", "∈": "∉", "≤": "≰", "≥": "≱", "∼": "≁", "≡": "≢", "⊂": "⊄",
+      "⊃": "⊅", "⊆": "⊈", "⊇": "⊉", "∣": "∤", "≈": "≉", "≅": "≇",
+    ]
     let (atom, _) = parseAtom()
     if case .op(var o)? = atom {
       o.text = known[o.text] ?? (o.text + "\u{338}")

@@ -49,7 +49,8 @@ struct Parser {
   mutating func problem(_ message: String) { problems.append(message) }
 
   func raw(_ start: Int, _ end: Int) -> String {
-    let lo = max(0, min(start, source.count)), hi = max(lo, min(end, source.count))
+    let lo = max(0, min(start, source.count))
+    let hi = max(lo, min(end, source.count))
     return String(source[lo..<hi])
   }
 
@@ -57,7 +58,9 @@ struct Parser {
   mutating func enter() -> Bool {
     if depth >= Parser.maxDepth {
       if !tooDeepReported {
-        problem("formula nested more than \(Parser.maxDepth) levels deep at offset \(peek.start); the rest of that group is shown as source")
+        problem(
+          "formula nested more than \(Parser.maxDepth) levels deep at offset \(peek.start); the rest of that group is shown as source"
+        )
         tooDeepReported = true
       }
       return false
@@ -109,7 +112,8 @@ struct Parser {
           font = saved
         case .fraction(let thickness, let delimiters):
           let denominator = nestedRow(stops)
-          let frac = MathNode.fraction(.group(nodes), .group(denominator), thickness: thickness, style: nil)
+          let frac = MathNode.fraction(
+            .group(nodes), .group(denominator), thickness: thickness, style: nil)
           nodes = [delimiters ? MathNode.row([fence("(", false), frac, fence(")", false)]) : frac]
         }
         break
@@ -134,13 +138,13 @@ struct Parser {
     return parseRow(stops)
   }
 
-  private enum RestOfRow {
+  enum RestOfRow {
     case style(Style)
     case font(MathFont)
     case fraction(thickness: String?, delimiters: Bool)
   }
 
-  private func restOfRowCommand(_ name: String) -> RestOfRow? {
+  func restOfRowCommand(_ name: String) -> RestOfRow? {
     switch name {
     case "displaystyle": return .style(Style(displaystyle: true, scriptlevel: 0))
     case "textstyle": return .style(Style(displaystyle: false, scriptlevel: 0))
@@ -206,164 +210,5 @@ struct Parser {
       next()
     } while level > 0 && peek.kind != .eof
     return .error(raw(start, tokens[max(0, pos - 1)].end))
-  }
-
-  // MARK: - Groups and arguments
-
-  /// `{…}` at the current position.
-  mutating func parseGroup() -> MathNode {
-    guard enter() else { return skipGroup() }
-    defer { leave() }
-    let open = next()
-    let saved = hardStops
-    hardStops.insert(.rbrace)
-    let nodes = parseRow(hardStops)
-    hardStops = saved
-    if peek.kind == .endGroup {
-      next()
-    } else {
-      problem("missing '}' for the '{' at offset \(open.start)")
-    }
-    return .group(nodes)
-  }
-
-  /// A required argument: a group or a single token.
-  mutating func parseArgument(for command: String) -> MathNode {
-    let t = peek
-    switch t.kind {
-    case .beginGroup:
-      return parseGroup()
-    case .char(let c) where stopKind(t) == nil || c == "]":
-      next()
-      return charAtom(c, t, single: true)
-    case .command(let name) where stopKind(t) == nil && restOfRowCommand(name) == nil:
-      guard enter() else {
-        next()
-        return .error(raw(t.start, t.end))
-      }
-      defer { leave() }
-      return parseAtom().0 ?? .empty
-    default:
-      problem("missing argument for \\\(command) at offset \(t.start)")
-      return .empty
-    }
-  }
-
-  /// An optional `[…]` argument, or nil when there is none.
-  mutating func parseOptionalArgument() -> MathNode? {
-    guard peek.kind == .char("[") else { return nil }
-    guard enter() else { return skipRest([.rbracket]) }
-    defer { leave() }
-    let open = next()
-    let nodes = parseRow(hardStops.union(.rbracket))
-    if peek.kind == .char("]") {
-      next()
-    } else {
-      problem("missing ']' for the '[' at offset \(open.start)")
-    }
-    return .group(nodes)
-  }
-
-  /// The raw source of a `{…}` argument (for `\text`, `\begin{name}`, colours, lengths).
-  mutating func readRawArgument() -> String {
-    guard peek.kind == .beginGroup else {
-      let t = peek
-      if case .char = t.kind {
-        next()
-        return raw(t.start, t.end)
-      }
-      problem("missing '{' at offset \(t.start)")
-      return ""
-    }
-    let open = next()
-    var level = 1
-    while peek.kind != .eof {
-      if peek.kind == .beginGroup { level += 1 }
-      if peek.kind == .endGroup {
-        level -= 1
-        if level == 0 { break }
-      }
-      next()
-    }
-    let text = raw(open.end, peek.start)
-    if peek.kind == .endGroup {
-      next()
-    } else {
-      problem("missing '}' for the '{' at offset \(open.start)")
-    }
-    return text
-  }
-
-  mutating func skipStar() -> Bool {
-    if peek.kind == .char("*") {
-      next()
-      return true
-    }
-    return false
-  }
-
-  private mutating func readColor() -> String {
-    let name = readRawArgument()
-    return String(name.filter { Lexer.isLetter($0) || Lexer.isDigit($0) || $0 == "#" })
-  }
-
-  // MARK: - Scripts
-
-  mutating func parseScripts(_ atom: MathNode, _ placement: ScriptPlacement) -> MathNode {
-    var placement = placement
-    var sub: MathNode? = nil
-    var sup: MathNode? = nil
-    var primes = 0
-    loop: while true {
-      let t = peek
-      switch t.kind {
-      case .command("limits"):
-        next()
-        placement = .always
-      case .command("nolimits"):
-        next()
-        placement = .beside
-      case .char("'"):
-        next()
-        if sup != nil { problem("prime after a superscript at offset \(t.start)") }
-        primes += 1
-      case .superscript, .subscript:
-        next()
-        let isSup = t.kind == .superscript
-        if (isSup ? sup : sub) != nil {
-          problem("double \(isSup ? "superscript" : "subscript") at offset \(t.start)")
-        }
-        let arg = parseScriptArgument(t)
-        if isSup {
-          sup = sup.map { .row([$0, arg]) } ?? arg
-        } else {
-          sub = sub.map { .row([$0, arg]) } ?? arg
-        }
-      default:
-        break loop
-      }
-    }
-    if primes > 0 {
-      let text = ["′", "″", "‴", "⁗"][min(primes, 4) - 1]
-      let prime = MathNode.op(Operator(text: text, lspace: "0", rspace: "0"))
-      sup = sup.map { .row([prime, $0]) } ?? prime
-    }
-    if sub == nil && sup == nil { return atom }
-    return .scripts(base: atom, sub: sub, sup: sup, placement: placement)
-  }
-
-  private mutating func parseScriptArgument(_ marker: Token) -> MathNode {
-    let t = peek
-    switch t.kind {
-    case .superscript, .subscript, .eof, .align, .endGroup:
-      problem("missing \(marker.kind == .superscript ? "superscript" : "subscript") after '\(raw(marker.start, marker.end))' at offset \(marker.start)")
-      return .empty
-    default:
-      if stopKind(t) != nil, t.kind != .char("]") {
-        problem("missing script after '\(raw(marker.start, marker.end))' at offset \(marker.start)")
-        return .empty
-      }
-      return parseArgument(for: marker.kind == .superscript ? "^" : "_")
-    }
   }
 }

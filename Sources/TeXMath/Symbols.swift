@@ -104,15 +104,16 @@ enum Symbols {
 
   /// Accents over a base: character and whether it stretches to the base's width.
   static let accents: [String: (String, Bool)] = [
-    "hat": ("^", false), "widehat": ("^", true), "tilde": ("~", false), "widetilde": ("~", true),
-    "bar": ("‾", false), "overline": ("‾", true), "vec": ("→", false), "dot": ("˙", false),
+    "hat": ("^", false), "widehat": ("\u{302}", true), "tilde": ("~", false),
+    "widetilde": ("~", true),
+    "bar": ("‾", false), "vec": ("→", false), "dot": ("˙", false),
     "ddot": ("¨", false), "dddot": ("⃛", false), "check": ("ˇ", false), "widecheck": ("ˇ", true),
     "breve": ("˘", false), "acute": ("´", false), "grave": ("`", false), "mathring": ("˚", false),
     "overrightarrow": ("→", true), "overleftarrow": ("←", true), "overleftrightarrow": ("↔", true),
   ]
 
   static let underAccents: [String: (String, Bool)] = [
-    "underline": ("_", true), "underrightarrow": ("→", true), "underleftarrow": ("←", true),
+    "underrightarrow": ("→", true), "underleftarrow": ("←", true),
     "utilde": ("~", true),
   ]
 
