@@ -7,6 +7,10 @@ public struct Tester: Sendable {
     public var location: SourceLocation
     public var message: String
     public var description: String { "\(location): error: \(message)" }
+    public init(location: SourceLocation, message: String) {
+      self.location = location
+      self.message = message
+    }
   }
 
   public struct Summary: Sendable {

@@ -26,6 +26,12 @@ public struct Site: Sendable {
     let dir = project.siteDirectory
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let lectures = pages.filter { $0.note.slug != "index" }.sorted { $0.note.slug < $1.note.slug }
+    var pages = pages
+    if !pages.contains(where: { $0.note.slug == "index" }) {
+      // No notes/index.md: the landing page is just the list of notes.
+      let (index, _) = NoteReader().read("# \(title)\n", path: "notes/index.md")
+      pages.append(Page(note: index, outputs: nil, diagnostics: []))
+    }
     for page in pages {
       let html = render(page, lectures: lectures)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))

@@ -68,41 +68,37 @@ public struct Weaver: Sendable {
     }
     // Compile errors that point into this cell.
     let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cellContains(cell, $0.location.line, note: note) }
-    if let output, cell.options.showOutput || output.error != nil || !cellErrors.isEmpty || output.checks.contains(where: { !$0.ok }) {
-      html += "<div class=\"cell-output\">"
+    var inner = ""
+    if let output {
       if cell.options.showOutput {
-        html += textOutput(output.stdout, kind: "stdout")
-        html += textOutput(output.stderr, kind: "stderr")
-        for t in output.tables { html += table(t) }
+        inner += textOutput(output.stdout, kind: "stdout")
+        inner += textOutput(output.stderr, kind: "stderr")
+        for t in output.tables { inner += table(t) }
         for f in output.figures {
-          html += "<figure class=\"figure\">\(f.svg)"
+          inner += "<figure class=\"figure\">\(f.svg)"
           if let caption = f.caption ?? cell.options.caption {
-            html += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
+            inner += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
           }
-          html += "</figure>\n"
+          inner += "</figure>\n"
         }
       }
       if !output.checks.isEmpty {
         let failed = output.checks.filter { !$0.ok }
         let passed = output.checks.count - failed.count
-        html += "<details class=\"checks\(failed.isEmpty ? "" : " failed")\"\(failed.isEmpty ? "" : " open")><summary>\(passed) of \(output.checks.count) checks passed</summary><ul>"
+        inner += "<details class=\"checks\(failed.isEmpty ? "" : " failed")\"\(failed.isEmpty ? "" : " open")><summary>\(passed) of \(output.checks.count) checks passed</summary><ul>"
         for c in output.checks {
-          html += "<li class=\"\(c.ok ? "pass" : "fail")\"><span class=\"mark\">\(c.ok ? "✓" : "✗")</span> \(c.message.htmlEscaped)</li>"
+          inner += "<li class=\"\(c.ok ? "pass" : "fail")\"><span class=\"mark\">\(c.ok ? "✓" : "✗")</span> \(c.message.htmlEscaped)</li>"
         }
-        html += "</ul></details>\n"
-      }
-      for d in cellErrors {
-        html += "<pre class=\"cell-error\">\(d.rendered(sourceLines: note.lines).htmlEscaped)</pre>\n"
+        inner += "</ul></details>\n"
       }
       if let e = output.error, cellErrors.isEmpty {
-        html += "<pre class=\"cell-error\">\(e.htmlEscaped)</pre>\n"
+        let cls = output.expectedFailure ? "cell-error expected" : "cell-error"
+        let label = output.expectedFailure ? "<span class=\"expected-label\">expected error</span>\n" : ""
+        inner += "<pre class=\"\(cls)\">\(label)\(e.htmlEscaped)</pre>\n"
       }
-      html += "</div>\n"
-    } else if output == nil, !cellErrors.isEmpty {
-      html += "<div class=\"cell-output\">"
-      for d in cellErrors { html += "<pre class=\"cell-error\">\(d.rendered(sourceLines: note.lines).htmlEscaped)</pre>\n" }
-      html += "</div>\n"
     }
+    for d in cellErrors { inner += "<pre class=\"cell-error\">\(d.rendered(sourceLines: note.lines).htmlEscaped)</pre>\n" }
+    if !inner.isEmpty { html += "<div class=\"cell-output\">\(inner)</div>\n" }
     html += "</section>\n"
     return html
   }

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Checks every page of the woven site in a real browser (headless Chromium) and statically.
+
+Static: every internal link points at a page that exists and, with #anchor, at an id on it;
+every <math> element is well-formed XML (MathML) with no <merror> from valid input.
+In the browser: the page loads with no JavaScript error (a harness records window errors and
+unhandled rejections), the search box finds a known heading, and a screenshot is saved.
+Standard library only.
+"""
+import html.parser, json, os, re, shutil, subprocess, sys, tempfile, xml.etree.ElementTree as ET
+
+site, shots = sys.argv[1], sys.argv[2]
+os.makedirs(shots, exist_ok=True)
+pages = sorted(f for f in os.listdir(site) if f.endswith(".html"))
+if not pages:
+    sys.exit(f"error: no pages in {site}/; run make weave first")
+
+class Scan(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a: self.ids.add(a["id"])
+        if tag == "a" and "href" in a: self.links.append(a["href"])
+        if tag in ("link", "script") and (a.get("href") or a.get("src")): self.links.append(a.get("href") or a.get("src"))
+
+ids, links, failures = {}, {}, []
+for p in pages:
+    text = open(os.path.join(site, p), encoding="utf-8").read()
+    s = Scan(); s.feed(text)
+    ids[p], links[p] = s.ids, s.links
+    for i, m in enumerate(re.findall(r"<math\b.*?</math>", text, re.S)):
+        try:
+            root = ET.fromstring(m)
+        except ET.ParseError as e:
+            failures.append(f"{p}: math #{i + 1} is not well-formed MathML: {e}")
+            continue
+        if root.iter("{http://www.w3.org/1998/Math/MathML}merror").__next__ if False else None: pass
+        if any(el.tag.endswith("merror") for el in root.iter()):
+            failures.append(f"{p}: math #{i + 1} has a TeX error: {ET.tostring(root, encoding='unicode')[:200]}")
+
+for p in pages:
+    for href in links[p]:
+        if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+            continue  # external links are not ours to check
+        target, _, anchor = href.partition("#")
+        target = target or p
+        path = os.path.normpath(os.path.join(site, target))
+        if not os.path.exists(path):
+            failures.append(f"{p}: broken link {href!r} ({target} does not exist)")
+        elif anchor and target.endswith(".html") and anchor not in ids.get(os.path.relpath(path, site), set()):
+            failures.append(f"{p}: broken anchor {href!r} (no id {anchor!r} on {target})")
+
+# In the browser. A copy of the site gets a harness that records errors and reports into the DOM.
+harness_head = """<script>window.__loomErrors=[];addEventListener('error',function(e){__loomErrors.push(String(e.message||e))});
+addEventListener('unhandledrejection',function(e){__loomErrors.push('unhandled rejection: '+e.reason)});</script>"""
+harness_tail = """<script>addEventListener('load',function(){setTimeout(function(){
+var r={errors:__loomErrors,math:document.querySelectorAll('math').length,merror:document.querySelectorAll('merror').length};
+var q=document.getElementById('search');if(q&&window.LOOM_SEARCH&&LOOM_SEARCH.length){var h=LOOM_SEARCH[0].s;q.value=h.split(' ')[0];
+q.dispatchEvent(new Event('input'));r.search=document.querySelectorAll('#search-results li').length;}
+var d=document.createElement('pre');d.id='loom-test-report';d.textContent=JSON.stringify(r);document.body.appendChild(d);},300)});</script>"""
+tmp = tempfile.mkdtemp(prefix="loom-browser-")
+shutil.copytree(site, os.path.join(tmp, "site"))
+chrome = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+if not chrome:
+    sys.exit("error: chromium is not installed (apt-get install chromium)")
+flags = [chrome, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--allow-file-access-from-files"]
+for p in pages:
+    path = os.path.join(tmp, "site", p)
+    text = open(path, encoding="utf-8").read()
+    text = text.replace("<head>", "<head>" + harness_head, 1).replace("</body>", harness_tail + "</body>", 1)
+    open(path, "w", encoding="utf-8").write(text)
+    url = "file://" + path
+    dom = subprocess.run(flags + ["--virtual-time-budget=3000", "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r'<pre id="loom-test-report">(.*?)</pre>', dom, re.S)
+    if not m:
+        failures.append(f"{p}: the page did not finish loading in the browser (no report)")
+        continue
+    report = json.loads(html.unescape(m.group(1)))
+    for e in report["errors"]:
+        failures.append(f"{p}: JavaScript error: {e}")
+    if report["merror"]:
+        failures.append(f"{p}: {report['merror']} MathML error element(s) rendered")
+    if "search" in report and report["search"] == 0:
+        failures.append(f"{p}: search found nothing for a word of the first section title")
+    shot = os.path.abspath(os.path.join(shots, p.replace(".html", ".png")))
+    subprocess.run(flags + ["--window-size=1280,2400", f"--screenshot={shot}", "file://" + os.path.abspath(os.path.join(site, p))],
+                   capture_output=True, timeout=120)
+    print(f"browser-test: {p}: {report['math']} formulas, search ok, screenshot {os.path.relpath(shot)}")
+shutil.rmtree(tmp, ignore_errors=True)
+
+for f in failures:
+    print("error: " + f, file=sys.stderr)
+print(f"browser-test: {len(pages)} pages, {len(failures)} problems")
+sys.exit(1 if failures else 0)
