@@ -15,7 +15,7 @@ struct EndToEndTests {
     var options = Pipeline.Options()
     options.configuration = "debug"
     options.jobs = 2
-    return Pipeline(project: project, options: options, console: Console(quiet: true))
+    return Pipeline(project: project, options: options, console: Console(silent: true))
   }
 
   func items(_ names: [String], _ p: Pipeline) throws -> [Pipeline.Item] {
@@ -89,8 +89,7 @@ struct EndToEndTests {
 
     // The same code with different prose: served from the cache, nothing built or run.
     let text = try String(contentsOf: Self.fixtures.appendingPathComponent("outputs.md"), encoding: .utf8)
-    var (edited, _) = NoteReader().read(text.replacingOccurrences(of: "Prose with math", with: "Edited prose with math"), path: items[0].note.path)
-    edited.blocks = edited.blocks
+    let (edited, _) = NoteReader().read(text.replacingOccurrences(of: "Prose with math", with: "Edited prose with math"), path: items[0].note.path)
     var again = [Pipeline.Item(note: edited, readDiagnostics: [])]
     try p.execute(&again)
     #expect(again[0].cached)

@@ -4,10 +4,16 @@ import Foundation
 public final class Console: @unchecked Sendable {
   private let lock = NSLock()
   public var quiet = false
-  public init(quiet: Bool = false) { self.quiet = quiet }
+  /// Prints nothing at all (tests that inspect results instead).
+  public var silent = false
+  public init(quiet: Bool = false, silent: Bool = false) {
+    self.quiet = quiet
+    self.silent = silent
+  }
 
   func write(_ s: String) {
     lock.lock(); defer { lock.unlock() }
+    if silent { return }
     FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
   }
 

@@ -32,14 +32,44 @@ public struct Site: Sendable {
       let (index, _) = NoteReader().read("# \(title)\n", path: "notes/index.md")
       pages.append(Page(note: index, outputs: nil, diagnostics: []))
     }
+    let existing = Set(pages.map(\.fileName))
     for page in pages {
-      let html = render(page, lectures: lectures)
+      let html = Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
     }
     let assets = dir.appendingPathComponent("assets")
     try FileIO.writeIfChanged(SiteAssets.css, to: assets.appendingPathComponent("loom.css"))
     try FileIO.writeIfChanged(SiteAssets.javascript, to: assets.appendingPathComponent("loom.js"))
     try FileIO.writeIfChanged(searchIndex(pages), to: assets.appendingPathComponent("search-index.js"))
+  }
+
+  /// Links to notes that are not written yet (`03-x.md` with no such file) become plain text
+  /// marked "not written yet", so the site never has a broken link.
+  static func markMissingNotes(_ html: String, existing: Set<String>) -> String {
+    var out = ""
+    var rest = Substring(html)
+    let open = "<a href=\""
+    while let r = rest.range(of: open) {
+      out += rest[..<r.lowerBound]
+      let afterHref = rest[r.upperBound...]
+      guard let quote = afterHref.firstIndex(of: "\""), let close = afterHref.range(of: "</a>") else {
+        out += rest[r]
+        rest = afterHref
+        continue
+      }
+      let href = String(afterHref[..<quote])
+      let file = String(href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+      let isLocalPage = file.hasSuffix(".html") && !file.contains("/") && !file.contains(":")
+      if isLocalPage, !existing.contains(file), let tagEnd = afterHref[quote...].firstIndex(of: ">") {
+        let text = afterHref[afterHref.index(after: tagEnd)..<close.lowerBound]
+        out += "<span class=\"missing-note\" title=\"not written yet\">\(text)</span>"
+        rest = afterHref[close.upperBound...]
+      } else {
+        out += rest[r]
+        rest = afterHref
+      }
+    }
+    return out + rest
   }
 
   /// The full HTML document for a page.

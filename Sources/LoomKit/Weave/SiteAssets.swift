@@ -86,6 +86,8 @@ pre.code, .cell-source pre { background: var(--loom-code-bg); border: 1px solid 
 pre.cell-error { color: var(--loom-bad); white-space: pre-wrap; border: 1px solid var(--loom-bad); border-radius: 4px; padding: 0.5rem 0.75rem; }
 pre.cell-error.expected { color: var(--loom-muted); border-color: var(--loom-border); border-style: dashed; }
 .expected-label { font-family: system-ui, sans-serif; font-size: 0.75rem; text-transform: uppercase; letter-spacing: .05em; color: var(--loom-muted); }
+.missing-note { color: var(--loom-muted); }
+.missing-note::after { content: " (not written yet)"; font-size: 0.8em; }
 .note-errors { border: 1px solid var(--loom-bad); border-radius: 6px; padding: 0.5rem 1rem; color: var(--loom-bad); margin: 1rem 0; }
 figure.figure { margin: 0.75rem 0; color: var(--loom-fg); }
 figure.figure svg { max-width: 100%; height: auto; display: block; }
