@@ -198,10 +198,13 @@ public final class Pipeline: @unchecked Sendable {
       let r = runner
       let compileErrors = expectedCompileErrors[note.path] ?? [:]
       queue.addOperation {
-        console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…")
+        let total = note.cells.count
+        if !console.isTerminal { console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…") }
+        console.progress(note.slug, "starting")
+        defer { console.progress(note.slug, nil) }
         do {
-          let out = try Self.runExpectingErrors(note, executable: exe, runner: r,
-                                                compileErrors: compileErrors)
+          let out = try Self.runExpectingErrors(note, executable: exe, runner: r, compileErrors: compileErrors,
+                                                onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
           results.set(i, .success(out))
         } catch {
           results.set(i, .failure(error))
@@ -246,7 +249,8 @@ public final class Pipeline: @unchecked Sendable {
   /// Runs a note; a trap inside a cell marked `error` is that cell's expected output, and the note
   /// is run again without that cell so the rest of it goes on. An `error` cell that neither failed
   /// to compile nor trapped is reported as a failed check.
-  static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, compileErrors: [Int: [Diagnostic]]) throws -> NoteOutputs {
+  static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, compileErrors: [Int: [Diagnostic]],
+                                 onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
     var skip: Set<Int> = Set(compileErrors.keys)
     var expected: [Int: CellOutput] = [:]
     for (index, ds) in compileErrors {
@@ -256,13 +260,13 @@ public final class Pipeline: @unchecked Sendable {
       expected[index] = c
     }
     let errorCells = Set(note.cells.filter { $0.options.expectError }.map(\.index))
-    var out = try runner.run(note, executable: executable, skip: skip)
+    var out = try runner.run(note, executable: executable, skip: skip, onCell: onCell)
     while out.status == .crashed, let failed = out.failedCell, errorCells.contains(failed), !skip.contains(failed) {
       var c = out.cells[failed] ?? CellOutput()
       c.expectedFailure = true
       expected[failed] = c
       skip.insert(failed)
-      out = try runner.run(note, executable: executable, skip: skip)
+      out = try runner.run(note, executable: executable, skip: skip, onCell: onCell)
     }
     for (index, c) in expected { out.cells[index] = c }
     for index in errorCells.sorted() where expected[index] == nil {

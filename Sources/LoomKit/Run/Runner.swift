@@ -18,7 +18,7 @@ public struct Runner: Sendable {
   static let marker = Array("\u{1E}LOOM-CELL ".utf8)
 
   /// Runs the note's program; cells in `skip` are passed over (see `error` cells).
-  public func run(_ note: Note, executable: URL, skip: Set<Int> = []) throws -> NoteOutputs {
+  public func run(_ note: Note, executable: URL, skip: Set<Int> = [], onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
     let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
     try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? FileManager.default.removeItem(at: events)
@@ -36,7 +36,7 @@ public struct Runner: Sendable {
       let limit = c.options.timeout ?? note.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? cellTimeout
       return limit.map { (c.index, $0) }
     })
-    let watch = CellWatch()
+    let watch = CellWatch(onCell: onCell)
     let noteLimit = note.frontMatter.timeout ?? noteTimeout
     let start = Date()
     let result = try ChildProcess.run(
@@ -239,6 +239,8 @@ final class CellWatch: @unchecked Sendable {
   private var since = Date()
   private var carry: [UInt8] = []
   private(set) var timedOutCell: Int?
+  let onCell: (@Sendable (Int) -> Void)?
+  init(onCell: (@Sendable (Int) -> Void)?) { self.onCell = onCell }
 
   func scan(_ chunk: Data) {
     lock.lock(); defer { lock.unlock() }
@@ -250,7 +252,7 @@ final class CellWatch: @unchecked Sendable {
       if bytes[i] == m[0], bytes[i...].starts(with: m) {
         var j = i + m.count, n = 0
         while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
-        if j < bytes.count { cell = n; since = Date(); lastEnd = j }
+        if j < bytes.count, n != cell { cell = n; since = Date(); lastEnd = j; onCell?(n) }
         i = j
       } else {
         i += 1

@@ -22,6 +22,8 @@ extension TensorOf {
   /// Fills `grad` for every tensor this scalar was computed from (adding to existing grads).
   ///
   /// Non-scalar roots need an explicit `seed` (the vector in a vector-Jacobian product).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func backward(seed: [Scalar]? = nil) {
     if let seed {
       precondition(seed.count == count, "backward: seed has \(seed.count) values, shape \(shape)")

@@ -33,7 +33,16 @@ public final class Linear: Module {
 
 /// Pointwise nonlinearities for `MLP`.
 public enum Activation: Sendable {
-  case tanh, relu, gelu, sigmoid, identity
+  /// Hyperbolic tangent (CleanRL's PPO).
+  case tanh
+  /// max(x, 0).
+  case relu
+  /// GELU, tanh approximation.
+  case gelu
+  /// Logistic sigmoid.
+  case sigmoid
+  /// No nonlinearity.
+  case identity
 
   /// Applies the activation to a tensor.
   public func callAsFunction<S>(_ x: TensorOf<S>) -> TensorOf<S> {

@@ -53,19 +53,16 @@ public final class CausalSelfAttention: Module {
     self.heads = heads
   }
 
-  /// `[B, T, d]` → `[B, T, d]`; position t attends to positions 0...t.
+  /// `[B, T, d]` → `[B, T, d]`; position t attends to positions 0...t (fused kernel).
   public func callAsFunction(_ x: Tensor) -> Tensor {
     precondition(x.rank == 3, "CausalSelfAttention: expected [B, T, d], got \(x.shape)")
-    let (b, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-    let hd = d / heads
-    // [B, T, 3, H, hd] → [3, B, H, T, hd]
-    let parts = qkv(x).reshaped([b, t, 3, heads, hd]).permuted([2, 0, 3, 1, 4])
-    let q = parts.slice(alongAxis: 0, 0..<1).reshaped([b, heads, t, hd])
-    let k = parts.slice(alongAxis: 0, 1..<2).reshaped([b, heads, t, hd])
-    let v = parts.slice(alongAxis: 0, 2..<3).reshaped([b, heads, t, hd])
-    let scores = q.matmul(k, transposeOther: true) * (1 / Float(hd).squareRoot())
-    let y = scores.causalSoftmax().matmul(v)  // [B, H, T, hd]
-    return proj(y.permuted([0, 2, 1, 3]).reshaped([b, t, d]))
+    return proj(qkv(x).causalSelfAttention(heads: heads))
+  }
+
+  /// The same computation from separate ops (permute, batched matmul, causal softmax); kept as
+  /// the readable reference that the fused kernel is tested against.
+  public func reference(_ x: Tensor) -> Tensor {
+    proj(unfusedCausalAttention(qkv(x), heads: heads))
   }
 
   /// Projection weights and biases.
@@ -156,4 +153,18 @@ public final class GPT: Module {
     tokenEmbedding.parameters + positionEmbedding.parameters + blocks.flatMap(\.parameters)
       + lnFinal.parameters + head.parameters
   }
+}
+
+/// Causal multi-head attention on a `[B, T, 3·d]` qkv tensor, written with separate ops.
+public func unfusedCausalAttention<S>(_ qkv: TensorOf<S>, heads: Int) -> TensorOf<S> {
+  let (b, t, d) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
+  let hd = d / heads
+  // [B, T, 3, H, hd] → [3, B, H, T, hd]
+  let parts = qkv.reshaped([b, t, 3, heads, hd]).permuted([2, 0, 3, 1, 4])
+  let q = parts.slice(alongAxis: 0, 0..<1).reshaped([b, heads, t, hd])
+  let k = parts.slice(alongAxis: 0, 1..<2).reshaped([b, heads, t, hd])
+  let v = parts.slice(alongAxis: 0, 2..<3).reshaped([b, heads, t, hd])
+  let scores = q.matmul(k, transposeOther: true)  // [B, H, T, T]
+  let y = scores.causalSoftmax(scale: 1 / S(hd).squareRoot()).matmul(v)  // [B, H, T, hd]
+  return y.permuted([0, 2, 1, 3]).reshaped([b, t, d])
 }

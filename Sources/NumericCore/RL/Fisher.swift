@@ -72,3 +72,34 @@ extension MLP {
     return result
   }
 }
+
+/// Concatenates tensors' values into one Float64 vector (TRPO's flat parameter/gradient space).
+public func flatten<S>(_ tensors: [TensorOf<S>]) -> [Double] {
+  tensors.flatMap { $0.doubles }
+}
+
+/// Concatenates tensors' gradients (zeros where a tensor has none) into one Float64 vector.
+public func flattenGradients<S>(_ tensors: [TensorOf<S>]) -> [Double] {
+  tensors.flatMap { $0.grad.isEmpty ? [Double](repeating: 0, count: $0.count) : $0.gradDoubles }
+}
+
+/// Splits a flat vector into tensors shaped like `like` (the inverse of `flatten`).
+public func unflatten(_ v: [Double], like: [Tensor]) -> [Tensor] {
+  let total = like.reduce(0) { $0 + $1.count }
+  precondition(v.count == total, "unflatten: \(v.count) values for \(total) parameters")
+  var offset = 0
+  return like.map { t in
+    defer { offset += t.count }
+    return Tensor(v[offset..<(offset + t.count)].map { Float($0) }, shape: t.shape)
+  }
+}
+
+extension Module {
+  /// All parameter values as one Float64 vector, in `parameters` order.
+  public var flatParameters: [Double] { flatten(parameters) }
+
+  /// Overwrites all parameters from one flat vector (TRPO's line search).
+  public func assignFlatParameters(_ v: [Double]) {
+    for (p, t) in zip(parameters, unflatten(v, like: parameters)) { p.assign(t.data) }
+  }
+}

@@ -92,3 +92,60 @@ func splitAround(_ shape: [Int], axis: Int) -> (outer: Int, length: Int, inner: 
   let inner = shape[(axis + 1)...].reduce(1, *)
   return (outer, shape[axis], inner)
 }
+
+/// A zero-filled array, pre-specialised so generic callers don't fill it element by element
+/// through witness tables.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func zerosArray<S: TensorScalar>(count n: Int) -> [S] {
+  [S](unsafeUninitializedCapacity: n) { buf, initialized in
+    if n > 0 { buf.baseAddress!.initialize(repeating: 0, count: n) }
+    initialized = n
+  }
+}
+
+/// An array of `n` elements left uninitialised, for outputs a kernel overwrites entirely
+/// (saves a memset per op; Float and Double are trivial types, so this is safe).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func uninitializedArray<S: TensorScalar>(count n: Int) -> [S] {
+  [S](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+}
+
+/// Σ a[i] over n contiguous values with four independent accumulators: floating-point sums
+/// don't vectorise under strict IEEE ordering, and one accumulator waits on every add.
+@inline(__always)
+func rowSum<S: TensorScalar>(_ a: UnsafePointer<S>, _ n: Int) -> S {
+  var s0: S = 0, s1: S = 0, s2: S = 0, s3: S = 0
+  var i = 0
+  while i + 4 <= n {
+    s0 += a[i]; s1 += a[i + 1]; s2 += a[i + 2]; s3 += a[i + 3]
+    i += 4
+  }
+  while i < n { s0 += a[i]; i += 1 }
+  return (s0 + s1) + (s2 + s3)
+}
+
+/// Σ a[i]·b[i] over n contiguous values, four accumulators.
+@inline(__always)
+func rowDot<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ n: Int) -> S {
+  var s0: S = 0, s1: S = 0, s2: S = 0, s3: S = 0
+  var i = 0
+  while i + 4 <= n {
+    s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]
+    s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
+    i += 4
+  }
+  while i < n { s0 += a[i] * b[i]; i += 1 }
+  return (s0 + s1) + (s2 + s3)
+}
+
+/// An array of ones, pre-specialised like `zerosArray`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func onesArray<S: TensorScalar>(count n: Int) -> [S] {
+  [S](unsafeUninitializedCapacity: n) { buf, initialized in
+    if n > 0 { buf.baseAddress!.initialize(repeating: 1, count: n) }
+    initialized = n
+  }
+}

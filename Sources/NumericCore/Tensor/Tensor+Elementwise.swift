@@ -2,8 +2,10 @@
 // next to it (kernels and the derivative table are in Kernels+Elementwise.swift).
 
 extension TensorOf {
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   func unary(_ op: UnaryOp<Scalar>) -> TensorOf {
-    var y = [Scalar](repeating: 0, count: count)
+    var y: [Scalar] = uninitializedArray(count: count)
     data.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { unaryForward(op, x, $0) } }
     return TensorOf(y, shape: shape, op: op.name, inputs: [self]) { out in
       self.accumulateGrad { gx in
@@ -16,9 +18,11 @@ extension TensorOf {
     }
   }
 
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   func binary(_ op: BinaryOp, _ other: TensorOf, name: String? = nil) -> TensorOf {
     let plan = BroadcastPlan(shape, other.shape, op: name ?? op.rawValue)
-    var z = [Scalar](repeating: 0, count: plan.outShape.reduce(1, *))
+    var z: [Scalar] = uninitializedArray(count: plan.outShape.reduce(1, *))
     if !z.isEmpty {
       data.withUnsafeBufferPointer { a in
         other.data.withUnsafeBufferPointer { b in

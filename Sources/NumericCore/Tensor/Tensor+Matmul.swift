@@ -8,6 +8,8 @@ extension TensorOf {
   /// plain matrix shared by every batch entry. `transposeSelf`/`transposeOther` read that
   /// operand's last two axes swapped without copying (attention's `q·kᵀ`).
   /// - Complexity: O(batch · m · n · k).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func matmul(_ other: TensorOf, transposeSelf tA: Bool = false, transposeOther tB: Bool = false)
     -> TensorOf
   {
@@ -26,7 +28,7 @@ extension TensorOf {
     let batch = batchShape.reduce(1, *)
     let sA = aBatch.isEmpty ? 0 : m * k, sB = bBatch.isEmpty ? 0 : k * n
     let lda = tA ? m : k, ldb = tB ? k : n
-    var y = [Scalar](repeating: 0, count: batch * m * n)
+    var y: [Scalar] = uninitializedArray(count: batch * m * n)
     // One big gemm when the left side's batch rows can be stacked (x·W for a batch of inputs).
     let stackRows = !tA && sB == 0 && batch > 1
     data.withUnsafeBufferPointer { a in
@@ -110,6 +112,8 @@ extension TensorOf {
 
   /// Fused affine map `x·Wᵀ + b` over the last axis (torch's `F.linear`): one gemm forward,
   /// three in backward. `weight` is `[out, in]`, `bias` is `[out]` or nil.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func linear(weight: TensorOf, bias: TensorOf?) -> TensorOf {
     let inF = weight.shape.count == 2 ? weight.shape[1] : -1
     precondition(
@@ -120,7 +124,7 @@ extension TensorOf {
       precondition(bias.shape == [outF], "linear: bias shape \(bias.shape) for weight \(weight.shape)")
     }
     let rows = count / Swift.max(inF, 1)
-    var y = [Scalar](repeating: 0, count: rows * outF)
+    var y: [Scalar] = uninitializedArray(count: rows * outF)
     y.withUnsafeMutableBufferPointer { c in
       if let bias {
         bias.data.withUnsafeBufferPointer { b in
@@ -160,8 +164,14 @@ extension TensorOf {
           }
         }
         if let bias, bias.requiresGrad {
+          // Column sums of gy as a gemm with a row of ones (BLAS beats the scalar loop).
+          let ones: [Scalar] = onesArray(count: rows)
           bias.accumulateGrad { gb in
-            sumAxisKernel(gyBuf, gb, outer: 1, length: rows, inner: outF)
+            ones.withUnsafeBufferPointer { o in
+              Scalar.gemm(
+                transA: false, transB: false, m: 1, n: outF, k: rows, alpha: 1, a: o.baseAddress!,
+                lda: rows, b: gy, ldb: outF, beta: 1, c: gb.baseAddress!, ldc: outF)
+            }
           }
         }
       }

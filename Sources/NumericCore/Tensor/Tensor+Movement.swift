@@ -35,6 +35,8 @@ func permuteKernel<S: TensorScalar>(
 
 extension TensorOf {
   /// Same values, new shape (one dimension may be -1). O(1): storage is shared copy-on-write.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func reshaped(_ newShape: [Int]) -> TensorOf {
     var s = newShape
     if let i = s.firstIndex(of: -1) {
@@ -74,13 +76,15 @@ extension TensorOf {
   public func flattened() -> TensorOf { reshaped([count]) }
 
   /// Reorders dimensions: output axis i is input axis `perm[i]`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func permuted(_ perm: [Int]) -> TensorOf {
     precondition(
       perm.sorted() == Array(0..<rank), "permute: \(perm) is not a permutation for shape \(shape)")
     let outShape = perm.map { shape[$0] }
     var inverse = [Int](repeating: 0, count: rank)
     for (i, p) in perm.enumerated() { inverse[p] = i }
-    var y = [Scalar](repeating: 0, count: count)
+    var y: [Scalar] = uninitializedArray(count: count)
     let inShape = shape
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer {
@@ -106,8 +110,10 @@ extension TensorOf {
   }
 
   /// Broadcasts to `newShape` (numpy rules); the gradient is summed back.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func expanded(to newShape: [Int]) -> TensorOf {
-    var y = [Scalar](repeating: 0, count: newShape.reduce(1, *))
+    var y: [Scalar] = uninitializedArray(count: newShape.reduce(1, *))
     let inShape = shape
     if !y.isEmpty {
       data.withUnsafeBufferPointer { x in
@@ -132,6 +138,8 @@ extension TensorOf {
 
   /// Rows `indices` (repeats allowed) along `axis`: embedding lookup, minibatch selection.
   /// The gradient is scattered back with `+=` (scatter-add).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func indexSelect(_ indices: [Int], alongAxis axis: Int = 0) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "indexSelect")
     let (outer, length, inner) = splitAround(shape, axis: ax)
@@ -141,7 +149,7 @@ extension TensorOf {
     var outShape = shape
     outShape[ax] = indices.count
     let m = indices.count
-    var y = [Scalar](repeating: 0, count: outer * m * inner)
+    var y: [Scalar] = uninitializedArray(count: outer * m * inner)
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer { yb in
         for o in 0..<outer {
@@ -168,13 +176,15 @@ extension TensorOf {
 
   /// Picks one entry per row of the last axis: `out[i] = self[i, indices[i]]`
   /// (log-probabilities of the taken actions). Shape `[..., n]` → `[...]`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func gather(_ indices: [Int]) -> TensorOf {
     precondition(rank >= 1, "gather: needs rank ≥ 1, got shape \(shape)")
     let n = shape[rank - 1]
     let rows = count / Swift.max(n, 1)
     precondition(
       indices.count == rows, "gather: \(indices.count) indices for \(rows) rows of shape \(shape)")
-    var y = [Scalar](repeating: 0, count: rows)
+    var y: [Scalar] = zerosArray(count: rows)
     for (r, i) in indices.enumerated() {
       precondition(i >= 0 && i < n, "gather: index \(i) out of range for shape \(shape)")
       y[r] = data[r * n + i]
@@ -188,12 +198,14 @@ extension TensorOf {
 
   /// Adds rows of `source` into a zero tensor of `shape` at `indices` along axis 0
   /// (`out[indices[k]] += source[k]`), the adjoint of `indexSelect`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func scatterAdd(_ source: TensorOf, indices: [Int], shape: [Int]) -> TensorOf {
     let inner = shape.dropFirst().reduce(1, *)
     precondition(
       source.shape.first == indices.count && source.count == indices.count * inner,
       "scatterAdd: source shape \(source.shape) does not fit \(indices.count) rows of \(shape)")
-    var y = [Scalar](repeating: 0, count: shape.reduce(1, *))
+    var y: [Scalar] = zerosArray(count: shape.reduce(1, *))
     for (k, idx) in indices.enumerated() {
       precondition(idx >= 0 && idx < shape[0], "scatterAdd: index \(idx) out of range for \(shape)")
       for i in 0..<inner { y[idx * inner + i] += source.data[k * inner + i] }
@@ -208,6 +220,8 @@ extension TensorOf {
   }
 
   /// Joins tensors along `axis`; all other dimensions must agree.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func concat(_ parts: [TensorOf], alongAxis axis: Int = 0) -> TensorOf {
     precondition(!parts.isEmpty, "concat: no tensors")
     let first = parts[0].shape
@@ -224,7 +238,7 @@ extension TensorOf {
     let total = parts.reduce(0) { $0 + $1.shape[ax] }
     var outShape = first
     outShape[ax] = total
-    var y = [Scalar](repeating: 0, count: outer * total * inner)
+    var y: [Scalar] = zerosArray(count: outer * total * inner)
     var start = 0
     var starts: [Int] = []
     for p in parts {
@@ -255,8 +269,10 @@ extension TensorOf {
   }
 
   /// One-hot rows: `[indices.count, classes]`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func oneHot(_ indices: [Int], classes: Int) -> TensorOf {
-    var y = [Scalar](repeating: 0, count: indices.count * classes)
+    var y: [Scalar] = zerosArray(count: indices.count * classes)
     for (r, i) in indices.enumerated() {
       precondition(i >= 0 && i < classes, "oneHot: index \(i) out of range for \(classes) classes")
       y[r * classes + i] = 1

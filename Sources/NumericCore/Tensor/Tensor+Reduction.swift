@@ -65,6 +65,8 @@ func sumAll<S: TensorScalar>(_ x: UnsafeBufferPointer<S>) -> S {
 
 extension TensorOf {
   /// Sum of all elements, a scalar.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func sum() -> TensorOf {
     let s = data.withUnsafeBufferPointer { sumAll($0) }
     return TensorOf([s], shape: [], op: "sum", inputs: [self]) { out in
@@ -74,12 +76,14 @@ extension TensorOf {
   }
 
   /// Sum along `axis` (negative counts from the end); `keepDims` leaves a 1 in its place.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func sum(alongAxis axis: Int, keepDims: Bool = false) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "sum(alongAxis:)")
     let (outer, length, inner) = splitAround(shape, axis: ax)
     var outShape = shape
     if keepDims { outShape[ax] = 1 } else { outShape.remove(at: ax) }
-    var y = [Scalar](repeating: 0, count: outer * inner)
+    var y: [Scalar] = zerosArray(count: outer * inner)
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer {
         sumAxisKernel(x, $0, outer: outer, length: length, inner: inner)
@@ -95,13 +99,15 @@ extension TensorOf {
   }
 
   /// Maximum along `axis`; the gradient goes to the (first) arg-max.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func max(alongAxis axis: Int, keepDims: Bool = false) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "max(alongAxis:)")
     let (outer, length, inner) = splitAround(shape, axis: ax)
     precondition(length > 0, "max(alongAxis:): empty axis in shape \(shape)")
     var outShape = shape
     if keepDims { outShape[ax] = 1 } else { outShape.remove(at: ax) }
-    var y = [Scalar](repeating: 0, count: outer * inner)
+    var y: [Scalar] = zerosArray(count: outer * inner)
     var arg = [Int](repeating: 0, count: outer * inner)
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer { yb in
@@ -122,10 +128,12 @@ extension TensorOf {
   }
 
   /// Indices of the maxima along `axis` (first one on ties); not differentiable.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func argmax(alongAxis axis: Int) -> [Int] {
     let ax = normalizeAxis(axis, rank: rank, op: "argmax(alongAxis:)")
     let (outer, length, inner) = splitAround(shape, axis: ax)
-    var y = [Scalar](repeating: 0, count: outer * inner)
+    var y: [Scalar] = zerosArray(count: outer * inner)
     var arg = [Int](repeating: 0, count: outer * inner)
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer { yb in
@@ -138,15 +146,21 @@ extension TensorOf {
   }
 
   /// Mean of all elements.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func mean() -> TensorOf { sum() * (1 / Scalar(Swift.max(count, 1))) }
 
   /// Mean along `axis`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func mean(alongAxis axis: Int, keepDims: Bool = false) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "mean(alongAxis:)")
     return sum(alongAxis: ax, keepDims: keepDims) * (1 / Scalar(shape[ax]))
   }
 
   /// Variance along `axis` (biased, like LayerNorm; `unbiased: true` divides by n − 1).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func variance(alongAxis axis: Int, keepDims: Bool = false, unbiased: Bool = false)
     -> TensorOf
   {
@@ -157,6 +171,8 @@ extension TensorOf {
   }
 
   /// log Σ exp along `axis`, stable (the max is subtracted first).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func logSumExp(alongAxis axis: Int, keepDims: Bool = false) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "logSumExp(alongAxis:)")
     let m = max(alongAxis: ax, keepDims: true).detached()

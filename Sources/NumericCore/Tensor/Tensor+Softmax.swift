@@ -1,27 +1,31 @@
 // Row-wise fused primitives over the last axis: softmax, logSoftmax, layer normalisation and
 // the causal softmax of attention. Fused because they sit in every training step.
 
+// NB: the loops index row pointers (`xr[j]`), not `x[b + j]`: Swift's overflow check on `b + j`
+// is a branch per element that keeps LLVM from vectorising the loop.
+
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func softmaxRows<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>, rows: Int, n: Int, log: Bool,
-  causalT: Int
+  causalT: Int, scale: S = 1
 ) {
   for r in 0..<rows {
-    let b = r * n
+    let xr = x.baseAddress! + r * n, yr = y.baseAddress! + r * n
     // Causal: row r of a [T, T] block sees columns 0...(r % T); the rest get probability 0.
     let valid = causalT > 0 ? (r % causalT) + 1 : n
-    var m = x[b]
-    for j in 1..<Swift.max(valid, 1) { m = Swift.max(m, x[b + j]) }
-    var s: S = 0
-    for j in 0..<valid { let e = S.exp(x[b + j] - m); y[b + j] = e; s += e }
+    var m = xr[0]
+    for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+    m *= scale  // scale > 0, so the max commutes with it
+    for j in 0..<valid { yr[j] = S.exp(xr[j] * scale - m) }
+    let s = rowSum(UnsafePointer(yr), valid)
     if log {
       let ls = S.log(s) + m
-      for j in 0..<valid { y[b + j] = x[b + j] - ls }
+      for j in 0..<valid { yr[j] = xr[j] * scale - ls }
     } else {
       let inv = 1 / s
-      for j in 0..<valid { y[b + j] *= inv }
-      for j in valid..<n { y[b + j] = 0 }
+      for j in 0..<valid { yr[j] *= inv }
+      for j in valid..<n { yr[j] = 0 }
     }
   }
 }
@@ -30,20 +34,18 @@ func softmaxRows<S: TensorScalar>(
 @_specialize(where S == Double)
 func softmaxRowsBackward<S: TensorScalar>(
   _ y: UnsafeBufferPointer<S>, _ gy: UnsafeBufferPointer<S>, _ gx: UnsafeMutableBufferPointer<S>,
-  rows: Int, n: Int, log: Bool
+  rows: Int, n: Int, log: Bool, scale: S = 1
 ) {
   for r in 0..<rows {
-    let b = r * n
+    let yr = y.baseAddress! + r * n, gyr = gy.baseAddress! + r * n, gxr = gx.baseAddress! + r * n
     if log {
       // y = x − lse: gx = gy − softmax·Σgy.
-      var s: S = 0
-      for j in 0..<n { s += gy[b + j] }
-      for j in 0..<n { gx[b + j] += gy[b + j] - S.exp(y[b + j]) * s }
+      let s = rowSum(gyr, n)
+      for j in 0..<n { gxr[j] += scale * (gyr[j] - S.exp(yr[j]) * s) }
     } else {
       // gx = y ⊙ (gy − Σ gy·y).
-      var s: S = 0
-      for j in 0..<n { s += gy[b + j] * y[b + j] }
-      for j in 0..<n { gx[b + j] += y[b + j] * (gy[b + j] - s) }
+      let s = rowDot(gyr, yr, n)
+      for j in 0..<n { gxr[j] += scale * yr[j] * (gyr[j] - s) }
     }
   }
 }
@@ -55,20 +57,16 @@ func layerNormRows<S: TensorScalar>(
   _ y: UnsafeMutableBufferPointer<S>, _ xhat: UnsafeMutableBufferPointer<S>,
   _ rstd: UnsafeMutableBufferPointer<S>, rows: Int, n: Int, eps: S
 ) {
+  let g = gamma.baseAddress!, bt = beta.baseAddress!
   for r in 0..<rows {
-    let b = r * n
-    var mean: S = 0
-    for j in 0..<n { mean += x[b + j] }
-    mean /= S(n)
-    var v: S = 0
-    for j in 0..<n { let d = x[b + j] - mean; v += d * d }
+    let xr = x.baseAddress! + r * n, hr = xhat.baseAddress! + r * n, yr = y.baseAddress! + r * n
+    let mean = rowSum(xr, n) / S(n)
+    for j in 0..<n { hr[j] = xr[j] - mean }
+    let v = rowDot(UnsafePointer(hr), UnsafePointer(hr), n)
     let rs = 1 / (v / S(n) + eps).squareRoot()
     rstd[r] = rs
-    for j in 0..<n {
-      let h = (x[b + j] - mean) * rs
-      xhat[b + j] = h
-      y[b + j] = h * gamma[j] + beta[j]
-    }
+    for j in 0..<n { hr[j] *= rs }
+    for j in 0..<n { yr[j] = hr[j] * g[j] + bt[j] }
   }
 }
 
@@ -79,28 +77,35 @@ func layerNormBackward<S: TensorScalar>(
   _ rstd: UnsafeBufferPointer<S>, gx: UnsafeMutableBufferPointer<S>?,
   ggamma: UnsafeMutableBufferPointer<S>?, gbeta: UnsafeMutableBufferPointer<S>?, rows: Int, n: Int
 ) {
+  let g = gamma.baseAddress!
+  let dy = UnsafeMutablePointer<S>.allocate(capacity: Swift.max(n, 1))
+  defer { dy.deallocate() }
   for r in 0..<rows {
-    let b = r * n
+    let gyr = gy.baseAddress! + r * n, hr = xhat.baseAddress! + r * n
     if let gx {
-      var m1: S = 0, m2: S = 0
-      for j in 0..<n {
-        let d = gy[b + j] * gamma[j]
-        m1 += d
-        m2 += d * xhat[b + j]
-      }
-      m1 /= S(n)
-      m2 /= S(n)
-      for j in 0..<n {
-        gx[b + j] += rstd[r] * (gy[b + j] * gamma[j] - m1 - xhat[b + j] * m2)
-      }
+      // dx = rstd·(gy·γ − mean(gy·γ) − x̂·mean(gy·γ·x̂))
+      for j in 0..<n { dy[j] = gyr[j] * g[j] }
+      let m1 = rowSum(UnsafePointer(dy), n) / S(n)
+      let m2 = rowDot(UnsafePointer(dy), hr, n) / S(n)
+      let rs = rstd[r]
+      let gxr = gx.baseAddress! + r * n
+      for j in 0..<n { gxr[j] += rs * (dy[j] - m1 - hr[j] * m2) }
     }
-    if let ggamma { for j in 0..<n { ggamma[j] += gy[b + j] * xhat[b + j] } }
-    if let gbeta { for j in 0..<n { gbeta[j] += gy[b + j] } }
+    if let ggamma {
+      let gg = ggamma.baseAddress!
+      for j in 0..<n { gg[j] += gyr[j] * hr[j] }
+    }
+    if let gbeta {
+      let gb = gbeta.baseAddress!
+      for j in 0..<n { gb[j] += gyr[j] }
+    }
   }
 }
 
 extension TensorOf {
-  func rowwiseSoftmax(log: Bool, causal: Bool) -> TensorOf {
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  func rowwiseSoftmax(log: Bool, causal: Bool, scale: Scalar = 1) -> TensorOf {
     precondition(rank >= 1, "softmax: needs rank ≥ 1")
     let n = shape[rank - 1]
     if causal {
@@ -108,10 +113,10 @@ extension TensorOf {
         rank >= 2 && shape[rank - 2] == n, "causalSoftmax: last two axes must be square, got \(shape)")
     }
     let rows = count / Swift.max(n, 1)
-    var y = [Scalar](repeating: 0, count: count)
+    var y: [Scalar] = uninitializedArray(count: count)
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer {
-        softmaxRows(x, $0, rows: rows, n: n, log: log, causalT: causal ? n : 0)
+        softmaxRows(x, $0, rows: rows, n: n, log: log, causalT: causal ? n : 0, scale: scale)
       }
     }
     let name = log ? "logSoftmax" : (causal ? "causalSoftmax" : "softmax")
@@ -119,7 +124,7 @@ extension TensorOf {
       self.accumulateGrad { gx in
         out.data.withUnsafeBufferPointer { y in
           out.grad.withUnsafeBufferPointer { gy in
-            softmaxRowsBackward(y, gy, gx, rows: rows, n: n, log: log)
+            softmaxRowsBackward(y, gy, gx, rows: rows, n: n, log: log, scale: scale)
           }
         }
       }
@@ -127,13 +132,22 @@ extension TensorOf {
   }
 
   /// Softmax over the last axis, stable (the row max is subtracted first).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func softmax() -> TensorOf { rowwiseSoftmax(log: false, causal: false) }
   /// log-softmax over the last axis, stable: `x − logsumexp(x)`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func logSoftmax() -> TensorOf { rowwiseSoftmax(log: true, causal: false) }
-  /// Softmax over the last axis of `[..., T, T]` scores where query t sees keys 0...t only.
-  public func causalSoftmax() -> TensorOf { rowwiseSoftmax(log: false, causal: true) }
+  /// Softmax over the last axis of `[..., T, T]` scores where query t sees keys 0...t only;
+  /// the scores are multiplied by `scale` first (attention's 1/√d, fused).
+  public func causalSoftmax(scale: Scalar = 1) -> TensorOf {
+    rowwiseSoftmax(log: false, causal: true, scale: scale)
+  }
 
   /// Softmax along any axis (composite: moves the axis last and back).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func softmax(alongAxis axis: Int) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "softmax")
     if ax == rank - 1 { return softmax() }
@@ -141,15 +155,17 @@ extension TensorOf {
   }
 
   /// Layer normalisation over the last axis, then `* gamma + beta` (fused).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func layerNorm(gamma: TensorOf, beta: TensorOf, eps: Scalar = 1e-5) -> TensorOf {
     let n = shape.last ?? 0
     precondition(
       gamma.shape == [n] && beta.shape == [n],
       "layerNorm: shapes \(shape) and \(gamma.shape) are incompatible")
     let rows = count / Swift.max(n, 1)
-    var y = [Scalar](repeating: 0, count: count)
-    var xhat = [Scalar](repeating: 0, count: count)
-    var rstd = [Scalar](repeating: 0, count: rows)
+    var y: [Scalar] = uninitializedArray(count: count)
+    var xhat: [Scalar] = uninitializedArray(count: count)
+    var rstd: [Scalar] = uninitializedArray(count: rows)
     data.withUnsafeBufferPointer { x in
       gamma.data.withUnsafeBufferPointer { g in
         beta.data.withUnsafeBufferPointer { b in

@@ -96,20 +96,24 @@ public final class TensorOf<Scalar: TensorScalar> {
     TensorOf([Scalar](repeating: value, count: shape.reduce(1, *)), shape: shape)
   }
   /// Standard-normal entries times `std`, drawn from `rng`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func randn(
     _ shape: [Int], std: Double = 1, using rng: inout SeededGenerator
   ) -> TensorOf {
     let n = shape.reduce(1, *)
-    var d = [Scalar](repeating: 0, count: n)
+    var d: [Scalar] = zerosArray(count: n)
     for i in 0..<n { d[i] = Scalar(rng.normal() * std) }
     return TensorOf(d, shape: shape)
   }
   /// Uniform entries in [low, high), drawn from `rng`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func uniform(
     _ shape: [Int], low: Double = 0, high: Double = 1, using rng: inout SeededGenerator
   ) -> TensorOf {
     let n = shape.reduce(1, *)
-    var d = [Scalar](repeating: 0, count: n)
+    var d: [Scalar] = zerosArray(count: n)
     for i in 0..<n { d[i] = Scalar(rng.uniform(low, high)) }
     return TensorOf(d, shape: shape)
   }
@@ -123,9 +127,13 @@ public final class TensorOf<Scalar: TensorScalar> {
   }
 
   /// A leaf with the same values, cut from the graph (no gradient flows through it).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func detached() -> TensorOf { TensorOf(data, shape: shape) }
 
   /// Overwrites the values of a leaf in place (optimizers, target-network updates, loading).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func assign(_ values: [Scalar]) {
     precondition(values.count == data.count, "assign: \(values.count) values for shape \(shape)")
     data = values
@@ -139,6 +147,8 @@ public final class TensorOf<Scalar: TensorScalar> {
   }
 
   /// Sets the gradient to zeros, keeping its buffer.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func zeroGrad() {
     if grad.isEmpty { return }
     grad.withUnsafeMutableBufferPointer { g in g.update(repeating: 0) }
@@ -150,7 +160,7 @@ public final class TensorOf<Scalar: TensorScalar> {
   /// Allocates the gradient buffer (zeros) if needed and hands it to `body`.
   @inline(__always)
   func accumulateGrad(_ body: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
-    if grad.isEmpty { grad = [Scalar](repeating: 0, count: data.count) }
+    if grad.isEmpty { grad = zerosArray(count: data.count) }
     grad.withUnsafeMutableBufferPointer { body($0) }
   }
 }
