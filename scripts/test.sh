@@ -18,6 +18,8 @@ unit_passed=$(( unit_total > unit_failed ? unit_total - unit_failed : 0 ))
 echo "unit tests: $unit_passed passed, $unit_failed failed"
 
 echo "== notes (loom test) =="
+# With no note named: every note, plus the note-format guide (whose examples are tests too).
+if [ $# -eq 0 ]; then set -- notes/*.md docs/note-format.md; fi
 notes_line=$(.build/debug/loom test "$@" | tee /dev/stderr | tail -1)
 notes_status=${PIPESTATUS[0]}
 notes_passed=$(echo "$notes_line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')

@@ -87,7 +87,11 @@ public struct Runner: Sendable {
       let how = result.signaled ? "was killed by signal \(result.status) (\(signalName(result.status)))" : "exited with status \(result.status)"
       var trap = trapMessage(stderrParts[lastCell] ?? "")
       if trap.text == nil, let crash {
-        trap.text = crash.message + (crash.frame.map { " in \($0)" } ?? "")
+        var text = crash.message == "Illegal instruction"
+          ? "a Swift runtime check failed (index out of range, precondition, arithmetic overflow or force-unwrap of nil)"
+          : crash.message
+        if let frame = crash.frame, !frame.contains("_main +") { text += " in \(frame)" }
+        trap.text = text
       }
       // Prefer the location the Swift runtime printed (it points into the note through #sourceLocation).
       let loc = trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
