@@ -293,7 +293,16 @@ public final class Pipeline: @unchecked Sendable {
 
   /// Writes the site for `items` (pages for all of them; a broken note gets its page with errors).
   public func weave(_ items: [Item]) throws {
-    let site = Site(project: project, weaver: Weaver())
+    var weaver = Weaver()
+    // Names defined by export cells link across notes, to the cell that defines them.
+    for item in items {
+      for cell in item.note.cells where cell.options.export && !cell.options.norun {
+        for name in weaver.highlighter.definitions(cell.source) where weaver.externalLinks[name] == nil {
+          weaver.externalLinks[name] = "\(item.note.slug).html#\(cell.id)"
+        }
+      }
+    }
+    let site = Site(project: project, weaver: weaver)
     // Pages of notes not woven this time keep their files; the navigation needs every note's title.
     let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
     try site.write(pages)

@@ -38,6 +38,9 @@ struct RunOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Only print problems.")
   var quiet = false
 
+  @Option(name: .customLong("loom-dir"), help: "Folder for the generated package, build products and cache (default: .loom).")
+  var loomDir: String?
+
   func pipeline() throws -> Pipeline {
     var options = Pipeline.Options()
     options.useCache = !noCache
@@ -45,7 +48,9 @@ struct RunOptions: ParsableArguments {
     options.noteTimeout = timeout
     options.cellTimeout = cellTimeout
     options.memoryLimitMB = memoryLimit
-    return Pipeline(project: try Project.discover(), options: options, console: Console(quiet: quiet))
+    var project = try Project.discover()
+    if let loomDir { project.loomDirectory = URL(fileURLWithPath: loomDir).standardizedFileURL }
+    return Pipeline(project: project, options: options, console: Console(quiet: quiet))
   }
 }
 

@@ -36,7 +36,7 @@ public struct SwiftHighlighter: Sendable {
         if defined.contains(start) {
           out += "<span class=\"\(cls) hl-def\" id=\"\(selfAnchor.map { "\($0)-def-" } ?? "def-")\(text.htmlEscaped)\">\(escaped)</span>"
         } else if let target = links[text], target != selfAnchor.map({ "#\($0)" }) {
-          out += "<a class=\"hl-ref \(cls)\" href=\"\(target.htmlEscaped)\" title=\"defined in \(String(target.dropFirst()).htmlEscaped)\">\(escaped)</a>"
+          out += "<a class=\"hl-ref \(cls)\" href=\"\(target.htmlEscaped)\" title=\"defined in \((target.hasPrefix("#") ? String(target.dropFirst()) : target).htmlEscaped)\">\(escaped)</a>"
         } else if range.kind == .type {
           out += "<span class=\"hl-type\">\(escaped)</span>"
         } else {
