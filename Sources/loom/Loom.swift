@@ -182,6 +182,7 @@ extension Loom {
         }
       }
       for f in summary.failures where f.message.hasPrefix("output differs") || f.message.contains("not deterministic") { p.console.error(f.description) }
+      print("loom test: \(summary.breakdown)")
       print(summary.line)
       // With --fix, differing outputs were just recorded; anything else still fails.
       let remaining = fix ? summary.failures.filter { !$0.message.hasPrefix("output differs") }.count : summary.failed

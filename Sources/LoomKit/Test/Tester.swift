@@ -16,6 +16,11 @@ public struct Tester: Sendable {
   public struct Summary: Sendable {
     public var passed = 0
     public var failed = 0
+    /// What was counted: notes that ran to the end, checks, expected outputs, `error` cells.
+    public var notesRan = 0, notesFailed = 0, checksPassed = 0, checksFailed = 0, outputsMatched = 0, outputsDiffered = 0, expectedErrors = 0
+    public var breakdown: String {
+      "notes run cleanly: \(notesRan)/\(notesRan + notesFailed), checks: \(checksPassed)/\(checksPassed + checksFailed), expected outputs: \(outputsMatched)/\(outputsMatched + outputsDiffered), expected errors: \(expectedErrors)"
+    }
     public var failures: [Failure] = []
     public var line: String { "\(passed) passed, \(failed) failed" }
   }
@@ -33,29 +38,34 @@ public struct Tester: Sendable {
       // The note itself: compiled and ran to the end.
       if out.status == .ok {
         s.passed += 1
+        s.notesRan += 1
       } else {
         s.failed += 1
+        s.notesFailed += 1
         let loc = out.diagnostics.first?.location ?? SourceLocation(file: note.path, line: 1)
         s.failures.append(Failure(location: loc, message: out.message ?? "the note \(out.status.rawValue)"))
       }
       for c in out.checks {
-        if c.ok { s.passed += 1 } else {
+        if c.ok { s.passed += 1; s.checksPassed += 1 } else {
           s.failed += 1
+          s.checksFailed += 1
           s.failures.append(Failure(location: c.location ?? SourceLocation(file: note.path, line: 1), message: "check failed: \(c.message)"))
         }
       }
       for cell in note.cells where cell.options.expectError {
         // Counted here when it failed as expected; when it did not, a failed check says so.
-        if out.cells[cell.index]?.expectedFailure == true { s.passed += 1 }
+        if out.cells[cell.index]?.expectedFailure == true { s.passed += 1; s.expectedErrors += 1 }
       }
       for cell in note.cells {
         guard let expected = cell.expectedOutput, !cell.options.norun else { continue }
         let actual = out.cells[cell.index]?.stdout ?? ""
         if let mismatch = Self.compare(actual: actual, expected: expected.text, tolerance: expected.tolerance) {
           s.failed += 1
+          s.outputsDiffered += 1
           s.failures.append(Failure(location: SourceLocation(file: note.path, line: expected.fenceLine + mismatch.line), message: "output differs from the expected output of cell \(cell.index): \(mismatch.message) (run 'loom test --fix' to record the new output)"))
         } else {
           s.passed += 1
+          s.outputsMatched += 1
         }
       }
     }
