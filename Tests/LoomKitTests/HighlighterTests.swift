@@ -30,5 +30,9 @@ struct HighlighterTests {
     #expect(Set(h.definitions("func gae() {}\nstruct Args {}\nlet (a, b) = (1, 2)\nvar gamma = 0.99")) == ["gae", "Args", "a", "b", "gamma"])
     let html = h.highlight("print(gamma)", links: ["gamma": "#cell-1"], selfAnchor: "cell-2")
     #expect(html.contains("<a class=\"hl-ref hl-ident\" href=\"#cell-1\""))
+    let member = h.highlight("let d = Direction.down\nlet e: Direction = .down", links: ["down": "#cell-1"], selfAnchor: "cell-2")
+    #expect(!member.contains("href=\"#cell-1\""))
+    let shadowed = h.highlight("func f(inPlace: Bool) -> Bool { inPlace }", links: ["inPlace": "#cell-1"], selfAnchor: "cell-2")
+    #expect(!shadowed.contains("href=\"#cell-1\""))
   }
 }

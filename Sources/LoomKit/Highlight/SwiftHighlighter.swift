@@ -15,6 +15,10 @@ public struct SwiftHighlighter: Sendable {
     let tree = Parser.parse(source: source)
     let bytes = Array(source.utf8)
     let defined = Set(Self.topLevelDefinitionTokens(tree))
+    // Names this cell binds locally (parameters, local lets, closure parameters) shadow the
+    // note's top-level names: those uses are not links.
+    let locals = LocalNames(defined: defined)
+    locals.walk(tree)
     var out = ""
     out.reserveCapacity(bytes.count * 2)
     var cursor = 0
@@ -35,7 +39,7 @@ public struct SwiftHighlighter: Sendable {
         let cls = range.kind == .type ? "hl-type" : "hl-ident"
         if defined.contains(start) {
           out += "<span class=\"\(cls) hl-def\" id=\"\(selfAnchor.map { "\($0)-def-" } ?? "def-")\(text.htmlEscaped)\">\(escaped)</span>"
-        } else if let target = links[text], target != selfAnchor.map({ "#\($0)" }) {
+        } else if let target = links[text], target != selfAnchor.map({ "#\($0)" }), !Self.isMemberAccess(bytes, at: start), !locals.names.contains(text) {
           out += "<a class=\"hl-ref \(cls)\" href=\"\(target.htmlEscaped)\" title=\"defined in \((target.hasPrefix("#") ? String(target.dropFirst()) : target).htmlEscaped)\">\(escaped)</a>"
         } else if range.kind == .type {
           out += "<span class=\"hl-type\">\(escaped)</span>"
@@ -49,6 +53,13 @@ public struct SwiftHighlighter: Sendable {
     }
     if cursor < bytes.count { out += String(decoding: bytes[cursor...], as: UTF8.self).htmlEscaped }
     return out
+  }
+
+  /// `x.name` or `.name`: a member, not the top-level definition of the same name.
+  static func isMemberAccess(_ bytes: [UInt8], at offset: Int) -> Bool {
+    var i = offset - 1
+    while i >= 0, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 { i -= 1 }
+    return i >= 0 && bytes[i] == 0x2E
   }
 
   /// Names a cell defines at the top level: functions, types, `let`/`var` bindings, typealiases.
@@ -85,5 +96,40 @@ public struct SwiftHighlighter: Sendable {
       }
     }
     return offsets
+  }
+}
+
+/// Collects names bound below the top level of a cell.
+final class LocalNames: SyntaxVisitor {
+  let defined: Set<Int>
+  var names: Set<String> = []
+
+  init(defined: Set<Int>) {
+    self.defined = defined
+    super.init(viewMode: .sourceAccurate)
+  }
+
+  private func add(_ token: TokenSyntax) {
+    if !defined.contains(token.positionAfterSkippingLeadingTrivia.utf8Offset) { names.insert(token.text) }
+  }
+
+  override func visit(_ node: IdentifierPatternSyntax) -> SyntaxVisitorContinueKind {
+    add(node.identifier)
+    return .visitChildren
+  }
+
+  override func visit(_ node: FunctionParameterSyntax) -> SyntaxVisitorContinueKind {
+    add(node.secondName ?? node.firstName)
+    return .visitChildren
+  }
+
+  override func visit(_ node: ClosureShorthandParameterSyntax) -> SyntaxVisitorContinueKind {
+    add(node.name)
+    return .visitChildren
+  }
+
+  override func visit(_ node: ClosureParameterSyntax) -> SyntaxVisitorContinueKind {
+    add(node.secondName ?? node.firstName)
+    return .visitChildren
   }
 }
