@@ -7,11 +7,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 echo "== unit tests (swift test) =="
-swift test 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Linking|Write|Planning)|^(Building|Compiling) ' || true
+swift test 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Linking|Write|Planning)|^(Building|Compiling) '
 unit_status=${PIPESTATUS[0]}
 # Swift Testing: "✔ Test run with 57 tests in 9 suites passed after …" / "✘ Test run with 57 tests … failed …".
 unit_total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-unit_failed=$(grep -cE '✘ Test .* (failed|recorded an issue)' "$log" || true)
 unit_failed=$(grep -E '✘ Test [^r]' "$log" | grep -v 'Test run' | sed -E 's/ recorded an issue.*| failed.*//' | sort -u | wc -l)
 if [ "$unit_status" -ne 0 ] && [ "$unit_failed" -eq 0 ]; then unit_failed=1; fi   # a build failure is a failure
 unit_passed=$(( unit_total > unit_failed ? unit_total - unit_failed : 0 ))
@@ -20,8 +19,12 @@ echo "unit tests: $unit_passed passed, $unit_failed failed"
 echo "== notes (loom test) =="
 # With no note named: every note, plus the note-format guide (whose examples are tests too).
 if [ $# -eq 0 ]; then set -- notes/*.md docs/note-format.md; fi
-notes_line=$(.build/debug/loom test "$@" | tee /dev/stderr | tail -1)
+# (Not `tee /dev/stderr`: when stderr is a file, reopening it truncates the log.)
+notes_log=$(mktemp)
+.build/debug/loom test "$@" | tee "$notes_log"
 notes_status=${PIPESTATUS[0]}
+notes_line=$(tail -1 "$notes_log")
+rm -f "$notes_log"
 notes_passed=$(echo "$notes_line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
 notes_failed=$(echo "$notes_line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
 if [ -z "$notes_passed" ]; then notes_passed=0; notes_failed=1; fi
