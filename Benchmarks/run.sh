@@ -50,14 +50,29 @@ log "building loom-bench (release)"
 pkg="${LOOM_BENCH_PACKAGE:-$root}"
 (cd "$pkg" && swift build -c release --product loom-bench >&2)
 bin="$(cd "$pkg" && swift build -c release --show-bin-path)/loom-bench"
-loom_json="$("$bin" "$@")"
-ref_json="$("$py" "$root/Benchmarks/reference/numeric_bench.py" "$@")"
-cart_json="{}"
-if [ -f "$cartpole_py" ] && "$py" -c "import gymnasium" 2>/dev/null; then
-  if [ $# -eq 0 ] || [[ " $* " == *" cartpole_steps "* ]]; then
-    cart_json="$("$py" "$cartpole_py")"
+# The machine is shared, so load drifts: run each workload on both sides back to back rather
+# than all of Loom's and then all of the reference's.
+workloads=("$@")
+if [ ${#workloads[@]} -eq 0 ]; then
+  workloads=(sgemm_64 sgemm_256 sgemm_1024 sgemm_2048 mlp_step gpt_step policy_act)
+  if [ -f "$cartpole_py" ] && [ -f "$root/Benchmarks/LoomBench/CartPoleBench.swift" ]; then
+    workloads+=(cartpole_steps)
   fi
 fi
+loom_json="{}"
+ref_json="{}"
+merge() { "$py" -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(json.loads(sys.argv[2])); print(json.dumps(a))' "$1" "$2"; }
+for w in "${workloads[@]}"; do
+  loom_json="$(merge "$loom_json" "$("$bin" "$w")")"
+  if [ "$w" = cartpole_steps ]; then
+    if "$py" -c "import gymnasium" 2>/dev/null; then
+      ref_json="$(merge "$ref_json" "$("$py" "$cartpole_py")")"
+    fi
+  else
+    ref_json="$(merge "$ref_json" "$("$py" "$root/Benchmarks/reference/numeric_bench.py" "$w")")"
+  fi
+done
+cart_json="{}"
 
 # --- one line per workload.
 "$py" - "$loom_json" "$ref_json" "$cart_json" <<'PY'

@@ -20,7 +20,7 @@ public func huberLoss<S>(_ prediction: TensorOf<S>, _ target: TensorOf<S>, delta
 public func crossEntropy<S>(logits: TensorOf<S>, targets: [Int]) -> TensorOf<S> {
   let classes = logits.shape.last ?? 0
   let rows = logits.reshaped([-1, classes])
-  precondition(
+  ensure(
     rows.shape[0] == targets.count,
     "crossEntropy: shapes \(logits.shape) and [\(targets.count)] are incompatible")
   return -rows.logSoftmax().gather(targets).mean()

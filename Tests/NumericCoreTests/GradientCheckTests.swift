@@ -58,6 +58,7 @@ extension GradCase {
     GradCase("relu", [2, 3]) { $0.relu() },
     GradCase("leakyRelu", [2, 3]) { $0.leakyRelu(slope: 0.1) },
     GradCase("gelu", [2, 3], low: -4, high: 4) { $0.gelu() },
+    GradCase("gelu (pointwise op table)", [2, 3], low: -4, high: 4) { $0.unary(.gelu) },
     GradCase("softplus", [2, 3], low: -30, high: 30) { $0.softplus() },
     GradCase("logSigmoid", [2, 3], low: -30, high: 30) { $0.logSigmoid() },
     GradCase("sqrt", [2, 3], low: 0.2, high: 3) { $0.sqrt() },

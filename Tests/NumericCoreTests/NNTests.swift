@@ -1,5 +1,8 @@
 import Testing
 import NumericCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Layers, initialisers, parameter handling")
 struct NNTests {
@@ -59,10 +62,12 @@ struct NNTests {
     }
   }
 
-  @Test("forward(single:) and act(_:using:) agree with the batched graph forward")
-  func fastPath() {
+  @Test(
+    "forward(single:) and act(_:using:) agree with the batched graph forward",
+    arguments: [Activation.tanh, .relu, .gelu, .sigmoid, .identity])
+  func fastPath(activation: Activation) {
     var rng = SeededGenerator(seed: 9)
-    let net = MLP([4, 64, 64, 2], activation: .tanh, outputGain: 0.01, using: &rng)
+    let net = MLP([4, 64, 63, 2], activation: activation, outputGain: 0.01, using: &rng)
     let obs: [Float] = [0.1, -0.2, 0.03, 0.4]
     var out: [Float] = []
     net.forward(single: obs, into: &out)
@@ -134,6 +139,26 @@ struct NNTests {
     }
     #expect(Swift.abs(inner(v, fv) - quad) < 1e-4 * Swift.max(1, quad))
     #expect(net.parameters.allSatisfy { $0.grad.isEmpty })  // gradients left untouched
+  }
+
+  @Test("Gaussian Fisher-vector product: vᵀFv = mean ‖J v‖²/σ² + 2‖v_logσ‖²")
+  func gaussianParameterFisher() {
+    var rng = SeededGenerator(seed: 8)
+    let net = MLP([3, 6, 2], activation: .tanh, using: &rng)
+    let logStd = Tensor([-0.5, 0.3], requiresGrad: true)
+    let x = Tensor.randn([5, 3], using: &rng)
+    let v = net.parameters.map { Tensor.randn($0.shape, using: &rng) }
+    let vls = Tensor([0.7, -1.1])
+    let (fv, fls) = net.gaussianFisherVectorProduct(
+      observations: x, logStd: logStd, vector: v, logStdVector: vls)
+    let inner = zip(v, fv).reduce(0.0) { $0 + zip($1.0.data, $1.1.data).reduce(0) { $0 + Double($1.0 * $1.1) } }
+      + zip(vls.data, fls.data).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+    let (_, jv) = net.jvp(x, parameterTangent: v)
+    let invVar = [exp(-2 * -0.5), exp(-2 * 0.3)]  // 1/σ² for logσ = [-0.5, 0.3]
+    var quad = 0.0
+    for r in 0..<5 { for a in 0..<2 { quad += Double(jv.data[r * 2 + a] * jv.data[r * 2 + a]) * invVar[a] / 5 } }
+    quad += 2 * (0.7 * 0.7 + 1.1 * 1.1)
+    #expect(Swift.abs(inner - quad) < 1e-4 * quad)
   }
 
   @Test("A tiny GPT's loss falls on a repeating sequence")

@@ -24,7 +24,8 @@ public struct Runner: Sendable {
     try? FileManager.default.removeItem(at: events)
     var env = ProcessInfo.processInfo.environment
     env["LOOM_EVENTS"] = events.path
-    env["LOOM_MEMORY_LIMIT_MB"] = String(memoryLimitMB)
+    let memory = note.frontMatter.values["memory"].flatMap(Int.init) ?? memoryLimitMB
+    env["LOOM_MEMORY_LIMIT_MB"] = String(memory)
     env["OPENBLAS_NUM_THREADS"] = "1"
     // On a crash the Swift runtime prints a backtrace; its frames carry the note's own lines
     // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
@@ -96,6 +97,11 @@ public struct Runner: Sendable {
       // Prefer the location the Swift runtime printed (it points into the note through #sourceLocation).
       let loc = trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
       outputs.message = "\(loc): error: the note's program \(how) in \(place)\(trap.text.map { ": \($0)" } ?? "")"
+      // Running into the address-space limit shows up as a failed allocation.
+      let stderrText = stderrParts[lastCell] ?? ""
+      if stderrText.contains("allocat") || crash?.frame?.contains("alloc") == true || (result.signaled && result.status == SIGABRT) {
+        outputs.message! += " — if it ran out of memory: the limit is \(memory) MiB; raise it with 'memory:' in the front matter or --memory-limit"
+      }
       let diag = Diagnostic(.error, "runtime error in cell \(lastCell): \(trap.text ?? how)", at: loc)
       outputs.diagnostics.append(diag)
       if let cell = failedCell {

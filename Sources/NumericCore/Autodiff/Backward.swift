@@ -26,9 +26,9 @@ extension TensorOf {
   @_specialize(where Scalar == Double)
   public func backward(seed: [Scalar]? = nil) {
     if let seed {
-      precondition(seed.count == count, "backward: seed has \(seed.count) values, shape \(shape)")
+      ensure(seed.count == count, "backward: seed has \(seed.count) values, shape \(shape)")
     } else {
-      precondition(count == 1, "backward() needs a scalar, got shape \(shape); pass a seed")
+      ensure(count == 1, "backward() needs a scalar, got shape \(shape); pass a seed")
     }
     // Iterative depth-first topological sort: inputs come before the tensors built from them.
     var order: [TensorOf] = []

@@ -54,7 +54,7 @@ public struct Categorical<Scalar: TensorScalar> {
   /// where F = diag(p) − ppᵀ is the Hessian of KL(π_old ‖ π) at π = π_old. TRPO chains it with
   /// the network's Jacobian: `Jᵀ F J v` (see `fisherVectorProduct(of:at:vector:)`).
   public func fisherVectorProduct(_ v: TensorOf<Scalar>) -> TensorOf<Scalar> {
-    precondition(v.shape == logits.shape, "fisherVectorProduct: shapes \(v.shape) and \(logits.shape) are incompatible")
+    ensure(v.shape == logits.shape, "fisherVectorProduct: shapes \(v.shape) and \(logits.shape) are incompatible")
     let p = probs.detached()
     return p * v - p * (p * v).sum(alongAxis: -1, keepDims: true)
   }

@@ -24,9 +24,9 @@ extension Module {
   /// Soft update `θ_target ← τ·θ_source + (1−τ)·θ_target` (SAC/DQN/DDPG target networks).
   public func polyakUpdate(from source: some Module, tau: Float) {
     let mine = parameters, theirs = source.parameters
-    precondition(mine.count == theirs.count, "polyakUpdate: \(mine.count) vs \(theirs.count) params")
+    ensure(mine.count == theirs.count, "polyakUpdate: \(mine.count) vs \(theirs.count) params")
     for (t, s) in zip(mine, theirs) {
-      precondition(t.shape == s.shape, "polyakUpdate: shapes \(t.shape) and \(s.shape) differ")
+      ensure(t.shape == s.shape, "polyakUpdate: shapes \(t.shape) and \(s.shape) differ")
       s.data.withUnsafeBufferPointer { src in
         t.withMutableData { dst in
           if tau == 1 {

@@ -47,7 +47,7 @@ public final class CausalSelfAttention: Module {
 
   /// Attention over width `dModel` with `heads` heads.
   public init(dModel: Int, heads: Int, using rng: inout SeededGenerator) {
-    precondition(dModel % heads == 0, "CausalSelfAttention: \(heads) heads do not divide \(dModel)")
+    ensure(dModel % heads == 0, "CausalSelfAttention: \(heads) heads do not divide \(dModel)")
     qkv = Linear(dModel, 3 * dModel, initializer: .normal(std: 0.02), using: &rng)
     proj = Linear(dModel, dModel, initializer: .normal(std: 0.02), using: &rng)
     self.heads = heads
@@ -55,7 +55,7 @@ public final class CausalSelfAttention: Module {
 
   /// `[B, T, d]` → `[B, T, d]`; position t attends to positions 0...t (fused kernel).
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    precondition(x.rank == 3, "CausalSelfAttention: expected [B, T, d], got \(x.shape)")
+    ensure(x.rank == 3, "CausalSelfAttention: expected [B, T, d], got \(x.shape)")
     return proj(qkv(x).causalSelfAttention(heads: heads))
   }
 
@@ -139,9 +139,9 @@ public final class GPT: Module {
 
   /// Logits `[batch, T, vocab]` for `tokens` (row-major `[batch, T]`).
   public func callAsFunction(_ tokens: [Int], batch: Int) -> Tensor {
-    precondition(batch > 0 && tokens.count % batch == 0, "GPT: \(tokens.count) tokens for batch \(batch)")
+    ensure(batch > 0 && tokens.count % batch == 0, "GPT: \(tokens.count) tokens for batch \(batch)")
     let t = tokens.count / batch
-    precondition(t <= contextLength, "GPT: sequence length \(t) exceeds context \(contextLength)")
+    ensure(t <= contextLength, "GPT: sequence length \(t) exceeds context \(contextLength)")
     let pos = positionEmbedding.weight.slice(alongAxis: 0, 0..<t)
     var x = tokenEmbedding(tokens, shape: [batch, t]) + pos
     for block in blocks { x = block(x) }

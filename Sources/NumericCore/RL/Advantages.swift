@@ -27,7 +27,7 @@ public func gae(
   gamma: Double, lambda: Double
 ) -> (advantages: [Double], returns: [Double]) {
   let n = rewards.count
-  precondition(
+  ensure(
     values.count == n && nextValues.count == n && terminated.count == n && truncated.count == n,
     "gae: rewards, values, nextValues, terminated and truncated must have equal lengths")
   var adv = [Double](repeating: 0, count: n)
@@ -51,7 +51,7 @@ public func gaeCleanRL(
   gamma: Double, lambda: Double
 ) -> (advantages: [Double], returns: [Double]) {
   let n = rewards.count
-  precondition(values.count == n && dones.count == n, "gaeCleanRL: lengths differ")
+  ensure(values.count == n && dones.count == n, "gaeCleanRL: lengths differ")
   var adv = [Double](repeating: 0, count: n)
   var last = 0.0
   for t in stride(from: n - 1, through: 0, by: -1) {
@@ -100,7 +100,7 @@ public func conjugateGradient(
 
 /// Σ aᵢbᵢ.
 public func dot(_ a: [Double], _ b: [Double]) -> Double {
-  precondition(a.count == b.count, "dot: lengths \(a.count) and \(b.count) differ")
+  ensure(a.count == b.count, "dot: lengths \(a.count) and \(b.count) differ")
   var s = 0.0
   for i in a.indices { s += a[i] * b[i] }
   return s

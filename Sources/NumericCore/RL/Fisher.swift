@@ -20,7 +20,7 @@ extension MLP {
   /// Forward-mode derivative: the output and its directional derivative when the parameters
   /// move along `parameterTangent` (one tensor per entry of `parameters`). No graph is built.
   public func jvp(_ x: Tensor, parameterTangent: [Tensor]) -> (output: Tensor, tangent: Tensor) {
-    precondition(
+    ensure(
       parameterTangent.count == parameters.count,
       "jvp: \(parameterTangent.count) tangents for \(parameters.count) parameters")
     return withNoGrad {
@@ -73,6 +73,30 @@ extension MLP {
   }
 }
 
+extension MLP {
+  /// Exact Fisher-vector product of a diagonal-Gaussian policy whose mean is this network's
+  /// output and whose log-std is a state-independent parameter `logStd` (`[A]`), averaged over
+  /// `observations`: mean part `Jᵀ·Σ⁻¹·J·v`, log-std part `2·v_logStd` (plus damping).
+  public func gaussianFisherVectorProduct(
+    observations: Tensor, logStd: Tensor, vector: [Tensor], logStdVector: Tensor, damping: Float = 0
+  ) -> (network: [Tensor], logStd: Tensor) {
+    let (mean, jv) = jvp(observations, parameterTangent: vector)
+    let n = Float(mean.count / Swift.max(mean.shape.last ?? 1, 1))
+    let u = withNoGrad { jv * (logStd * -2).exp() * (1 / n) }
+    let ps = parameters
+    let saved = ps.map(\.grad)
+    for p in ps { p.clearGrad() }
+    self(observations).backward(seed: u.data)
+    let network = zip(ps, vector).map { p, v in
+      let g = p.grad.isEmpty ? [Float](repeating: 0, count: p.count) : p.grad
+      return Tensor(zip(g, v.data).map { $0 + damping * $1 }, shape: p.shape)
+    }
+    for (p, g) in zip(ps, saved) { p.grad = g }
+    let ls = Tensor(logStdVector.data.map { (2 + damping) * $0 }, shape: logStd.shape)
+    return (network, ls)
+  }
+}
+
 /// Concatenates tensors' values into one Float64 vector (TRPO's flat parameter/gradient space).
 public func flatten<S>(_ tensors: [TensorOf<S>]) -> [Double] {
   tensors.flatMap { $0.doubles }
@@ -86,7 +110,7 @@ public func flattenGradients<S>(_ tensors: [TensorOf<S>]) -> [Double] {
 /// Splits a flat vector into tensors shaped like `like` (the inverse of `flatten`).
 public func unflatten(_ v: [Double], like: [Tensor]) -> [Tensor] {
   let total = like.reduce(0) { $0 + $1.count }
-  precondition(v.count == total, "unflatten: \(v.count) values for \(total) parameters")
+  ensure(v.count == total, "unflatten: \(v.count) values for \(total) parameters")
   var offset = 0
   return like.map { t in
     defer { offset += t.count }

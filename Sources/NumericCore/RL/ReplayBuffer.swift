@@ -50,7 +50,7 @@ public struct ReplayBuffer: Sendable {
   public mutating func add(
     observation: [Float], action: [Float], reward: Float, nextObservation: [Float], terminated: Bool
   ) {
-    precondition(
+    ensure(
       observation.count == observationSize && nextObservation.count == observationSize
         && action.count == actionSize, "ReplayBuffer.add: sizes do not match the buffer")
     let i = position
@@ -67,7 +67,7 @@ public struct ReplayBuffer: Sendable {
 
   /// `n` transitions drawn uniformly with replacement.
   public func sample(_ n: Int, using rng: inout SeededGenerator) -> Batch {
-    precondition(count > 0, "ReplayBuffer.sample: buffer is empty")
+    ensure(count > 0, "ReplayBuffer.sample: buffer is empty")
     let idx = (0..<n).map { _ in rng.int(below: count) }
     func rows(_ src: [Float], _ w: Int) -> [Float] {
       var out = [Float](repeating: 0, count: n * w)

@@ -22,7 +22,7 @@ public struct RunningMeanStd: Sendable {
     let n = Double(batch.count)
     var bMean = [Double](repeating: 0, count: d)
     for v in batch {
-      precondition(v.count == d, "RunningMeanStd.update: width \(v.count), expected \(d)")
+      ensure(v.count == d, "RunningMeanStd.update: width \(v.count), expected \(d)")
       for i in 0..<d { bMean[i] += v[i] / n }
     }
     var bVar = [Double](repeating: 0, count: d)

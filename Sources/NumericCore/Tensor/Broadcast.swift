@@ -14,7 +14,7 @@ struct BroadcastPlan {
     let pb = [Int](repeating: 1, count: r - b.count) + b
     var out = [Int](repeating: 1, count: r)
     for i in 0..<r {
-      precondition(
+      ensure(
         pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1,
         "\(op): shapes \(a) and \(b) are incompatible")
       out[i] = pa[i] == 1 ? pb[i] : pa[i]
@@ -82,7 +82,7 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
 /// Resolves a possibly negative axis against `rank`.
 func normalizeAxis(_ axis: Int, rank: Int, op: String) -> Int {
   let a = axis < 0 ? axis + rank : axis
-  precondition(a >= 0 && a < rank, "\(op): axis \(axis) out of range for rank \(rank)")
+  ensure(a >= 0 && a < rank, "\(op): axis \(axis) out of range for rank \(rank)")
   return a
 }
 

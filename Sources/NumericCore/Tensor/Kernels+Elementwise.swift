@@ -186,7 +186,7 @@ func unbroadcastAdd<S: TensorScalar>(
   _ src: UnsafeBufferPointer<S>, from: [Int], into dst: UnsafeMutableBufferPointer<S>, to: [Int]
 ) {
   let plan = BroadcastPlan(to, from, op: "unbroadcast")
-  precondition(plan.outShape == from, "unbroadcast: cannot reduce \(from) to \(to)")
+  ensure(plan.outShape == from, "unbroadcast: cannot reduce \(from) to \(to)")
   let sp = src.baseAddress!, dp = dst.baseAddress!
   plan.forEachRow { offA, _, offO, n, sa, _ in
     let d = dp + offA, s = sp + offO
@@ -201,7 +201,7 @@ func broadcastCopy<S: TensorScalar>(
   _ src: UnsafeBufferPointer<S>, from: [Int], into dst: UnsafeMutableBufferPointer<S>, to: [Int]
 ) {
   let plan = BroadcastPlan(from, to, op: "expand")
-  precondition(plan.outShape == to, "expand: cannot broadcast \(from) to \(to)")
+  ensure(plan.outShape == to, "expand: cannot broadcast \(from) to \(to)")
   let sp = src.baseAddress!, dp = dst.baseAddress!
   plan.forEachRow { offA, _, offO, n, sa, _ in
     let d = dp + offO, s = sp + offA

@@ -83,7 +83,7 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func causalSelfAttention(heads: Int) -> TensorOf {
-    precondition(
+    ensure(
       rank == 3 && heads > 0 && shape[2] % (3 * heads) == 0,
       "causalSelfAttention: shape \(shape) is not [B, T, 3·d] with d divisible by \(heads) heads")
     let (b, t, d) = (shape[0], shape[1], shape[2] / 3)

@@ -87,8 +87,6 @@ extension TensorOf {
   public func relu() -> TensorOf { unary(.relu) }
   /// x if x > 0 else slope·x.
   public func leakyRelu(slope: Scalar = 0.01) -> TensorOf { unary(.leakyRelu(slope)) }
-  /// GELU, tanh approximation (GPT-2; torch `gelu(approximate="tanh")`).
-  public func gelu() -> TensorOf { unary(.gelu) }
   /// log(1 + e^x), stable.
   public func softplus() -> TensorOf { unary(.softplus) }
   /// Square root.

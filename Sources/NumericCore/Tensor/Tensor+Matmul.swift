@@ -13,7 +13,7 @@ extension TensorOf {
   public func matmul(_ other: TensorOf, transposeSelf tA: Bool = false, transposeOther tB: Bool = false)
     -> TensorOf
   {
-    precondition(
+    ensure(
       rank >= 2 && other.rank >= 2,
       "matmul: shapes \(shape) and \(other.shape) are incompatible (need rank ≥ 2)")
     let aRows = shape[rank - 2], aCols = shape[rank - 1]
@@ -21,7 +21,7 @@ extension TensorOf {
     let (m, k) = tA ? (aCols, aRows) : (aRows, aCols)
     let (k2, n) = tB ? (bCols, bRows) : (bRows, bCols)
     let aBatch = Array(shape.dropLast(2)), bBatch = Array(other.shape.dropLast(2))
-    precondition(
+    ensure(
       k == k2 && (aBatch == bBatch || aBatch.isEmpty || bBatch.isEmpty),
       "matmul: shapes \(shape) and \(other.shape) are incompatible")
     let batchShape = aBatch.count >= bBatch.count ? aBatch : bBatch
@@ -116,12 +116,12 @@ extension TensorOf {
   @_specialize(where Scalar == Double)
   public func linear(weight: TensorOf, bias: TensorOf?) -> TensorOf {
     let inF = weight.shape.count == 2 ? weight.shape[1] : -1
-    precondition(
+    ensure(
       weight.rank == 2 && rank >= 1 && shape[rank - 1] == inF,
       "linear: shapes \(shape) and \(weight.shape) are incompatible")
     let outF = weight.shape[0]
     if let bias {
-      precondition(bias.shape == [outF], "linear: bias shape \(bias.shape) for weight \(weight.shape)")
+      ensure(bias.shape == [outF], "linear: bias shape \(bias.shape) for weight \(weight.shape)")
     }
     let rows = count / Swift.max(inF, 1)
     var y: [Scalar] = uninitializedArray(count: rows * outF)

@@ -43,7 +43,7 @@ extension TensorOf {
       let known = s.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
       s[i] = known == 0 ? 0 : count / known
     }
-    precondition(
+    ensure(
       s.reduce(1, *) == count, "reshape: shapes \(shape) and \(newShape) are incompatible")
     return TensorOf(data, shape: s, op: "reshape", inputs: [self]) { out in
       self.accumulateGrad { gx in
@@ -57,7 +57,7 @@ extension TensorOf {
   /// Removes a dimension of extent 1.
   public func squeezed(axis: Int) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "squeeze")
-    precondition(shape[ax] == 1, "squeeze: axis \(axis) of shape \(shape) is not 1")
+    ensure(shape[ax] == 1, "squeeze: axis \(axis) of shape \(shape) is not 1")
     var s = shape
     s.remove(at: ax)
     return reshaped(s)
@@ -66,7 +66,7 @@ extension TensorOf {
   /// Inserts a dimension of extent 1 at `axis` (0...rank; negative counts from the end).
   public func unsqueezed(axis: Int) -> TensorOf {
     let ax = axis < 0 ? axis + rank + 1 : axis
-    precondition(ax >= 0 && ax <= rank, "unsqueeze: axis \(axis) out of range for \(shape)")
+    ensure(ax >= 0 && ax <= rank, "unsqueeze: axis \(axis) out of range for \(shape)")
     var s = shape
     s.insert(1, at: ax)
     return reshaped(s)
@@ -79,7 +79,7 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func permuted(_ perm: [Int]) -> TensorOf {
-    precondition(
+    ensure(
       perm.sorted() == Array(0..<rank), "permute: \(perm) is not a permutation for shape \(shape)")
     let outShape = perm.map { shape[$0] }
     var inverse = [Int](repeating: 0, count: rank)
@@ -130,7 +130,7 @@ extension TensorOf {
   /// Elements `range` along `axis`.
   public func slice(alongAxis axis: Int, _ range: Range<Int>) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "slice")
-    precondition(
+    ensure(
       range.lowerBound >= 0 && range.upperBound <= shape[ax],
       "slice: range \(range) out of bounds for axis \(axis) of shape \(shape)")
     return indexSelect(Array(range), alongAxis: ax)
@@ -144,7 +144,7 @@ extension TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "indexSelect")
     let (outer, length, inner) = splitAround(shape, axis: ax)
     for i in indices {
-      precondition(i >= 0 && i < length, "indexSelect: index \(i) out of range for shape \(shape)")
+      ensure(i >= 0 && i < length, "indexSelect: index \(i) out of range for shape \(shape)")
     }
     var outShape = shape
     outShape[ax] = indices.count
@@ -179,14 +179,14 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func gather(_ indices: [Int]) -> TensorOf {
-    precondition(rank >= 1, "gather: needs rank ≥ 1, got shape \(shape)")
+    ensure(rank >= 1, "gather: needs rank ≥ 1, got shape \(shape)")
     let n = shape[rank - 1]
     let rows = count / Swift.max(n, 1)
-    precondition(
+    ensure(
       indices.count == rows, "gather: \(indices.count) indices for \(rows) rows of shape \(shape)")
     var y: [Scalar] = zerosArray(count: rows)
     for (r, i) in indices.enumerated() {
-      precondition(i >= 0 && i < n, "gather: index \(i) out of range for shape \(shape)")
+      ensure(i >= 0 && i < n, "gather: index \(i) out of range for shape \(shape)")
       y[r] = data[r * n + i]
     }
     return TensorOf(y, shape: Array(shape.dropLast()), op: "gather", inputs: [self]) { out in
@@ -202,12 +202,12 @@ extension TensorOf {
   @_specialize(where Scalar == Double)
   public static func scatterAdd(_ source: TensorOf, indices: [Int], shape: [Int]) -> TensorOf {
     let inner = shape.dropFirst().reduce(1, *)
-    precondition(
+    ensure(
       source.shape.first == indices.count && source.count == indices.count * inner,
       "scatterAdd: source shape \(source.shape) does not fit \(indices.count) rows of \(shape)")
     var y: [Scalar] = zerosArray(count: shape.reduce(1, *))
     for (k, idx) in indices.enumerated() {
-      precondition(idx >= 0 && idx < shape[0], "scatterAdd: index \(idx) out of range for \(shape)")
+      ensure(idx >= 0 && idx < shape[0], "scatterAdd: index \(idx) out of range for \(shape)")
       for i in 0..<inner { y[idx * inner + i] += source.data[k * inner + i] }
     }
     return TensorOf(y, shape: shape, op: "scatterAdd", inputs: [source]) { out in
@@ -223,15 +223,15 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public static func concat(_ parts: [TensorOf], alongAxis axis: Int = 0) -> TensorOf {
-    precondition(!parts.isEmpty, "concat: no tensors")
+    ensure(!parts.isEmpty, "concat: no tensors")
     let first = parts[0].shape
     let ax = normalizeAxis(axis, rank: first.count, op: "concat")
     for p in parts {
       var a = p.shape, b = first
-      precondition(a.count == b.count, "concat: shapes \(first) and \(p.shape) are incompatible")
+      ensure(a.count == b.count, "concat: shapes \(first) and \(p.shape) are incompatible")
       a[ax] = 0
       b[ax] = 0
-      precondition(a == b, "concat: shapes \(first) and \(p.shape) are incompatible")
+      ensure(a == b, "concat: shapes \(first) and \(p.shape) are incompatible")
     }
     let outer = first[..<ax].reduce(1, *)
     let inner = first[(ax + 1)...].reduce(1, *)
@@ -274,7 +274,7 @@ extension TensorOf {
   public static func oneHot(_ indices: [Int], classes: Int) -> TensorOf {
     var y: [Scalar] = zerosArray(count: indices.count * classes)
     for (r, i) in indices.enumerated() {
-      precondition(i >= 0 && i < classes, "oneHot: index \(i) out of range for \(classes) classes")
+      ensure(i >= 0 && i < classes, "oneHot: index \(i) out of range for \(classes) classes")
       y[r * classes + i] = 1
     }
     return TensorOf(y, shape: [indices.count, classes])

@@ -104,7 +104,7 @@ extension TensorOf {
   public func max(alongAxis axis: Int, keepDims: Bool = false) -> TensorOf {
     let ax = normalizeAxis(axis, rank: rank, op: "max(alongAxis:)")
     let (outer, length, inner) = splitAround(shape, axis: ax)
-    precondition(length > 0, "max(alongAxis:): empty axis in shape \(shape)")
+    ensure(length > 0, "max(alongAxis:): empty axis in shape \(shape)")
     var outShape = shape
     if keepDims { outShape[ax] = 1 } else { outShape.remove(at: ax) }
     var y: [Scalar] = zerosArray(count: outer * inner)

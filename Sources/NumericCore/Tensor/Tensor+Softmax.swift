@@ -106,10 +106,10 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   func rowwiseSoftmax(log: Bool, causal: Bool, scale: Scalar = 1) -> TensorOf {
-    precondition(rank >= 1, "softmax: needs rank ≥ 1")
+    ensure(rank >= 1, "softmax: needs rank ≥ 1")
     let n = shape[rank - 1]
     if causal {
-      precondition(
+      ensure(
         rank >= 2 && shape[rank - 2] == n, "causalSoftmax: last two axes must be square, got \(shape)")
     }
     let rows = count / Swift.max(n, 1)
@@ -142,7 +142,8 @@ extension TensorOf {
   /// Softmax over the last axis of `[..., T, T]` scores where query t sees keys 0...t only;
   /// the scores are multiplied by `scale` first (attention's 1/√d, fused).
   public func causalSoftmax(scale: Scalar = 1) -> TensorOf {
-    rowwiseSoftmax(log: false, causal: true, scale: scale)
+    ensure(scale > 0, "causalSoftmax: scale must be positive, got \(scale)")
+    return rowwiseSoftmax(log: false, causal: true, scale: scale)
   }
 
   /// Softmax along any axis (composite: moves the axis last and back).
@@ -159,7 +160,7 @@ extension TensorOf {
   @_specialize(where Scalar == Double)
   public func layerNorm(gamma: TensorOf, beta: TensorOf, eps: Scalar = 1e-5) -> TensorOf {
     let n = shape.last ?? 0
-    precondition(
+    ensure(
       gamma.shape == [n] && beta.shape == [n],
       "layerNorm: shapes \(shape) and \(gamma.shape) are incompatible")
     let rows = count / Swift.max(n, 1)

@@ -27,7 +27,7 @@ public final class TensorOf<Scalar: TensorScalar> {
 
   /// A leaf tensor holding `data` laid out as `shape`.
   public init(_ data: [Scalar], shape: [Int], requiresGrad: Bool = false) {
-    precondition(
+    ensure(
       data.count == shape.reduce(1, *),
       "Tensor: \(data.count) values do not fill shape \(shape)")
     self.data = data
@@ -74,13 +74,13 @@ public final class TensorOf<Scalar: TensorScalar> {
   public var rank: Int { shape.count }
   /// The single value of a one-element tensor.
   public var item: Scalar {
-    precondition(data.count == 1, "item: needs one element, got shape \(shape)")
+    ensure(data.count == 1, "item: needs one element, got shape \(shape)")
     return data[0]
   }
   /// The values as `[Double]` (handy for printing and plotting).
-  public var doubles: [Double] { data.map { Double($0) } }
+  public var doubles: [Double] { toDoubles(data) }
   /// The gradient as `[Double]`.
-  public var gradDoubles: [Double] { grad.map { Double($0) } }
+  public var gradDoubles: [Double] { toDoubles(grad) }
 
   /// Tensor of zeros.
   public static func zeros(_ shape: [Int], requiresGrad: Bool = false) -> TensorOf {
@@ -121,7 +121,7 @@ public final class TensorOf<Scalar: TensorScalar> {
   /// Marks this leaf as a parameter (or not) whose gradient `backward()` should fill.
   @discardableResult
   public func requiringGrad(_ flag: Bool = true) -> TensorOf {
-    precondition(inputs.isEmpty, "requiringGrad: only leaf tensors can change requiresGrad")
+    ensure(inputs.isEmpty, "requiringGrad: only leaf tensors can change requiresGrad")
     requiresGrad = flag
     return self
   }
@@ -135,7 +135,7 @@ public final class TensorOf<Scalar: TensorScalar> {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func assign(_ values: [Scalar]) {
-    precondition(values.count == data.count, "assign: \(values.count) values for shape \(shape)")
+    ensure(values.count == data.count, "assign: \(values.count) values for shape \(shape)")
     data = values
   }
 
@@ -190,5 +190,17 @@ extension TensorOf: CustomStringConvertible {
     }
     visit(self, 0)
     return lines.joined(separator: "\n")
+  }
+}
+
+/// Converts to Float64, pre-specialised (a generic element-by-element conversion is slow).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func toDoubles<S: TensorScalar>(_ a: [S]) -> [Double] {
+  a.withUnsafeBufferPointer { src in
+    [Double](unsafeUninitializedCapacity: src.count) { dst, n in
+      for i in 0..<src.count { dst[i] = Double(src[i]) }
+      n = src.count
+    }
   }
 }

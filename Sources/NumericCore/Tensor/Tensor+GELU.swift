@@ -1,0 +1,54 @@
+// GELU as its own primitive: the forward keeps tanh(·) so the backward needs no second tanh
+// (GELU sits on the widest activations of every transformer block).
+
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluForward<S: TensorScalar>(
+  _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>, _ t: UnsafeMutableBufferPointer<S>
+) {
+  let (c, k): (S, S) = geluConst()
+  for i in 0..<x.count {
+    let v = x[i]
+    let th = S.tanh(c * (v + k * v * v * v))
+    t[i] = th
+    y[i] = 0.5 * v * (1 + th)
+  }
+}
+
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluBackward<S: TensorScalar>(
+  _ x: UnsafeBufferPointer<S>, _ t: UnsafeBufferPointer<S>, _ gy: UnsafeBufferPointer<S>,
+  _ gx: UnsafeMutableBufferPointer<S>
+) {
+  let (c, k): (S, S) = geluConst()
+  for i in 0..<x.count {
+    let v = x[i], th = t[i]
+    let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)
+    gx[i] += gy[i] * d
+  }
+}
+
+extension TensorOf {
+  /// GELU, tanh approximation (GPT-2; torch `gelu(approximate="tanh")`).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func gelu() -> TensorOf {
+    var y: [Scalar] = uninitializedArray(count: count)
+    var t: [Scalar] = uninitializedArray(count: count)
+    data.withUnsafeBufferPointer { x in
+      y.withUnsafeMutableBufferPointer { yb in
+        t.withUnsafeMutableBufferPointer { geluForward(x, yb, $0) }
+      }
+    }
+    return TensorOf(y, shape: shape, op: "gelu", inputs: [self]) { out in
+      self.accumulateGrad { gx in
+        self.data.withUnsafeBufferPointer { x in
+          t.withUnsafeBufferPointer { tb in
+            out.grad.withUnsafeBufferPointer { gy in geluBackward(x, tb, gy, gx) }
+          }
+        }
+      }
+    }
+  }
+}
