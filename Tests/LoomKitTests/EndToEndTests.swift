@@ -66,6 +66,30 @@ struct EndToEndTests {
     #expect(out.message?.contains("hang.md:7") == true)
   }
 
+  @Test("A note over its memory limit fails in the cell that allocated, and says so")
+  func memory() throws {
+    let p = pipeline()
+    var items = try items(["memory.md"], p)
+    try p.execute(&items)
+    let out = try #require(items[0].outputs)
+    #expect(out.status == .crashed)
+    #expect(out.cells[1]?.stdout == "small allocation fine\n")
+    #expect(out.failedCell == 2)
+    #expect(out.message?.contains("300 MiB") == true)
+  }
+
+  @Test("A huge print is cut at the output limit with a notice")
+  func loud() throws {
+    let p = pipeline()
+    var items = try items(["loud.md"], p)
+    try p.execute(&items)
+    let out = try #require(items[0].outputs)
+    #expect(out.status == .ok)
+    let text = try #require(out.cells[1]?.stdout)
+    #expect(text.utf8.count < 70_000)
+    #expect(text.contains("output truncated"))
+  }
+
   @Test("Outputs are captured per cell, compared, escaped, and a prose edit does not re-run")
   func outputsAndCache() throws {
     let site = FileManager.default.temporaryDirectory.appendingPathComponent("loom-site-\(UUID().uuidString)")
@@ -85,7 +109,8 @@ struct EndToEndTests {
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     #expect(!html.contains("<script>alert(1)</script>"))
     #expect(html.contains("<math"))
-    #expect(html.contains("href=\"other.html\""))
+    // other.md does not exist: the link is shown as "not written yet", never broken.
+    #expect(html.contains("<span class=\"missing-note\" title=\"not written yet\">link</span>"))
 
     // The same code with different prose: served from the cache, nothing built or run.
     let text = try String(contentsOf: Self.fixtures.appendingPathComponent("outputs.md"), encoding: .utf8)
