@@ -33,8 +33,12 @@ struct TanglerTests {
     let pkg = Tangler(project: project).packageSwift(for: [a, b])
     #expect(pkg.contains("name: \"Note01A\""))
     #expect(pkg.contains("name: \"Note02B\""))
-    #expect(pkg.contains(".package(path: \"/tmp/project\")"))
-    #expect(pkg.contains("package: \"project\""))
+    #expect(pkg.contains(".package(path: \"../loom-runtime\")"))
+    #expect(pkg.contains("package: \"loom-runtime\""))
+    // The runtime package holds only what notes link: never the toolchain's dependencies.
+    let runtime = Tangler(project: project).runtimePackageSwift()
+    #expect(runtime.contains(".target(name: \"NumericCore\""))
+    #expect(!runtime.contains("swift-syntax") && !runtime.contains("FlyingFox") && !runtime.contains("ArgumentParser"))
     #expect(pkg.range(of: "Note01A")!.lowerBound < pkg.range(of: "Note02B")!.lowerBound)
   }
 }

@@ -63,10 +63,64 @@ public struct Tangler: Sendable {
     return out
   }
 
+  /// Name of the generated package that holds only what notes link (see `runtimePackageSwift`).
+  static let runtimePackage = "loom-runtime"
+
+  /// The libraries every note links, as a package of their own under `.loom/loom-runtime`, whose
+  /// targets are symlinks to the project's `Sources/`. Depending on the project's own package
+  /// instead would make SwiftPM resolve and build the toolchain's dependencies (swift-syntax,
+  /// FlyingFox, ArgumentParser) in release for every note build.
+  public func runtimePackageSwift() -> String {
+    let v5 = "swiftSettings: [.swiftLanguageMode(.v5)]"
+    let v6 = "swiftSettings: [.swiftLanguageMode(.v6)]"
+    return """
+    // swift-tools-version:6.1
+    \(Self.banner) Package.swift (the libraries notes link)
+    import PackageDescription
+
+    let package = Package(
+      name: "LoomRuntime",
+      products: [
+        .library(name: "NoteRuntime", targets: ["NoteRuntime"]),
+        .library(name: "NumericCore", targets: ["NumericCore"]),
+        .library(name: "Plotting", targets: ["Plotting"]),
+        .library(name: "Environments", targets: ["Environments"]),
+        .library(name: "LoomRandom", targets: ["LoomRandom"]),
+      ],
+      targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "LoomRandom", path: "Sources/LoomRandom", \(v6)),
+        .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], path: "Sources/NumericCore", exclude: ["README.md"], \(v6)),
+        .target(name: "Plotting", path: "Sources/Plotting", exclude: ["README.md"], \(v6)),
+        .target(name: "Environments", dependencies: ["LoomRandom"], path: "Sources/Environments", exclude: ["README.md"], \(v6)),
+        .target(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom"], path: "Sources/NoteRuntime", \(v5)),
+      ]
+    )
+
+    """
+  }
+
+  /// Writes `.loom/loom-runtime`: its manifest and symlinks to the library sources.
+  func writeRuntimePackage() throws -> URL {
+    let dir = project.loomDirectory.appendingPathComponent(Self.runtimePackage)
+    try FileIO.writeIfChanged(runtimePackageSwift(), to: dir.appendingPathComponent("Package.swift"))
+    let sources = dir.appendingPathComponent("Sources")
+    let fm = FileManager.default
+    try fm.createDirectory(at: sources, withIntermediateDirectories: true)
+    for lib in Project.noteLibraries {
+      let link = sources.appendingPathComponent(lib)
+      let target = project.root.appendingPathComponent("Sources").appendingPathComponent(lib).path
+      if let existing = try? fm.destinationOfSymbolicLink(atPath: link.path), existing == target { continue }
+      try? fm.removeItem(at: link)
+      try fm.createSymbolicLink(atPath: link.path, withDestinationPath: target)
+    }
+    return dir
+  }
+
   /// The generated `Package.swift`: executables for `notes`, libraries for the modules they need.
   public func packageSwift(for notes: [Note], graph: NoteGraph? = nil, libraries: [Note] = []) -> String {
     // A path dependency's identity is its folder name, lower-cased.
-    let rootIdentity = project.root.lastPathComponent.lowercased()
+    let rootIdentity = Self.runtimePackage
     let products = Self.implicitImports.dropFirst().map { ".product(name: \"\($0)\", package: \"\(rootIdentity)\")" }
     let settings = "swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags([\"-suppress-warnings\"])]"
     func moduleDeps(_ note: Note) -> [String] {
@@ -101,8 +155,7 @@ public struct Tangler: Sendable {
 
     let package = Package(
       name: "LoomNotes",
-      // Absolute: the generated package may live anywhere (tests put theirs in a scratch folder).
-      dependencies: [.package(path: \(swiftLiteral(project.root.path)))],
+      dependencies: [.package(path: "../\(Self.runtimePackage)")],
       targets: [
     \(targets.joined(separator: "\n"))
       ]
@@ -125,6 +178,7 @@ public struct Tangler: Sendable {
     }
     let libraries = everyNote.filter { libraryPaths.contains($0.path) }
     let dir = project.buildDirectory
+    try writeRuntimePackage()
     try FileIO.writeIfChanged(packageSwift(for: notes, graph: graph, libraries: libraries), to: dir.appendingPathComponent("Package.swift"))
     let sources = dir.appendingPathComponent("Sources")
     var keep = Set(notes.map(\.targetName))
