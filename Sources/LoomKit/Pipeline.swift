@@ -27,6 +27,11 @@ public final class Pipeline: @unchecked Sendable {
     public init() {}
   }
 
+  /// `loom serve` keeps the libraries' digest between re-weaves and drops it when a library
+  /// source changes, so a prose edit does not hash every library file again.
+  var keepEnvironment = false
+  var cachedEnvironment: String?
+
   public init(project: Project, options: Options = Options(), console: Console = Console()) {
     self.project = project
     self.options = options
@@ -93,7 +98,8 @@ public final class Pipeline: @unchecked Sendable {
   /// Brings every item's outputs up to date: cached when the key matches, else tangled, built and run.
   public func execute(_ items: inout [Item]) throws {
     let graph = link(&items)
-    let environment = CacheKeys.environment(project: project)
+    let environment = cachedEnvironment ?? CacheKeys.environment(project: project)
+    if keepEnvironment { cachedEnvironment = environment }
     let cache = OutputCache(directory: project.cacheDirectory)
     var toRun: [Int] = []
     var keys: [Int: String] = [:]
@@ -292,7 +298,7 @@ public final class Pipeline: @unchecked Sendable {
   }
 
   /// Writes the site for `items` (pages for all of them; a broken note gets its page with errors).
-  public func weave(_ items: [Item]) throws {
+  public func weave(_ items: [Item], only: Set<String>? = nil) throws {
     var weaver = Weaver()
     // Names defined by export cells link across notes, to the cell that defines them.
     for item in items {
@@ -305,7 +311,7 @@ public final class Pipeline: @unchecked Sendable {
     let site = Site(project: project, weaver: weaver)
     // Pages of notes not woven this time keep their files; the navigation needs every note's title.
     let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
-    try site.write(pages)
+    try site.write(pages, only: only)
   }
 
   final class ResultBox: @unchecked Sendable {

@@ -12,7 +12,13 @@ public struct SwiftHighlighter: Sendable {
   /// Highlights `source`; identifiers named in `links` become links to their defining cell
   /// (except in the cell that defines them, `selfAnchor`, where definitions are marked instead).
   public func highlight(_ source: String, links: [String: String], selfAnchor: String?) -> String {
-    let tree = Parser.parse(source: source)
+    highlight(source, tree: Parser.parse(source: source), links: links, selfAnchor: selfAnchor)
+  }
+
+  /// Parses a cell once, for `definitions(_:tree:)` and `highlight(_:tree:…)` to share.
+  public func parse(_ source: String) -> SourceFileSyntax { Parser.parse(source: source) }
+
+  public func highlight(_ source: String, tree: SourceFileSyntax, links: [String: String], selfAnchor: String?) -> String {
     let bytes = Array(source.utf8)
     let defined = Set(Self.topLevelDefinitionTokens(tree))
     // Names this cell binds locally (parameters, local lets, closure parameters) shadow the
@@ -63,8 +69,9 @@ public struct SwiftHighlighter: Sendable {
   }
 
   /// Names a cell defines at the top level: functions, types, `let`/`var` bindings, typealiases.
-  public func definitions(_ source: String) -> [String] {
-    let tree = Parser.parse(source: source)
+  public func definitions(_ source: String) -> [String] { definitions(source, tree: Parser.parse(source: source)) }
+
+  public func definitions(_ source: String, tree: SourceFileSyntax) -> [String] {
     let bytes = Array(source.utf8)
     return Self.topLevelDefinitionTokens(tree).compactMap { offset in
       var end = offset

@@ -23,8 +23,9 @@ public final class Server: @unchecked Sendable {
   }
 
   public func run() async throws {
+    pipeline.keepEnvironment = true
     rebuild(reason: "start")
-    let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 30)
+    let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 30, logger: .disabled)
     let siteRoot = pipeline.project.siteDirectory.standardizedFileURL.resolvingSymlinksInPath()
     let state = self.state
     await server.appendRoute("GET /__loom/version") { _ in
@@ -63,12 +64,19 @@ public final class Server: @unchecked Sendable {
     return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .init("Cache-Control"): "no-cache"], body: data)
   }
 
-  /// Re-reads every note, brings outputs up to date through the cache, re-weaves.
-  func rebuild(reason: String) {
+  /// Titles of the notes at the last weave: when none changed, only edited notes' pages are redone.
+  private var titles: [String: String] = [:]
+
+  /// Re-reads every note, brings outputs up to date through the cache, re-weaves. When only notes
+  /// changed and no title did, only their pages are rendered again (a prose edit shows at once).
+  func rebuild(reason: String, changedNotes: Set<String>? = nil) {
     do {
       var items = try pipeline.read(try pipeline.project.noteFiles([]))
       try pipeline.execute(&items)
-      try pipeline.weave(items)
+      let newTitles = Dictionary(uniqueKeysWithValues: items.map { ($0.note.slug, $0.note.title) })
+      let only = newTitles == titles ? changedNotes : nil
+      titles = newTitles
+      try pipeline.weave(items, only: only)
       state.bump()
       pipeline.console.line("re-woven (\(reason))")
     } catch {
@@ -80,12 +88,16 @@ public final class Server: @unchecked Sendable {
   func watch() {
     var last = snapshot()
     while true {
-      usleep(150_000)
+      usleep(100_000)
       let now = snapshot()
       if now != last {
-        let changed = now.filter { last[$0.key] != $0.value }.map(\.key).sorted()
+        let changed = Set(now.keys).union(last.keys).filter { last[$0] != now[$0] }.sorted()
         last = now
-        rebuild(reason: changed.prefix(3).map { pipeline.project.relativePath(URL(fileURLWithPath: $0)) }.joined(separator: ", "))
+        let notesDir = pipeline.project.notesDirectory.path + "/"
+        let onlyNotes = changed.allSatisfy { $0.hasPrefix(notesDir) && $0.hasSuffix(".md") && now[$0] != nil }
+        let slugs = onlyNotes ? Set(changed.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }) : nil
+        if !onlyNotes { pipeline.cachedEnvironment = nil }  // a library changed: hash it again
+        rebuild(reason: changed.prefix(3).map { pipeline.project.relativePath(URL(fileURLWithPath: $0)) }.joined(separator: ", "), changedNotes: slugs)
       }
     }
   }

@@ -22,7 +22,8 @@ public struct Site: Sendable {
 
   /// Writes every page, the assets and the search index. Each file is written atomically, and only
   /// when its bytes change.
-  public func write(_ pages: [Page]) throws {
+  /// With `only`, just those pages (by slug) are rendered again; the rest keep their files.
+  public func write(_ pages: [Page], only: Set<String>? = nil) throws {
     let dir = project.siteDirectory
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let lectures = pages.filter { $0.note.slug != "index" }.sorted { $0.note.slug < $1.note.slug }
@@ -33,7 +34,7 @@ public struct Site: Sendable {
       pages.append(Page(note: index, outputs: nil, diagnostics: []))
     }
     let existing = Set(pages.map(\.fileName))
-    for page in pages {
+    for page in pages where only?.contains(page.note.slug) ?? true {
       let html = Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
     }

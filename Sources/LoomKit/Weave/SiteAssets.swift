@@ -238,7 +238,7 @@ a.hl-ref:hover { color: var(--loom-accent); }
         if (last !== null && v !== last) location.reload();
         last = v;
       }).catch(function () {});
-    }, 400);
+    }, 250);
   }
 })();
 """#

@@ -1,3 +1,5 @@
+import SwiftSyntax
+
 /// Weaves a note and its outputs into one HTML page: prose as cmark-gfm rendered it, each code
 /// cell followed by what it printed, its figures (inline SVG), tables, checks and errors.
 public struct Weaver: Sendable {
@@ -23,13 +25,15 @@ public struct Weaver: Sendable {
     } else if let outputs, outputs.status != .ok, let message = outputs.message, outputs.cells.values.allSatisfy({ $0.error == nil }) {
       html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.htmlEscaped)</p></div>\n"
     }
-    let links = self.links(for: note)
+    // Each cell is parsed once, for the definition index and for highlighting.
+    let trees = Dictionary(uniqueKeysWithValues: note.cells.map { ($0.index, highlighter.parse($0.source)) })
+    let links = self.links(for: note, trees: trees)
     for block in note.blocks {
       switch block {
       case .prose(let p):
         html += p.html
       case .cell(let cell):
-        html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs, links: links)
+        html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs, links: links, tree: trees[cell.index]!)
       }
     }
     return html
@@ -37,11 +41,11 @@ public struct Weaver: Sendable {
 
   /// Every name a cell of this note defines at top level → `#cell-id` (first definition wins),
   /// on top of names exported by other notes.
-  func links(for note: Note) -> [String: String] {
+  func links(for note: Note, trees: [Int: SourceFileSyntax]) -> [String: String] {
     var links = externalLinks
     var local: [String: String] = [:]
     for cell in note.cells where !cell.options.norun {
-      for name in highlighter.definitions(cell.source) where local[name] == nil { local[name] = "#\(cell.id)" }
+      for name in highlighter.definitions(cell.source, tree: trees[cell.index]!) where local[name] == nil { local[name] = "#\(cell.id)" }
     }
     links.merge(local) { _, new in new }
     return links
@@ -52,7 +56,7 @@ public struct Weaver: Sendable {
     return line >= cell.fenceLine && line <= cell.fenceLine + n + 1
   }
 
-  func cell(_ cell: Cell, note: Note, output: CellOutput?, outputs: NoteOutputs?, links: [String: String]) -> String {
+  func cell(_ cell: Cell, note: Note, output: CellOutput?, outputs: NoteOutputs?, links: [String: String], tree: SourceFileSyntax) -> String {
     var classes = ["cell"]
     if cell.options.norun { classes.append("norun") }
     if cell.options.expectError { classes.append("expect-error") }
@@ -64,7 +68,7 @@ public struct Weaver: Sendable {
       if cell.options.norun { html += "<span class=\"tag\">not run</span>" }
       if cell.options.export { html += "<span class=\"tag\">export</span>" }
       html += "<button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button></div>"
-      html += "<pre><code class=\"language-swift\">\(highlighter.highlight(cell.source, links: links, selfAnchor: cell.id))</code></pre></div>\n"
+      html += "<pre><code class=\"language-swift\">\(highlighter.highlight(cell.source, tree: tree, links: links, selfAnchor: cell.id))</code></pre></div>\n"
     }
     // Compile errors that point into this cell.
     let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cellContains(cell, $0.location.line, note: note) }
