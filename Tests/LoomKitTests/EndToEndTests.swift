@@ -66,6 +66,32 @@ struct EndToEndTests {
     #expect(out.message?.contains("hang.md:7") == true)
   }
 
+  @Test("Exports: a later note imports them; changing an export re-runs the notes downstream and no others")
+  func exports() throws {
+    let p = pipeline()
+    var items = try items(["exporter.md", "importer.md", "trap.md"], p)
+    try p.execute(&items)
+    #expect(items[0].outputs?.cells[2]?.stdout == "1.75\n")
+    #expect(items[1].outputs?.cells[1]?.stdout == "3.0\n")
+
+    // Same notes again: everything from the cache.
+    var again = try self.items(["exporter.md", "importer.md", "trap.md"], p)
+    try p.execute(&again)
+    let allCached = again.allSatisfy { $0.cached }
+    #expect(allCached)
+
+    // Edit the export cell (in memory): exporter and importer are re-run, trap.md is not.
+    let text = try String(contentsOf: Self.fixtures.appendingPathComponent("exporter.md"), encoding: .utf8)
+    let edited = NoteReader().read(text.replacingOccurrences(of: "$0 * gamma + $1", with: "$1 + gamma * $0"), path: items[0].note.path).0
+    var changed = [Pipeline.Item(note: edited, readDiagnostics: []), again[1], again[2]]
+    for i in changed.indices { changed[i].outputs = nil; changed[i].cached = false }
+    try p.execute(&changed)
+    #expect(!changed[0].cached)
+    #expect(!changed[1].cached)
+    #expect(changed[2].cached)
+    #expect(changed[1].outputs?.cells[1]?.stdout == "3.0\n")
+  }
+
   @Test("A note over its memory limit fails in the cell that allocated, and says so")
   func memory() throws {
     let p = pipeline()
