@@ -15,6 +15,8 @@ struct EndToEndTests {
     var options = Pipeline.Options()
     options.configuration = "debug"
     options.jobs = 2
+    // Really build and run every time; the tests that are about the cache turn it back on.
+    options.useCache = false
     return Pipeline(project: project, options: options, console: Console(silent: true))
   }
 
@@ -75,6 +77,7 @@ struct EndToEndTests {
     #expect(items[1].outputs?.cells[1]?.stdout == "3.0\n")
 
     // Same notes again: everything from the cache.
+    p.options.useCache = true
     var again = try self.items(["exporter.md", "importer.md", "trap.md"], p)
     try p.execute(&again)
     let allCached = again.allSatisfy { $0.cached }
@@ -139,6 +142,7 @@ struct EndToEndTests {
     #expect(html.contains("<span class=\"missing-note\" title=\"not written yet\">link</span>"))
 
     // The same code with different prose: served from the cache, nothing built or run.
+    p.options.useCache = true
     let text = try String(contentsOf: Self.fixtures.appendingPathComponent("outputs.md"), encoding: .utf8)
     let (edited, _) = NoteReader().read(text.replacingOccurrences(of: "Prose with math", with: "Edited prose with math"), path: items[0].note.path)
     var again = [Pipeline.Item(note: edited, readDiagnostics: [])]
