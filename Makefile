@@ -24,8 +24,14 @@ help:
 deps:
 	@bash scripts/ensure-apt.sh $(APT_PKGS)
 
-loom: deps
+# Rebuilt only when the toolchain's sources change (a no-change `make weave` skips SwiftPM entirely).
+LOOM_SOURCES := Package.swift $(shell find Sources/LoomKit Sources/loom Sources/TeXMath Sources/CCMarkGFM -type f 2>/dev/null)
+
+loom: deps $(LOOM)
+
+$(LOOM): $(LOOM_SOURCES)
 	$(SWIFT) build --product loom
+	@touch $(LOOM)
 
 weave: loom
 	$(LOOM) weave $(NOTES)
