@@ -114,3 +114,23 @@ struct CacheKeyTests {
     #expect(cache.lookup(note, key: "k") == nil)
   }
 }
+
+@Suite("Watching cells live")
+struct CellWatchTests {
+  @Test("Markers split across chunks are seen once, in order")
+  func chunked() {
+    let stream = Array("x\u{1E}LOOM-CELL 12\u{1E}\nhello\u{1E}LOOM-CELL 13\u{1E}\n".utf8)
+    for cut in 1..<stream.count {
+      let seen = Seen()
+      let watch = CellWatch(onCell: { seen.add($0) })
+      watch.scan(Data(stream[..<cut]))
+      watch.scan(Data(stream[cut...]))
+      #expect(seen.cells == [12, 13], "cut at \(cut)")
+    }
+  }
+
+  final class Seen: @unchecked Sendable {
+    var cells: [Int] = []
+    func add(_ c: Int) { cells.append(c) }
+  }
+}

@@ -119,7 +119,6 @@ public struct Runner: Sendable {
     let bytes = [UInt8](data)
     var current = 0
     var segmentStart = 0
-    var i = 0
     func flush(_ end: Int) {
       guard current > 0 else { return }
       var text = String(decoding: bytes[segmentStart..<end], as: UTF8.self)
@@ -129,24 +128,36 @@ public struct Runner: Sendable {
       }
       parts[current, default: ""] += text
     }
-    while i < bytes.count {
-      if bytes[i] == Self.marker[0], bytes[i...].starts(with: Self.marker) {
-        var j = i + Self.marker.count
-        var n = 0
-        while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
-        if j < bytes.count, bytes[j] == 0x1E { j += 1 }
-        if j < bytes.count, bytes[j] == 0x0A { j += 1 }
-        flush(i)
-        current = n
-        parts[current, default: ""] += ""
-        segmentStart = j
-        i = j
-        continue
-      }
-      i += 1
+    for m in Self.markers(in: bytes) {
+      flush(m.start)
+      current = m.cell
+      parts[current, default: ""] += ""
+      segmentStart = m.end
     }
     flush(bytes.count)
     return parts
+  }
+
+  /// A cell marker found in a stream: where it starts and ends, and which cell it opens.
+  struct Marker { var start: Int; var end: Int; var cell: Int }
+
+  /// Every complete marker in `bytes` ("\u{1E}LOOM-CELL <k>\u{1E}\n"), in order. A marker cut off
+  /// at the end of `bytes` (a stream read in chunks) is not reported.
+  static func markers(in bytes: [UInt8]) -> [Marker] {
+    var found: [Marker] = []
+    var i = 0
+    while i < bytes.count {
+      guard bytes[i] == marker[0], bytes[i...].starts(with: marker) else { i += 1; continue }
+      var j = i + marker.count
+      var n = 0
+      while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
+      guard j < bytes.count else { break }  // digits may go on in the next chunk
+      if bytes[j] == 0x1E { j += 1 }
+      if j < bytes.count, bytes[j] == 0x0A { j += 1 }
+      found.append(Marker(start: i, end: j, cell: n))
+      i = j
+    }
+    return found
   }
 
   private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) {
@@ -255,21 +266,15 @@ final class CellWatch: @unchecked Sendable {
   func scan(_ chunk: Data) {
     lock.lock(); defer { lock.unlock() }
     let bytes = carry + [UInt8](chunk)
-    let m = Runner.marker
-    var i = 0
-    var lastEnd = 0
-    while i + m.count < bytes.count {
-      if bytes[i] == m[0], bytes[i...].starts(with: m) {
-        var j = i + m.count, n = 0
-        while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { n = n * 10 + Int(bytes[j] - 0x30); j += 1 }
-        if j < bytes.count, n != cell { cell = n; since = Date(); lastEnd = j; onCell?(n) }
-        i = j
-      } else {
-        i += 1
-      }
+    let found = Runner.markers(in: bytes)
+    for m in found where m.cell != cell {
+      cell = m.cell
+      since = Date()
+      onCell?(m.cell)
     }
     // Keep a tail in case a marker is split across chunks.
-    carry = Array(bytes[max(lastEnd, bytes.count - m.count - 8)...])
+    let lastEnd = found.last?.end ?? 0
+    carry = Array(bytes[max(lastEnd, bytes.count - Runner.marker.count - 8)...])
   }
 
   func current() -> (Int, Date)? {
