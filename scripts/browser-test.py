@@ -4,7 +4,8 @@
 Static: every internal link points at a page that exists and, with #anchor, at an id on it;
 every <math> element is well-formed XML (MathML) with no <merror> from valid input.
 In the browser: the page loads with no JavaScript error (a harness records window errors and
-unhandled rejections), the search box finds a known heading, and a screenshot is saved.
+unhandled rejections), the search box finds a known heading, every volatile output is filled in
+from its volatile/*.js, and a screenshot is saved.
 Standard library only.
 """
 import html.parser, json, os, re, shutil, subprocess, sys, tempfile, xml.etree.ElementTree as ET
@@ -56,7 +57,8 @@ for p in pages:
 harness_head = """<script>window.__loomErrors=[];addEventListener('error',function(e){__loomErrors.push(String(e.message||e))});
 addEventListener('unhandledrejection',function(e){__loomErrors.push('unhandled rejection: '+e.reason)});</script>"""
 harness_tail = """<script>addEventListener('load',function(){setTimeout(function(){
-var r={errors:__loomErrors,math:document.querySelectorAll('math').length,merror:document.querySelectorAll('merror').length};
+var r={errors:__loomErrors,math:document.querySelectorAll('math').length,merror:document.querySelectorAll('merror').length,
+volatile:document.querySelectorAll('[data-volatile]').length,unfilled:document.querySelectorAll('[data-volatile]:not(.filled)').length};
 var q=document.getElementById('search');if(q&&window.LOOM_SEARCH&&LOOM_SEARCH.length){var h=LOOM_SEARCH[0].s;q.value=h.split(' ')[0];
 q.dispatchEvent(new Event('input'));r.search=document.querySelectorAll('#search-results li').length;}
 var d=document.createElement('pre');d.id='loom-test-report';d.textContent=JSON.stringify(r);document.body.appendChild(d);},300)});</script>"""
@@ -82,6 +84,8 @@ for p in pages:
         failures.append(f"{p}: JavaScript error: {e}")
     if report["merror"]:
         failures.append(f"{p}: {report['merror']} MathML error element(s) rendered")
+    if report.get("unfilled"):
+        failures.append(f"{p}: {report['unfilled']} of {report['volatile']} volatile output(s) were not filled in from volatile/*.js")
     if "search" in report and report["search"] == 0:
         failures.append(f"{p}: search found nothing for a word of the first section title")
     shot = os.path.abspath(os.path.join(shots, p.replace(".html", ".png")))

@@ -203,13 +203,14 @@ public final class Pipeline: @unchecked Sendable {
       let exe = builder.executable(for: note)
       let r = runner
       let compileErrors = expectedCompileErrors[note.path] ?? [:]
+      let build = (try? String(contentsOf: tangler.mainSwiftURL(for: note), encoding: .utf8)).flatMap(Tangler.buildID(ofMainSwift:))
       queue.addOperation {
         let total = note.cells.count
         if !console.isTerminal { console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…") }
         console.progress(note.slug, "starting")
         defer { console.progress(note.slug, nil) }
         do {
-          let out = try Self.runExpectingErrors(note, executable: exe, runner: r, compileErrors: compileErrors,
+          let out = try Self.runExpectingErrors(note, executable: exe, runner: r, compileErrors: compileErrors, expectedBuild: build,
                                                 onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
           results.set(i, .success(out))
         } catch {
@@ -230,8 +231,8 @@ public final class Pipeline: @unchecked Sendable {
         if !checks.isEmpty { summary += ", \(checks.count - failed.count)/\(checks.count) checks passed" }
         console.status(note.slug, summary)
         report(out, note: note)
-        // Timeouts depend on the machine's load: never cache them.
-        if out.status != .timedOut, let key = keys[i] {
+        // Timeouts depend on the machine's load, and a stale build is a fault: never cache them.
+        if out.status != .timedOut, out.status != .staleBuild, let key = keys[i] {
           do { try cache.store(out, for: note, key: key) } catch { console.error("warning: could not cache \(note.slug): \(error)") }
         }
       case .failure(let error)?:
@@ -256,6 +257,7 @@ public final class Pipeline: @unchecked Sendable {
   /// is run again without that cell so the rest of it goes on. An `error` cell that neither failed
   /// to compile nor trapped is reported as a failed check.
   static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, compileErrors: [Int: [Diagnostic]],
+                                 expectedBuild: String? = nil,
                                  onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
     var skip: Set<Int> = Set(compileErrors.keys)
     var expected: [Int: CellOutput] = [:]
@@ -266,13 +268,14 @@ public final class Pipeline: @unchecked Sendable {
       expected[index] = c
     }
     let errorCells = Set(note.cells.filter { $0.options.expectError }.map(\.index))
-    var out = try runner.run(note, executable: executable, skip: skip, onCell: onCell)
+    var out = try runner.run(note, executable: executable, skip: skip, expectedBuild: expectedBuild, onCell: onCell)
+    if out.status == .staleBuild { return out }
     while out.status == .crashed, let failed = out.failedCell, errorCells.contains(failed), !skip.contains(failed) {
       var c = out.cells[failed] ?? CellOutput()
       c.expectedFailure = true
       expected[failed] = c
       skip.insert(failed)
-      out = try runner.run(note, executable: executable, skip: skip, onCell: onCell)
+      out = try runner.run(note, executable: executable, skip: skip, expectedBuild: expectedBuild, onCell: onCell)
     }
     for (index, c) in expected { out.cells[index] = c }
     for index in errorCells.sorted() where expected[index] == nil {

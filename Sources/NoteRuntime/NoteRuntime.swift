@@ -49,7 +49,7 @@ private func emit(_ object: [String: Any]) {
 }
 
 /// Called once before the first cell.
-public func _loomBegin(note: String, cells: Int, seed: UInt64) {
+public func _loomBegin(note: String, cells: Int, seed: UInt64, build: String = "") {
   // Line-buffered stdout: what a cell printed is in the pipe before the next marker, and before a trap.
   setvbuf(stdout, nil, _IOLBF, 0)
   noteSeed = seed
@@ -57,6 +57,8 @@ public func _loomBegin(note: String, cells: Int, seed: UInt64) {
   if let path = ProcessInfo.processInfo.environment["LOOM_EVENTS"] {
     eventsFD = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
   }
+  // Which source this executable was built from; the runner rejects a stale build.
+  emit(["type": "begin", "build": build])
   if let mb = ProcessInfo.processInfo.environment["LOOM_MEMORY_LIMIT_MB"].flatMap(UInt64.init), mb > 0 {
     var limit = rlimit(rlim_cur: rlim_t(mb * 1_048_576), rlim_max: rlim_t(mb * 1_048_576))
     _ = withUnsafePointer(to: &limit) { setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), $0) }

@@ -145,7 +145,7 @@ extension Loom {
     @OptionGroup var common: RunOptions
     @Flag(help: "Rewrite ```output blocks that differ with the actual output (atomically; the only time loom writes a note).")
     var fix = false
-    @Flag(help: "Run each note twice (no cache) and fail on any cell whose output differs between the runs.")
+    @Flag(help: "Run each note twice (no cache) and fail on any cell whose output differs between the runs (cells marked volatile are not compared).")
     var twice = false
 
     func run() throws {
@@ -161,7 +161,7 @@ extension Loom {
         try p.execute(&second)
         for (a, b) in zip(items, second) {
           guard let oa = a.outputs, let ob = b.outputs else { continue }
-          for cell in a.note.cells {
+          for cell in a.note.cells where !cell.options.volatile {
             let ca = oa.cells[cell.index], cb = ob.cells[cell.index]
             if ca?.stdout != cb?.stdout || ca?.figures != cb?.figures || ca?.tables != cb?.tables || ca?.checks.map(\.ok) != cb?.checks.map(\.ok) {
               summary.failed += 1

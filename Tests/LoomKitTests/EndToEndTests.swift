@@ -150,6 +150,26 @@ struct EndToEndTests {
     #expect(again[0].cached)
     #expect(again[0].outputs == out)
 
+    // A volatile cell's output is not in the page: it is in volatile/outputs.js, which fills it in.
+    #expect(!html.contains("<pre class=\"stdout\">volatile text 42"))
+    #expect(html.contains("data-volatile=\"cell-3\""))
+    #expect(html.contains("<script src=\"volatile/outputs.js\"></script>"))
+    let volatile = try String(contentsOf: site.appendingPathComponent("volatile/outputs.js"), encoding: .utf8)
+    #expect(volatile.contains("volatile text 42"))
+
+    // A program that reports another source fingerprint than the generated main.swift is stale:
+    // its outputs are refused. The one just built reports the right one.
+    var builder = Builder(project: p.project)
+    builder.configuration = "debug"
+    let exe = builder.executable(for: items[0].note)
+    let main = try String(contentsOf: Tangler(project: p.project).mainSwiftURL(for: items[0].note), encoding: .utf8)
+    let build = try #require(Tangler.buildID(ofMainSwift: main))
+    let runner = Runner(project: p.project)
+    #expect(try runner.run(items[0].note, executable: exe, expectedBuild: build).status == .ok)
+    let stale = try runner.run(items[0].note, executable: exe, expectedBuild: "0123456789abcdef")
+    #expect(stale.status == .staleBuild)
+    #expect(stale.message?.contains("stale") == true)
+
     // Weaving twice gives identical bytes.
     try p.weave(items)
     let html2 = try String(contentsOf: site.appendingPathComponent("outputs.html"), encoding: .utf8)

@@ -75,6 +75,15 @@ struct ReaderTests {
     #expect(note.cells[0].expectedOutput?.tolerance == 1e-3)
   }
 
+  @Test("A volatile cell is read; it cannot have an expected output")
+  func volatileCell() {
+    let (note, ds) = NoteReader().read("```swift volatile\nprint(1)\n```\n\n```output\n1\n```\n", path: "notes/t.md")
+    #expect(note.cells.first?.options.volatile == true)
+    let d = ds.first { $0.severity == .error }
+    #expect(d?.location.line == 5)
+    #expect(d?.message.contains("volatile") == true)
+  }
+
   @Test("Links to other notes point at their pages")
   func links() {
     #expect(NoteReader.rewriteNoteLink("02-policy-gradients.md") == "02-policy-gradients.html")

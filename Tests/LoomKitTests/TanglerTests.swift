@@ -20,6 +20,19 @@ struct TanglerTests {
     #expect(first < second)
   }
 
+  @Test("The program carries a fingerprint of its own source; leaving out a cell changes it")
+  func buildFingerprint() throws {
+    let md = "# T\n\n```swift\nlet a = 1\n```\n\n```swift error\nlet b: Int = \"x\"\n```\n"
+    let (note, _) = NoteReader().read(md, path: "notes/01-t.md")
+    let tangler = Tangler(project: project)
+    let full = try #require(Tangler.buildID(ofMainSwift: tangler.mainSwift(for: note)))
+    let again = try #require(Tangler.buildID(ofMainSwift: tangler.mainSwift(for: note)))
+    let without = try #require(Tangler.buildID(ofMainSwift: tangler.mainSwift(for: note, excluded: [2])))
+    #expect(full == again)
+    #expect(full != without)
+    #expect(full.count == 16)
+  }
+
   @Test("Target names are Swift identifiers derived from the file name")
   func targetNames() {
     let (note, _) = NoteReader().read("", path: "notes/01-mdps-bellman.md")

@@ -20,11 +20,16 @@ public struct CellOptions: Sendable, Hashable, Codable {
   public var seed: UInt64?
   /// Caption for the figures the cell shows.
   public var caption: String?
+  /// The cell's output depends on the machine or the clock (timings, steps per second). It is shown,
+  /// but lives outside the page's HTML (in `site/volatile/`), so the rest of the site stays
+  /// byte-identical between builds; `--twice` does not compare it, and it cannot have an
+  /// ```` ```output ```` block.
+  public var volatile = false
 
   public init() {}
 
   /// Every option name the parser accepts, for the error message.
-  public static let known = ["id", "hide", "echo", "output", "norun", "error", "export", "timeout", "seed", "caption"]
+  public static let known = ["id", "hide", "echo", "output", "norun", "error", "export", "volatile", "timeout", "seed", "caption"]
 
   /// Parses the words after the language. `column` is the 1-based column of `words` in the fence line.
   static func parse(_ words: String, location: SourceLocation) -> (CellOptions, [Diagnostic]) {
@@ -50,13 +55,14 @@ public struct CellOptions: Sendable, Hashable, Codable {
       case "hide":
         guard value == nil else { fail("option 'hide' takes no value (use echo=false to be explicit)"); continue }
         options.echo = false
-      case "echo", "output", "norun", "error", "export":
+      case "echo", "output", "norun", "error", "export", "volatile":
         guard let b = bool(value) else { fail("option '\(key)' takes true or false, got '\(value ?? "")'"); continue }
         switch key {
         case "echo": options.echo = b
         case "output": options.showOutput = b
         case "norun": options.norun = b
         case "error": options.expectError = b
+        case "volatile": options.volatile = b
         default: options.export = b
         }
       case "timeout":

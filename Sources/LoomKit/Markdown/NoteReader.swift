@@ -81,6 +81,9 @@ public struct NoteReader: Sendable {
               diagnostics.append(Diagnostic(.error, "unknown or malformed output option '\(token.key)'; the only option is tolerance=<relative tolerance>, e.g. tolerance=1e-6", at: tloc))
             }
           }
+          if cell.options.volatile {
+            diagnostics.append(Diagnostic(.error, "cell \(cell.index) is marked 'volatile' (its output changes from run to run), so it cannot have an ```output block; assert what must hold with check(...) instead", at: SourceLocation(file: path, line: block.startLine)))
+          }
           cell.expectedOutput = ExpectedOutput(text: literal, fenceLine: block.startLine, endLine: block.endLine, tolerance: tolerance)
           blocks[blocks.count - 1] = .cell(cell)
           lastWasCell = false

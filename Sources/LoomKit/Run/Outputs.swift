@@ -2,6 +2,8 @@
 public struct NoteOutputs: Codable, Sendable, Equatable {
   public enum Status: String, Codable, Sendable {
     case ok, compileFailed, crashed, timedOut, notRun
+    /// The executable reported a different source fingerprint than the generated main.swift.
+    case staleBuild
   }
   public var status: Status
   /// Outputs of every cell, by 1-based cell index.

@@ -18,7 +18,10 @@ public struct Runner: Sendable {
   static let marker = Array("\u{1E}LOOM-CELL ".utf8)
 
   /// Runs the note's program; cells in `skip` are passed over (see `error` cells).
-  public func run(_ note: Note, executable: URL, skip: Set<Int> = [], onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
+  /// With `expectedBuild` (the fingerprint in the generated main.swift), a program that reports a
+  /// different one was built from older source: its outputs are not used.
+  public func run(_ note: Note, executable: URL, skip: Set<Int> = [], expectedBuild: String? = nil,
+                  onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
     let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
     try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? FileManager.default.removeItem(at: events)
@@ -66,7 +69,10 @@ public struct Runner: Sendable {
       c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
       outputs.cells[cell.index] = c
     }
-    readEvents(events, into: &outputs, note: note)
+    let builtFrom = readEvents(events, into: &outputs, note: note)
+    if let expectedBuild, let builtFrom, builtFrom != expectedBuild {
+      return NoteOutputs(status: .staleBuild, seconds: seconds, message: "\(note.path): error: the executable is stale: it was built from an older version of the note's code (build \(builtFrom), expected \(expectedBuild)), so its output was not used. Run again with --no-cache; if it happens again, please report it.")
+    }
 
     let lastCell = stdoutParts.keys.max() ?? 0
     let failedCell = note.cells.first(where: { $0.index == lastCell })
@@ -160,8 +166,11 @@ public struct Runner: Sendable {
     return found
   }
 
-  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) {
-    guard let data = try? Data(contentsOf: url) else { return }
+  /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program reported.
+  @discardableResult
+  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> String? {
+    var build: String? = nil
+    guard let data = try? Data(contentsOf: url) else { return nil }
     for line in data.split(separator: 0x0A) {
       guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
             let type = obj["type"] as? String else { continue }
@@ -180,10 +189,13 @@ public struct Runner: Sendable {
         outputs.cells[cell, default: CellOutput()].checks.append(CheckOutput(ok: obj["ok"] as? Bool ?? false, message: obj["message"] as? String ?? "", location: loc))
       case "time":
         outputs.cells[cell, default: CellOutput()].seconds = obj["seconds"] as? Double
+      case "begin":
+        build = obj["build"] as? String
       default:
         break
       }
     }
+    return build
   }
 
   /// From the runtime's backtrace: the crash reason, the first frame inside the note (its

@@ -1,3 +1,5 @@
+import Foundation
+
 extension StringProtocol {
   /// The string without leading and trailing spaces, tabs and newlines.
   func trimmingWhitespace() -> String { String(trimmingWhitespaceSubstring()) }
@@ -44,5 +46,27 @@ extension String {
     }
     while out.hasSuffix("-") { out.removeLast() }
     return out.isEmpty ? "section" : out
+  }
+}
+
+extension String {
+  /// A JSON / JavaScript string literal, safe inside a `<script>` element (no `</script>`).
+  var jsonQuoted: String {
+    var out = "\""
+    for u in unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "<": out += "\\u003c"
+      case "\u{2028}": out += "\\u2028"
+      case "\u{2029}": out += "\\u2029"
+      default:
+        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+      }
+    }
+    return out + "\""
   }
 }

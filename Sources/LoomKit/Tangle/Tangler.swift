@@ -22,12 +22,12 @@ public struct Tangler: Sendable {
 
   /// The generated `main.swift` for one note.
   public func mainSwift(for note: Note, graph: NoteGraph? = nil, excluded: Set<Int> = []) -> String {
-    var out = "\(Self.banner) \(note.path)\n"
-    for m in Self.implicitImports { out += "import \(m)\n" }
-    if let module = graph?.module(of: note) { out += "import \(module)\n" }
+    var head = "\(Self.banner) \(note.path)\n"
+    for m in Self.implicitImports { head += "import \(m)\n" }
+    if let module = graph?.module(of: note) { head += "import \(module)\n" }
     let runnable = note.cells.filter { !$0.options.norun && !$0.options.export }
     let seed = note.frontMatter.seed ?? 0
-    out += "\n_loomBegin(note: \(swiftLiteral(note.path)), cells: \(note.cells.count), seed: \(seed))\n"
+    var out = ""
     for cell in runnable {
       out += "\n// MARK: - cell \(cell.index) (\(note.path):\(cell.fenceLine))\n"
       let cellSeed = cell.options.seed.map(String.init) ?? "nil"
@@ -46,7 +46,24 @@ public struct Tangler: Sendable {
       if cell.options.expectError { out += "} }\n" }
     }
     out += "\n_loomEnd()\n"
-    return out
+    // The program reports this fingerprint of its own source when it starts, so the runner can
+    // tell a stale executable (built from an older main.swift) from the one it asked for.
+    var hasher = Hasher128()
+    hasher.combine(head)
+    hasher.combine(out)
+    let build = String(hasher.hex.prefix(16))
+    return head + "\n_loomBegin(note: \(swiftLiteral(note.path)), cells: \(note.cells.count), seed: \(seed), build: \"\(build)\")\n" + out
+  }
+
+  /// The fingerprint `mainSwift` put in a generated program's `_loomBegin` call.
+  public static func buildID(ofMainSwift text: String) -> String? {
+    guard let r = text.range(of: ", build: \""), let end = text[r.upperBound...].firstIndex(of: "\"") else { return nil }
+    return String(text[r.upperBound..<end])
+  }
+
+  /// The generated `main.swift` of a note, where `write` puts it.
+  public func mainSwiftURL(for note: Note) -> URL {
+    project.buildDirectory.appendingPathComponent("Sources").appendingPathComponent(note.targetName).appendingPathComponent("main.swift")
   }
 
   /// The generated library source for a note's `export` cells.
@@ -184,7 +201,7 @@ public struct Tangler: Sendable {
     var keep = Set(notes.map(\.targetName))
     for note in notes {
       let main = mainSwift(for: note, graph: graph, excluded: plan.excludedCells[note.path] ?? [])
-      try FileIO.writeIfChanged(main, to: sources.appendingPathComponent(note.targetName).appendingPathComponent("main.swift"))
+      try FileIO.writeIfChanged(main, to: mainSwiftURL(for: note))
     }
     for lib in libraries {
       guard let module = graph.module(of: lib) else { continue }

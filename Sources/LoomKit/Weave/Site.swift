@@ -37,6 +37,13 @@ public struct Site: Sendable {
     for page in pages where only?.contains(page.note.slug) ?? true {
       let html = Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
+      // Machine-dependent outputs (cells marked volatile) live beside the page, not in it.
+      let volatileFile = dir.appendingPathComponent(Self.volatilePath(page.note))
+      if let script = weaver.volatileScript(page.note, outputs: page.outputs) {
+        try FileIO.writeIfChanged(script, to: volatileFile)
+      } else if FileManager.default.fileExists(atPath: volatileFile.path) {
+        try FileManager.default.removeItem(at: volatileFile)
+      }
     }
     let assets = dir.appendingPathComponent("assets")
     try FileIO.writeIfChanged(SiteAssets.css, to: assets.appendingPathComponent("loom.css"))
@@ -72,6 +79,9 @@ public struct Site: Sendable {
     }
     return out + rest
   }
+
+  /// Where a note's volatile outputs are written, relative to the site.
+  static func volatilePath(_ note: Note) -> String { "volatile/\(note.slug).js" }
 
   /// The full HTML document for a page.
   public func render(_ page: Page, lectures: [Page]) -> String {
@@ -152,7 +162,7 @@ public struct Site: Sendable {
     </main>
     </div>
     <script src="assets/search-index.js"></script>
-    <script src="assets/loom.js"></script>
+    \(note.cells.contains { $0.options.volatile } ? "<script src=\"\(Self.volatilePath(note))\"></script>\n" : "")<script src="assets/loom.js"></script>
     </body>
     </html>
 
@@ -169,7 +179,7 @@ public struct Site: Sendable {
       func flush() {
         let t = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
         guard !t.isEmpty || !sectionID.isEmpty else { return }
-        entries.append("{\"p\":\(jsonString(page.fileName)),\"t\":\(jsonString(page.note.title)),\"s\":\(jsonString(sectionTitle)),\"a\":\(jsonString(sectionID)),\"x\":\(jsonString(String(t.prefix(4000))))}")
+        entries.append("{\"p\":\(page.fileName.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}")
       }
       for block in page.note.blocks {
         switch block {
@@ -194,22 +204,5 @@ public struct Site: Sendable {
       flush()
     }
     return "window.LOOM_SEARCH = [\n" + entries.joined(separator: ",\n") + "\n];\n"
-  }
-
-  private func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "<": out += "\\u003c"  // never "</script>" inside a script
-      default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return out + "\""
   }
 }

@@ -115,6 +115,8 @@ footer.source { margin-top: 2rem; font-size: 0.8rem; color: var(--loom-muted); }
 .hl-attribute { color: var(--hl-attribute); } .hl-directive { color: var(--hl-directive); } .hl-def { font-weight: 600; }
 a.hl-ref { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--loom-muted); }
 a.hl-ref:hover { color: var(--loom-accent); }
+.volatile-note { font-size: 0.8rem; color: var(--loom-muted); font-style: italic; margin: 0.25rem 0; }
+.volatile.filled { border-left: 3px dotted var(--loom-border); padding-left: 0.5rem; }
 @media (max-width: 900px) {
   .layout { grid-template-columns: 1fr; }
   .sidebar { position: static; max-height: none; border-right: none; border-bottom: 1px solid var(--loom-border); }
@@ -144,6 +146,13 @@ a.hl-ref:hover { color: var(--loom-accent); }
       : window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
     root.dataset.theme = dark ? "light" : "dark";
     try { localStorage.setItem("loom-theme", root.dataset.theme); } catch (e) {}
+  });
+
+  // Machine-dependent outputs (cells marked volatile) come from volatile/<page>.js.
+  var volatile = window.LoomVolatile || {};
+  document.querySelectorAll("[data-volatile]").forEach(function (box) {
+    var html = volatile[box.getAttribute("data-volatile")];
+    if (typeof html === "string") { box.innerHTML = html; box.classList.add("filled"); }
   });
 
   // Copy buttons on code cells.

@@ -74,17 +74,12 @@ public struct Weaver: Sendable {
     let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cellContains(cell, $0.location.line, note: note) }
     var inner = ""
     if let output {
-      if cell.options.showOutput {
-        inner += textOutput(output.stdout, kind: "stdout")
-        inner += textOutput(output.stderr, kind: "stderr")
-        for t in output.tables { inner += table(t) }
-        for f in output.figures {
-          inner += "<figure class=\"figure\">\(f.svg)"
-          if let caption = f.caption ?? cell.options.caption {
-            inner += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
-          }
-          inner += "</figure>\n"
+      if cell.options.showOutput && cell.options.volatile {
+        if !shown(output, cell: cell).isEmpty {
+          inner += "<div class=\"volatile\" data-volatile=\"\(cell.id.htmlEscaped)\"><p class=\"volatile-note\">This output is machine-dependent (timings); it is kept in <code>volatile/\(note.slug.htmlEscaped).js</code> so the rest of the page is identical between builds.</p></div>\n"
         }
+      } else if cell.options.showOutput {
+        inner += shown(output, cell: cell)
       }
       if !output.checks.isEmpty {
         let failed = output.checks.filter { !$0.ok }
@@ -105,6 +100,35 @@ public struct Weaver: Sendable {
     if !inner.isEmpty { html += "<div class=\"cell-output\">\(inner)</div>\n" }
     html += "</section>\n"
     return html
+  }
+
+  /// What a cell printed and showed: text, tables, figures.
+  func shown(_ output: CellOutput, cell: Cell) -> String {
+    var html = textOutput(output.stdout, kind: "stdout")
+    html += textOutput(output.stderr, kind: "stderr")
+    for t in output.tables { html += table(t) }
+    for f in output.figures {
+      html += "<figure class=\"figure\">\(f.svg)"
+      if let caption = f.caption ?? cell.options.caption {
+        html += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
+      }
+      html += "</figure>\n"
+    }
+    return html
+  }
+
+  /// The outputs of the note's `volatile` cells as a script for `site/volatile/<slug>.js`, which
+  /// fills the placeholders `cell` left in the page; nil when the note has no volatile output.
+  public func volatileScript(_ note: Note, outputs: NoteOutputs?) -> String? {
+    var entries: [String] = []
+    for cell in note.cells where cell.options.volatile && cell.options.showOutput {
+      guard let output = outputs?.cells[cell.index] else { continue }
+      let html = shown(output, cell: cell)
+      if !html.isEmpty { entries.append("  \(cell.id.jsonQuoted): \(html.jsonQuoted)") }
+    }
+    guard !entries.isEmpty else { return nil }
+    return "// Machine-dependent outputs of \(note.path) (cells marked volatile), written by loom weave.\n"
+      + "window.LoomVolatile = Object.assign(window.LoomVolatile || {}, {\n\(entries.joined(separator: ",\n"))\n});\n"
   }
 
   func textOutput(_ text: String, kind: String) -> String {
