@@ -2,7 +2,7 @@
 # `make bench`: Loom's NumericCore (and the environments' CartPole) against NumPy / PyTorch CPU /
 # Gymnasium on the same workloads, in one run, single-threaded. Prints one line per workload:
 #   BENCH <name> loom=<value> reference=<value> unit=<unit> speedup=<x>   (x > 1: Loom is faster)
-# Usage: Benchmarks/run.sh [workload ...]
+# Usage: Benchmarks/run.sh [workload ...]   (LOOM_BENCH_ROUNDS=N pairs per workload, default 3)
 # Environment: LOOM_BENCH_PACKAGE=<dir> builds loom-bench from another package (a dev package
 # that symlinks these sources); LOOM_BENCH_ALLOW_CUDA_TORCH=1 lets pip install PyPI's default (CUDA, ~3 GB) torch
 # when no CPU-only wheel can be found; without it the torch workloads print reference=NA.
@@ -59,18 +59,23 @@ if [ ${#workloads[@]} -eq 0 ]; then
     workloads+=(cartpole_steps)
   fi
 fi
+# Each workload runs in `rounds` back-to-back pairs (Loom, then the reference); each side keeps its
+# best round (highest throughput, lowest time), which is the least disturbed by other load.
+rounds="${LOOM_BENCH_ROUNDS:-3}"
 loom_json="{}"
 ref_json="{}"
-merge() { "$py" -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(json.loads(sys.argv[2])); print(json.dumps(a))' "$1" "$2"; }
+append() { "$py" -c 'import json,sys; a=json.loads(sys.argv[1]); [a.setdefault(k, []).append(v) for k, v in json.loads(sys.argv[2]).items()]; print(json.dumps(a))' "$1" "$2"; }
 for w in "${workloads[@]}"; do
-  loom_json="$(merge "$loom_json" "$("$bin" "$w")")"
-  if [ "$w" = cartpole_steps ]; then
-    if "$py" -c "import gymnasium" 2>/dev/null; then
-      ref_json="$(merge "$ref_json" "$("$py" "$cartpole_py")")"
+  for ((r = 1; r <= rounds; r++)); do
+    loom_json="$(append "$loom_json" "$("$bin" "$w")")"
+    if [ "$w" = cartpole_steps ]; then
+      if "$py" -c "import gymnasium" 2>/dev/null; then
+        ref_json="$(append "$ref_json" "$("$py" "$cartpole_py")")"
+      fi
+    else
+      ref_json="$(append "$ref_json" "$("$py" "$root/Benchmarks/reference/numeric_bench.py" "$w")")"
     fi
-  else
-    ref_json="$(merge "$ref_json" "$("$py" "$root/Benchmarks/reference/numeric_bench.py" "$w")")"
-  fi
+  done
 done
 cart_json="{}"
 
@@ -82,12 +87,18 @@ ref = {**json.loads(sys.argv[2]), **json.loads(sys.argv[3])}
 # unit, and whether a larger value is better (throughput) or worse (time per step)
 units = {"sgemm": ("GFLOP/s", True), "mlp_step": ("ms", False), "gpt_step": ("ms", False),
          "policy_act": ("us", False), "cartpole_steps": ("steps/s", True)}
-for name, value in loom.items():
+for name, values in loom.items():
     unit, higher = units["sgemm" if name.startswith("sgemm") else name]
-    r = ref.get(name)
-    if r is None:
+    best = max if higher else min
+    value = best(values)
+    refs = ref.get(name)
+    if not refs or refs[0] is None:
         print(f"BENCH {name} loom={value:.4g} reference=NA unit={unit} speedup=NA")
         continue
+    r = best(refs)
     speedup = value / r if higher else r / value
+    # Per-round ratios (round i of Loom against round i of the reference), to show the spread.
+    per_round = [(a / b if higher else b / a) for a, b in zip(values, refs)]
     print(f"BENCH {name} loom={value:.4g} reference={r:.4g} unit={unit} speedup={speedup:.2f}")
+    print(f"bench: {name}: {len(values)} rounds, per-round speedups " + " ".join(f"{x:.2f}" for x in per_round), file=sys.stderr)
 PY
