@@ -25,22 +25,18 @@ public struct DynaMaze: TabularEnvironment {
 
   /// Builds the maze (wall cells are states that are never reached).
   public init(maxEpisodeSteps: Int? = nil, seed: UInt64 = 0) {
-    let R = Self.rows, C = Self.cols, g = Self.goal
-    let P: [[[Transition]]] = (0..<(R * C)).map { s in
-      let r = s / C, c = s % C
-      if r == g.row && c == g.col {
-        return Array(repeating: [Transition(probability: 1, nextState: s, reward: 0, terminated: true)], count: 4)
-      }
-      return (0..<4).map { a in
+    let R = Self.rows, C = Self.cols
+    let model = TabularModel.deterministicGrid(
+      rows: R, cols: C, start: Self.start, goal: Self.goal,
+      move: { r, c, a in
         let (dr, dc) = GridMove.deltas[a]
-        var nr = r + dr, nc = c + dc
-        if nr < 0 || nr >= R || nc < 0 || nc >= C || Self.walls.contains(GridPosition(nr, nc)) { nr = r; nc = c }
-        let atGoal = nr == g.row && nc == g.col
-        return [Transition(probability: 1, nextState: nr * C + nc, reward: atGoal ? 1 : 0, terminated: atGoal)]
-      }
-    }
+        let next = GridPosition(r + dr, c + dc)
+        let blocked = next.row < 0 || next.row >= R || next.col < 0 || next.col >= C || Self.walls.contains(next)
+        return blocked ? GridPosition(r, c) : next
+      },
+      reward: { $0 ? 1 : 0 })
     _core = TabularCore(
-      model: TabularModel(P: P, initialStateDistribution: oneHot(Self.start.row * C + Self.start.col, R * C)),
+      model: model,
       maxEpisodeSteps: maxEpisodeSteps, seed: seed)
   }
 }

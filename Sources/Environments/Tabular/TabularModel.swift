@@ -180,3 +180,26 @@ func oneHot(_ i: Int, _ n: Int) -> [Double] {
   v[i] = 1
   return v
 }
+
+extension TabularModel {
+  /// A deterministic grid world with one absorbing goal: states are `row * cols + col`, actions are
+  /// the four `GridMove`s, and `move(row, col, action)` gives the cell an action leads to (walls,
+  /// wind and edges are the caller's rule). The goal self-loops with reward 0 and `terminated`.
+  static func deterministicGrid(
+    rows: Int, cols: Int, start: GridPosition, goal: GridPosition,
+    move: (Int, Int, Int) -> GridPosition, reward: (_ reachesGoal: Bool) -> Double
+  ) -> TabularModel {
+    let P: [[[Transition]]] = (0..<(rows * cols)).map { s in
+      let r = s / cols, c = s % cols
+      if r == goal.row && c == goal.col {
+        return Array(repeating: [Transition(probability: 1, nextState: s, reward: 0, terminated: true)], count: 4)
+      }
+      return (0..<4).map { a in
+        let next = move(r, c, a)
+        let atGoal = next == goal
+        return [Transition(probability: 1, nextState: next.row * cols + next.col, reward: reward(atGoal), terminated: atGoal)]
+      }
+    }
+    return TabularModel(P: P, initialStateDistribution: oneHot(start.row * cols + start.col, rows * cols))
+  }
+}

@@ -25,21 +25,16 @@ public struct WindyGridworld: TabularEnvironment {
 
   /// Builds the grid.
   public init(maxEpisodeSteps: Int? = nil, seed: UInt64 = 0) {
-    let R = Self.rows, C = Self.cols, g = Self.goal
-    let P: [[[Transition]]] = (0..<(R * C)).map { s in
-      let r = s / C, c = s % C
-      if r == g.row && c == g.col {
-        return Array(repeating: [Transition(probability: 1, nextState: s, reward: 0, terminated: true)], count: 4)
-      }
-      return (0..<4).map { a in
+    let R = Self.rows, C = Self.cols
+    let model = TabularModel.deterministicGrid(
+      rows: R, cols: C, start: Self.start, goal: Self.goal,
+      move: { r, c, a in
         let (dr, dc) = GridMove.deltas[a]
-        let nr = max(min(r + dr - Self.wind[c], R - 1), 0)
-        let nc = max(min(c + dc, C - 1), 0)
-        return [Transition(probability: 1, nextState: nr * C + nc, reward: -1, terminated: nr == g.row && nc == g.col)]
-      }
-    }
+        return GridPosition(max(min(r + dr - Self.wind[c], R - 1), 0), max(min(c + dc, C - 1), 0))
+      },
+      reward: { _ in -1 })
     _core = TabularCore(
-      model: TabularModel(P: P, initialStateDistribution: oneHot(Self.start.row * C + Self.start.col, R * C)),
+      model: model,
       maxEpisodeSteps: maxEpisodeSteps, seed: seed)
   }
 }
