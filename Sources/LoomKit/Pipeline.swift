@@ -242,9 +242,19 @@ public final class Pipeline: @unchecked Sendable {
         break
       }
     }
-    // Compile failures are deterministic for a key: cache them so an unchanged broken note is not rebuilt.
+    // A compile error inside the note's own cells is deterministic for its key: cache it so an
+    // unchanged broken note is not rebuilt. A failure outside its cells (a library that did not
+    // build, perhaps edited mid-build; a linker error) is not the note's: never cache it.
     for i in toRun where items[i].outputs?.status == .compileFailed {
-      if let key = keys[i], let out = items[i].outputs { try? cache.store(out, for: items[i].note, key: key) }
+      guard let key = keys[i], let out = items[i].outputs, Self.isCacheableCompileFailure(out, note: items[i].note) else { continue }
+      try? cache.store(out, for: items[i].note, key: key)
+    }
+  }
+
+  /// A compile failure whose every error lies inside the note's cells (the note's own fault).
+  static func isCacheableCompileFailure(_ out: NoteOutputs, note: Note) -> Bool {
+    out.status == .compileFailed && !out.diagnostics.isEmpty && out.diagnostics.allSatisfy { d in
+      d.location.file == note.path && note.cells.contains { contains($0, line: d.location.line) }
     }
   }
 

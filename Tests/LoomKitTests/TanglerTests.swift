@@ -109,6 +109,16 @@ struct CacheKeyTests {
     #expect(OutputCache.key(for: a, environment: "e") != OutputCache.key(for: a, environment: "f"))
   }
 
+  @Test("Only compile errors inside the note's cells are cached; a failure outside them is not")
+  func compileFailureCaching() {
+    let (note, _) = NoteReader().read("# T\n\n```swift\nlet a: Int = \"x\"\n```\n", path: "notes/01-t.md")
+    let inCell = NoteOutputs(status: .compileFailed, diagnostics: [Diagnostic(.error, "cannot convert", at: SourceLocation(file: note.path, line: 4))])
+    let outside = NoteOutputs(status: .compileFailed, diagnostics: [Diagnostic(.error, "the note's program failed to build for a reason outside its cells", at: SourceLocation(file: note.path, line: 1))])
+    #expect(Pipeline.isCacheableCompileFailure(inCell, note: note))
+    #expect(!Pipeline.isCacheableCompileFailure(outside, note: note))
+    #expect(!Pipeline.isCacheableCompileFailure(NoteOutputs(status: .compileFailed, message: "not built"), note: note))
+  }
+
   @Test("A damaged cache entry is detected and ignored")
   func damaged() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-cache-\(UUID().uuidString)")
