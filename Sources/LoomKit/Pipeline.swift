@@ -97,6 +97,9 @@ public final class Pipeline: @unchecked Sendable {
 
   /// Brings every item's outputs up to date: cached when the key matches, else tangled, built and run.
   public func execute(_ items: inout [Item]) throws {
+    // One loom process at a time per .loom/: another would rewrite the generated package mid-build.
+    let lock = try DirectoryLock(project.loomDirectory, waiting: { [console] in console.line($0) })
+    defer { withExtendedLifetime(lock) {} }
     let graph = link(&items)
     let environment = cachedEnvironment ?? CacheKeys.environment(project: project)
     if keepEnvironment { cachedEnvironment = environment }

@@ -120,7 +120,10 @@ extension Loom {
     func run() throws {
       var p = try common.pipeline()
       if let output {
-        p = Pipeline(project: Project(root: p.project.root, siteDirectory: URL(fileURLWithPath: output)), options: p.options, console: p.console)
+        // Only the site folder changes: --loom-dir and every other setting are kept.
+        var project = p.project
+        project.siteDirectory = URL(fileURLWithPath: output).standardizedFileURL
+        p = Pipeline(project: project, options: p.options, console: p.console)
       }
       let start = Date()
       // Every note is read (navigation needs all titles); only the named ones are run.
