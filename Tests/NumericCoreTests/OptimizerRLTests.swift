@@ -34,6 +34,20 @@ struct OptimizerTests {
     #expect(close(p.item, 0.42, tol: 1e-12))
   }
 
+  @Test("RMSprop follows v ← αv + (1−α)g², p ← p − lr·g/(√v + ε)")
+  func rmsprop() {
+    let p = Tensor64([1], requiresGrad: true)
+    let opt = RMSprop(parameters: [p], learningRate: 0.01, alpha: 0.9, eps: 0)
+    for _ in 0..<2 {
+      opt.zeroGrad()
+      (p * 2).sum().backward()
+      opt.step()
+    }
+    // g = 2 both times. v1 = 0.1·4 = 0.4, p = 1 − 0.01·2/√0.4; v2 = 0.9·0.4 + 0.4 = 0.76.
+    let expected = 1 - 0.01 * 2 / 0.4.squareRoot() - 0.01 * 2 / 0.76.squareRoot()
+    #expect(close(p.item, expected, tol: 1e-12))
+  }
+
   @Test("clipGradNorm returns the pre-clip norm and rescales to maxNorm")
   func clip() {
     let a = Tensor64([0, 0], requiresGrad: true), b = Tensor64([0], requiresGrad: true)

@@ -184,6 +184,46 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
   }
 }
 
+/// RMSprop (Hinton's lecture 6e; torch's `RMSprop`, the optimizer of A2C in OpenAI Baselines and
+/// Stable Baselines3): divides each step by a running RMS of the gradients,
+/// `v ← αv + (1 − α)g²; p ← p − lr·g / (√v + ε)`. SB3's A2C uses α = 0.99, ε = 1e-5.
+public final class RMSprop<Scalar: TensorScalar>: Optimizer {
+  /// The tensors to update.
+  public let parameters: [TensorOf<Scalar>]
+  /// Step size.
+  public var learningRate: Double
+  /// Decay of the running mean of squared gradients.
+  public var alpha: Double
+  /// Added to the RMS before dividing.
+  public var eps: Double
+  var squareAverage: [[Scalar]]
+
+  /// RMSprop over `parameters`.
+  public init(parameters: [TensorOf<Scalar>], learningRate: Double, alpha: Double = 0.99, eps: Double = 1e-8) {
+    self.parameters = parameters
+    self.learningRate = learningRate
+    self.alpha = alpha
+    self.eps = eps
+    squareAverage = parameters.map { [Scalar](repeating: 0, count: $0.count) }
+  }
+
+  /// One update.
+  public func step() {
+    let lr = Scalar(learningRate), a = Scalar(alpha), e = Scalar(eps)
+    for (i, p) in parameters.enumerated() where !p.grad.isEmpty {
+      let g = p.grad
+      squareAverage[i].withUnsafeMutableBufferPointer { v in
+        p.withMutableData { pb in
+          for j in 0..<pb.count {
+            v[j] = a * v[j] + (1 - a) * g[j] * g[j]
+            pb[j] -= lr * g[j] / (v[j].squareRoot() + e)
+          }
+        }
+      }
+    }
+  }
+}
+
 /// Scales all gradients so their joint L2 norm is at most `maxNorm`; returns the norm before
 /// clipping (torch's `clip_grad_norm_`).
 @discardableResult
