@@ -109,6 +109,31 @@ struct CacheKeyTests {
     #expect(OutputCache.key(for: a, environment: "e") != OutputCache.key(for: a, environment: "f"))
   }
 
+  @Test("Prose that adds lines keeps the key; cached locations move with their cells")
+  func proseThatMovesCells() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-cache-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let before = NoteReader().read("# T\n\n```swift\nprint(1)\n```\n\n```swift\ncheck(false, \"x\")\n```\n", path: "notes/a.md").0
+    let after = NoteReader().read("# T\n\nA new paragraph,\nthree lines\nlong.\n\n```swift\nprint(1)\n```\n\n```swift\ncheck(false, \"x\")\n```\n", path: "notes/a.md").0
+    #expect(OutputCache.key(for: before, environment: "e") == OutputCache.key(for: after, environment: "e"))
+    // Cell 2 is at line 7 before (its check at line 8) and at line 11 after.
+    var out = NoteOutputs(status: .crashed, message: "notes/a.md:8:1: error: the note's program trapped in cell 2 (notes/a.md:7)")
+    out.cells[2] = CellOutput()
+    out.cells[2]!.checks = [CheckOutput(ok: false, message: "x", location: SourceLocation(file: "notes/a.md", line: 8))]
+    out.cells[2]!.stderr = "notes/a.md:8: Fatal error\n"
+    out.diagnostics = [Diagnostic(.error, "runtime error in cell 2", at: SourceLocation(file: "notes/a.md", line: 8, column: 1))]
+    let cache = OutputCache(directory: dir)
+    let key = OutputCache.key(for: before, environment: "e")
+    try cache.store(out, for: before, key: key)
+    let moved = try #require(cache.lookup(after, key: key))
+    #expect(moved.cells[2]?.checks.first?.location?.line == 12)
+    #expect(moved.diagnostics.first?.location.line == 12)
+    #expect(moved.message == "notes/a.md:12:1: error: the note's program trapped in cell 2 (notes/a.md:11)")
+    #expect(moved.cells[2]?.stderr == "notes/a.md:12: Fatal error\n")
+    // Unmoved, the entry comes back as stored.
+    #expect(cache.lookup(before, key: key) == out)
+  }
+
   @Test("Only compile errors inside the note's cells are cached; a failure outside them is not")
   func compileFailureCaching() {
     let (note, _) = NoteReader().read("# T\n\n```swift\nlet a: Int = \"x\"\n```\n", path: "notes/01-t.md")

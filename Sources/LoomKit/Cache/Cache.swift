@@ -2,18 +2,22 @@ import Foundation
 
 /// Remembers each note's outputs under a key made of everything that can change them: the note's
 /// code cells and options, its front-matter settings, the sources of the libraries it links, the
-/// toolchain and Loom itself. Prose is not in the key, so a prose edit only re-weaves.
+/// toolchain and Loom itself. Prose is not in the key, so a prose edit only re-weaves — even one
+/// that adds or removes lines: where cells moved, cached locations (checks, errors, traps) move with
+/// them.
 public struct OutputCache: Sendable {
   public var directory: URL
   public init(directory: URL) { self.directory = directory }
 
   /// Bump when the outputs format or the runtime protocol changes.
-  static let formatVersion = "loom-cache-3"
+  static let formatVersion = "loom-cache-4"
 
   struct Entry: Codable {
     var key: String
     var checksum: String
     var outputs: NoteOutputs
+    /// Each cell's fence line when the outputs were made, to move locations if the cells moved.
+    var fenceLines: [Int]
   }
 
   /// The key for `note`, given the digest of library sources and the toolchain version.
@@ -28,7 +32,8 @@ public struct OutputCache: Sendable {
     for key in ["seed", "timeout", "cell-timeout", "memory"] { h.combine("\(key)=\(note.frontMatter.values[key] ?? "")") }
     h.combine(note.path)
     for cell in note.cells {
-      h.combine("cell \(cell.index) line \(cell.fenceLine)")
+      // Not the cell's line: prose above it may grow or shrink (see `relocated`).
+      h.combine("cell \(cell.index)")
       let o = cell.options
       h.combine("\(o.id ?? "") \(o.norun) \(o.expectError) \(o.export) \(o.timeout ?? -1) \(o.seed.map(String.init) ?? "-") \(o.caption ?? "")")
       h.combine(cell.source)
@@ -68,12 +73,64 @@ public struct OutputCache: Sendable {
           entry.key == key,
           entry.checksum == Self.checksum(entry.outputs)
     else { return nil }
-    return entry.outputs
+    return Self.relocated(entry.outputs, path: note.path, from: entry.fenceLines, to: note)
+  }
+
+  /// `outputs` made when the note's cells started at `oldFences`, with every location inside a cell
+  /// (structured, or written as `path:LINE` in messages and stderr) moved to where that cell is now.
+  static func relocated(_ outputs: NoteOutputs, path: String, from oldFences: [Int], to note: Note) -> NoteOutputs {
+    let newFences = note.cells.map(\.fenceLine)
+    guard oldFences != newFences, oldFences.count == newFences.count else { return outputs }
+    // Old line range of each cell (fence to closing fence) and how far it moved.
+    let moves: [(ClosedRange<Int>, Int)] = zip(note.cells, zip(oldFences, newFences)).map { cell, fences in
+      let n = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
+      return (fences.0...(fences.0 + n + 1), fences.1 - fences.0)
+    }
+    func line(_ l: Int) -> Int { moves.first { $0.0.contains(l) }.map { l + $0.1 } ?? l }
+    func location(_ loc: SourceLocation) -> SourceLocation {
+      guard loc.file == path else { return loc }
+      var moved = loc
+      moved.line = line(loc.line)
+      return moved
+    }
+    func text(_ s: String) -> String {
+      let prefix = path + ":"
+      guard s.contains(prefix) else { return s }
+      var out = ""
+      var rest = Substring(s)
+      while let r = rest.range(of: prefix) {
+        out += rest[..<r.upperBound]
+        rest = rest[r.upperBound...]
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        if let l = Int(digits) { out += String(line(l)); rest = rest.dropFirst(digits.count) }
+      }
+      return out + rest
+    }
+    var out = outputs
+    out.message = outputs.message.map(text)
+    out.diagnostics = outputs.diagnostics.map { d in
+      var d = d
+      d.location = location(d.location)
+      d.message = text(d.message)
+      return d
+    }
+    for (index, cell) in outputs.cells {
+      var c = cell
+      c.stderr = text(c.stderr)
+      c.error = c.error.map(text)
+      c.checks = c.checks.map { check in
+        var check = check
+        check.location = check.location.map(location)
+        return check
+      }
+      out.cells[index] = c
+    }
+    return out
   }
 
   /// Stores outputs atomically (a crash mid-write leaves the old entry or none, never half of one).
   public func store(_ outputs: NoteOutputs, for note: Note, key: String) throws {
-    let entry = Entry(key: key, checksum: Self.checksum(outputs), outputs: outputs)
+    let entry = Entry(key: key, checksum: Self.checksum(outputs), outputs: outputs, fenceLines: note.cells.map(\.fenceLine))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     try FileIO.writeAtomically(try encoder.encode(entry), to: file(for: note))
