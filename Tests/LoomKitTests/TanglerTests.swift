@@ -182,3 +182,33 @@ struct CellWatchTests {
     func add(_ c: Int) { cells.append(c) }
   }
 }
+
+@Suite("One loom process per .loom")
+struct DirectoryLockTests {
+  @Test("A second process waits, says so, and gets the lock when the first lets go")
+  func waitsForTheHolder() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-lock-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    guard let flockTool = ["/usr/bin/flock", "/bin/flock"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+    // Another process (util-linux flock) holds <dir>/lock for a moment.
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: flockTool)
+    holder.arguments = [dir.appendingPathComponent("lock").path, "sleep", "1"]
+    try holder.run()
+    // Wait until it really holds the lock.
+    let probe = open(dir.appendingPathComponent("lock").path, O_RDWR | O_CREAT, 0o644)
+    defer { close(probe) }
+    var held = false
+    for _ in 0..<200 {
+      if flock(probe, LOCK_EX | LOCK_NB) == 0 { flock(probe, LOCK_UN); usleep(10_000) } else { held = true; break }
+    }
+    try #require(held)
+    nonisolated(unsafe) var said: [String] = []
+    let lock = try DirectoryLock(dir, waiting: { said.append($0) })
+    withExtendedLifetime(lock) {}
+    holder.waitUntilExit()
+    #expect(said.count == 1)
+    #expect(said.first?.contains("waiting for another loom process") == true)
+  }
+}
