@@ -261,10 +261,7 @@ public final class Pipeline: @unchecked Sendable {
     }
   }
 
-  static func contains(_ cell: Cell, line: Int) -> Bool {
-    let n = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
-    return line > cell.fenceLine && line <= cell.fenceLine + n
-  }
+  static func contains(_ cell: Cell, line: Int) -> Bool { cell.sourceLines.contains(line) }
 
   /// Runs a note; a trap inside a cell marked `error` is that cell's expected output, and the note
   /// is run again without that cell so the rest of it goes on. An `error` cell that neither failed

@@ -82,9 +82,9 @@ public struct OutputCache: Sendable {
     let newFences = note.cells.map(\.fenceLine)
     guard oldFences != newFences, oldFences.count == newFences.count else { return outputs }
     // Old line range of each cell (fence to closing fence) and how far it moved.
-    let moves: [(ClosedRange<Int>, Int)] = zip(note.cells, zip(oldFences, newFences)).map { cell, fences in
-      let n = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
-      return (fences.0...(fences.0 + n + 1), fences.1 - fences.0)
+    let moves: [(ClosedRange<Int>, Int)] = zip(note.cells, oldFences).map { cell, oldFence in
+      let shift = cell.fenceLine - oldFence
+      return ((cell.fencedLines.lowerBound - shift)...(cell.fencedLines.upperBound - shift), shift)
     }
     func line(_ l: Int) -> Int { moves.first { $0.0.contains(l) }.map { l + $0.1 } ?? l }
     func location(_ loc: SourceLocation) -> SourceLocation {

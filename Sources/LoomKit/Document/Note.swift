@@ -78,6 +78,10 @@ public struct Cell: Sendable, Hashable {
   public var expectedOutput: ExpectedOutput?
 
   public var firstSourceLine: Int { fenceLine + 1 }
+  /// Markdown lines of the cell's code (between the fences).
+  public var sourceLines: ClosedRange<Int> { firstSourceLine...(fenceLine + source.split(separator: "\n", omittingEmptySubsequences: false).count) }
+  /// Markdown lines from the opening fence to the closing one.
+  public var fencedLines: ClosedRange<Int> { fenceLine...(sourceLines.upperBound + 1) }
   /// The cell's id option, or `cell-N`.
   public var id: String { options.id ?? "cell-\(index)" }
 }

@@ -41,6 +41,8 @@ public struct CellOutput: Codable, Sendable, Equatable {
   /// The cell is marked `error` and failed as expected (its `error` is shown, not counted).
   public var expectedFailure = false
   public init() {}
+  /// Printed text, a table or a figure: something the page shows after the cell.
+  public var showsSomething: Bool { !stdout.isEmpty || !stderr.isEmpty || !tables.isEmpty || !figures.isEmpty }
 }
 
 public struct FigureOutput: Codable, Sendable, Equatable {

@@ -167,7 +167,6 @@ public struct Runner: Sendable {
   }
 
   /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program reported.
-  @discardableResult
   private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> String? {
     var build: String? = nil
     guard let data = try? Data(contentsOf: url) else { return nil }

@@ -16,7 +16,7 @@ public struct Weaver: Sendable {
     var html = ""
     let errors = readDiagnostics.filter { $0.severity == .error } + (outputs?.diagnostics.filter { d in
       // Diagnostics that belong to a cell are shown after that cell instead.
-      !note.cells.contains { cellContains($0, d.location.line, note: note) }
+      !note.cells.contains { $0.fencedLines.contains(d.location.line) }
     } ?? [])
     if !errors.isEmpty {
       html += "<div class=\"note-errors\" role=\"alert\"><p><strong>This note has problems:</strong></p><ul>"
@@ -51,11 +51,6 @@ public struct Weaver: Sendable {
     return links
   }
 
-  private func cellContains(_ cell: Cell, _ line: Int, note: Note) -> Bool {
-    let n = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
-    return line >= cell.fenceLine && line <= cell.fenceLine + n + 1
-  }
-
   func cell(_ cell: Cell, note: Note, output: CellOutput?, outputs: NoteOutputs?, links: [String: String], tree: SourceFileSyntax) -> String {
     var classes = ["cell"]
     if cell.options.norun { classes.append("norun") }
@@ -71,11 +66,11 @@ public struct Weaver: Sendable {
       html += "<pre><code class=\"language-swift\">\(highlighter.highlight(cell.source, tree: tree, links: links, selfAnchor: cell.id))</code></pre></div>\n"
     }
     // Compile errors that point into this cell.
-    let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cellContains(cell, $0.location.line, note: note) }
+    let cellErrors = (outputs?.diagnostics ?? []).filter { $0.location.file == note.path && cell.fencedLines.contains($0.location.line) }
     var inner = ""
     if let output {
       if cell.options.showOutput && cell.options.volatile {
-        if !shown(output, cell: cell).isEmpty {
+        if output.showsSomething {
           inner += "<div class=\"volatile\" data-volatile=\"\(cell.id.htmlEscaped)\"><p class=\"volatile-note\">This output is machine-dependent (timings); it is kept in <code>volatile/\(note.slug.htmlEscaped).js</code> so the rest of the page is identical between builds.</p></div>\n"
         }
       } else if cell.options.showOutput {
@@ -122,9 +117,8 @@ public struct Weaver: Sendable {
   public func volatileScript(_ note: Note, outputs: NoteOutputs?) -> String? {
     var entries: [String] = []
     for cell in note.cells where cell.options.volatile && cell.options.showOutput {
-      guard let output = outputs?.cells[cell.index] else { continue }
-      let html = shown(output, cell: cell)
-      if !html.isEmpty { entries.append("  \(cell.id.jsonQuoted): \(html.jsonQuoted)") }
+      guard let output = outputs?.cells[cell.index], output.showsSomething else { continue }
+      entries.append("  \(cell.id.jsonQuoted): \(shown(output, cell: cell).jsonQuoted)")
     }
     guard !entries.isEmpty else { return nil }
     return "// Machine-dependent outputs of \(note.path) (cells marked volatile), written by loom weave.\n"
