@@ -77,13 +77,12 @@ for w in "${workloads[@]}"; do
     fi
   done
 done
-cart_json="{}"
 
 # --- one line per workload.
-"$py" - "$loom_json" "$ref_json" "$cart_json" <<'PY'
+"$py" - "$loom_json" "$ref_json" <<'PY'
 import json, sys
 loom = json.loads(sys.argv[1])
-ref = {**json.loads(sys.argv[2]), **json.loads(sys.argv[3])}
+ref = json.loads(sys.argv[2])
 # unit, and whether a larger value is better (throughput) or worse (time per step)
 units = {"sgemm": ("GFLOP/s", True), "mlp_step": ("ms", False), "gpt_step": ("ms", False),
          "policy_act": ("us", False), "cartpole_steps": ("steps/s", True)}
