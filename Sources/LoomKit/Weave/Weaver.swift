@@ -113,14 +113,15 @@ public struct Weaver: Sendable {
   }
 
   /// The outputs of the note's `volatile` cells as a script for `site/volatile/<slug>.js`, which
-  /// fills the placeholders `cell` left in the page; nil when the note has no volatile output.
+  /// fills the placeholders `cell` left in the page; nil when the note has no volatile cell (the
+  /// page then loads no such script).
   public func volatileScript(_ note: Note, outputs: NoteOutputs?) -> String? {
+    guard note.cells.contains(where: { $0.options.volatile }) else { return nil }
     var entries: [String] = []
     for cell in note.cells where cell.options.volatile && cell.options.showOutput {
       guard let output = outputs?.cells[cell.index], output.showsSomething else { continue }
       entries.append("  \(cell.id.jsonQuoted): \(shown(output, cell: cell).jsonQuoted)")
     }
-    guard !entries.isEmpty else { return nil }
     return "// Machine-dependent outputs of \(note.path) (cells marked volatile), written by loom weave.\n"
       + "window.LoomVolatile = Object.assign(window.LoomVolatile || {}, {\n\(entries.joined(separator: ",\n"))\n});\n"
   }
