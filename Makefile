@@ -7,13 +7,15 @@ LOOM     := .build/debug/loom
 APT_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev
 NOTES    ?=
 
-.PHONY: all weave test tangle build run serve clean bench browser-test deps loom swift-test loom-test help
+.PHONY: all weave test test-reseed tangle build run serve clean bench browser-test deps loom swift-test loom-test help doctor
 
 all: weave
 
 help:
 	@echo "make weave         run the notes (through the cache) and write site/"
 	@echo "make test          unit tests + every note tangled, built, run and checked"
+	@echo "make test-reseed   run the notes again with every random stream shifted (RESEED=N, default 1)"
+	@echo "make doctor        print what loom pins in the notes' arithmetic, and whether this machine reproduces it"
 	@echo "make tangle        write the generated package under .loom/build"
 	@echo "make serve         serve site/ on http://127.0.0.1:8000, re-weaving on save"
 	@echo "make bench         benchmarks against NumPy / PyTorch / Gymnasium (installs them in .bench/)"
@@ -51,6 +53,16 @@ serve: loom
 # Unit tests (Swift Testing) and every note as a test; ends with one line "N passed, N failed".
 test: loom
 	@bash scripts/test.sh $(NOTES)
+
+# The notes again, with every random stream shifted: a claim that holds at one N and not at another
+# is not a result. Builds are shared with `make test`; runs go to their own cache.
+RESEED ?= 1
+RESEED_NOTES ?= $(shell cat notes/reseed-checked.txt 2>/dev/null | grep -v '^\#')
+test-reseed: loom
+	$(LOOM) test --reseed $(RESEED) $(RESEED_NOTES)
+
+doctor: loom
+	@$(LOOM) doctor
 
 clean:
 	@if [ -x $(LOOM) ]; then $(LOOM) clean --site; else rm -rf .loom site; fi

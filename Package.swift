@@ -51,7 +51,7 @@ let package = Package(
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
     .target(
-      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom"],
+      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must
       // flush and mark; the module keeps its own state on the one main thread of a note.
       swiftSettings: [.swiftLanguageMode(.v5)]),

@@ -24,6 +24,8 @@ public final class Pipeline: @unchecked Sendable {
     public var memoryLimitMB = 16384
     /// SwiftPM configuration for notes: release (the default: notes train models) or debug.
     public var configuration = "release"
+    /// Shifts every random stream of every note (`--reseed N`); 0 is the default run.
+    public var reseed: UInt64 = 0
     public init() {}
   }
 
@@ -103,7 +105,7 @@ public final class Pipeline: @unchecked Sendable {
     let graph = link(&items)
     let environment = cachedEnvironment ?? CacheKeys.environment(project: project)
     if keepEnvironment { cachedEnvironment = environment }
-    let cache = OutputCache(directory: project.cacheDirectory)
+    let cache = OutputCache(directory: project.cacheDirectory(reseed: options.reseed))
     var toRun: [Int] = []
     var keys: [Int: String] = [:]
     for i in items.indices {
@@ -116,7 +118,7 @@ public final class Pipeline: @unchecked Sendable {
       // The key covers the export cells of every note this one imports, transitively, so an edit
       // to an export re-runs exactly the notes downstream of it.
       let upstream = graph.transitiveDependencies(of: note.path).compactMap { path in items.first { $0.note.path == path }?.note }
-      let key = OutputCache.key(for: note, environment: environment, upstream: upstream)
+      let key = OutputCache.key(for: note, environment: environment, upstream: upstream, reseed: options.reseed)
       keys[i] = key
       if options.useCache, let cached = cache.lookup(note, key: key) {
         items[i].outputs = cached
@@ -200,6 +202,7 @@ public final class Pipeline: @unchecked Sendable {
     runner.noteTimeout = options.noteTimeout
     runner.cellTimeout = options.cellTimeout
     runner.memoryLimitMB = options.memoryLimitMB
+    runner.reseed = options.reseed
     let console = self.console
     for i in runnable {
       let note = items[i].note

@@ -9,6 +9,11 @@ public struct Project: Sendable {
   public var loomDirectory: URL
   public var buildDirectory: URL { loomDirectory.appendingPathComponent("build") }
   public var cacheDirectory: URL { loomDirectory.appendingPathComponent("cache") }
+  /// The cache of runs made with `--reseed N` (N = 0 is the default run's cache), so switching
+  /// between them never re-runs what was run before.
+  public func cacheDirectory(reseed: UInt64) -> URL {
+    reseed == 0 ? cacheDirectory : loomDirectory.appendingPathComponent("cache-reseed-\(reseed)")
+  }
   public var siteDirectory: URL
 
   /// Library targets whose sources every note links (they feed the cache key).

@@ -17,9 +17,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
   /// A spare normal deviate from the last Box–Muller pair.
   private var spareNormal: Double? = nil
 
-  /// Creates a generator whose whole stream is determined by `seed`.
+  /// Creates a generator whose whole stream is determined by `seed` (and `SeedStreams.reseed`).
   public init(seed: UInt64) {
-    var sm = SplitMix64(state: seed)
+    var sm = SplitMix64(state: seed ^ SeedStreams.offset)
     s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
   }
 
@@ -118,6 +118,26 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     shuffle(&p)
     return p
   }
+}
+
+/// The whole family of streams, shifted at once: `loom test --reseed N` runs every note with
+/// `reseed = N`, and every generator made from a seed `s` then starts from `s ^ offset(N)`, with
+/// offset(0) = 0 (the default run). A bijection on seeds, so generators that share a seed still share
+/// a stream, and generators with different seeds still differ. Set once by the note runtime before
+/// any cell runs; nothing else writes it.
+public enum SeedStreams {
+  public static var reseed: UInt64 {
+    get { _reseed }
+    set {
+      _reseed = newValue
+      var mix = SplitMix64(state: newValue ^ 0x6C6F_6F6D_7265_7365)
+      _offset = newValue == 0 ? 0 : mix.next()
+    }
+  }
+  /// What `init(seed:)` XORs into every seed.
+  public static var offset: UInt64 { _offset }
+  nonisolated(unsafe) private static var _reseed: UInt64 = 0
+  nonisolated(unsafe) private static var _offset: UInt64 = 0
 }
 
 /// SplitMix64: used to expand a 64-bit seed into Xoshiro's 256-bit state.

@@ -12,7 +12,8 @@ struct Loom: AsyncParsableCommand {
       a command works on every note. Diagnostics are printed as file:line:col: error: … on stderr,
       and the exit status is 0 only when everything asked for succeeded.
       """,
-    subcommands: [Tangle.self, Build.self, Run.self, Weave.self, Test.self, Serve.self, Clean.self])
+    version: Doctor.versionText,
+    subcommands: [Tangle.self, Build.self, Run.self, Weave.self, Test.self, Serve.self, Clean.self, Doctor.self])
 }
 
 /// Options every command that runs notes shares.
@@ -41,6 +42,9 @@ struct RunOptions: ParsableArguments {
   @Option(name: .customLong("loom-dir"), help: "Folder for the generated package, build products and cache (default: .loom).")
   var loomDir: String?
 
+  @Option(help: ArgumentHelp("Shift every random stream of every note by N (0: the default run). A claim that holds at one N and not at another is not a result.", valueName: "N"))
+  var reseed: UInt64 = 0
+
   func pipeline() throws -> Pipeline {
     var options = Pipeline.Options()
     options.useCache = !noCache
@@ -48,6 +52,7 @@ struct RunOptions: ParsableArguments {
     options.noteTimeout = timeout
     options.cellTimeout = cellTimeout
     options.memoryLimitMB = memoryLimit
+    options.reseed = reseed
     var project = try Project.discover()
     if let loomDir { project.loomDirectory = URL(fileURLWithPath: loomDir).standardizedFileURL }
     return Pipeline(project: project, options: options, console: Console(quiet: quiet))
@@ -190,6 +195,40 @@ extension Loom {
       // With --fix, differing outputs were just recorded; anything else still fails.
       let remaining = fix ? summary.failures.filter { !$0.message.hasPrefix("output differs") }.count : summary.failed
       if remaining > 0 { throw ExitCode.failure }
+    }
+  }
+
+  struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print what Loom pins in every note's arithmetic, and whether this machine reproduces it.")
+
+    static var versionText: String {
+      "loom 0.3 — notes run with " + ArithmeticPin.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+
+    func run() throws {
+      let cpu = ArithmeticPin.cpu()
+      print(Self.versionText)
+      print("")
+      print("pinned in every note's environment (whatever the caller's environment says):")
+      for (k, v) in ArithmeticPin.environment.sorted(by: { $0.key < $1.key }) { print("  \(k)=\(v)") }
+      print("  removed: " + ArithmeticPin.removedPrefixes.map { $0.hasSuffix("_") ? $0 + "*" : $0 }.joined(separator: ", "))
+      print("  compiled for the baseline \(ArithmeticPin.architecture) target (no -march), no FMA contraction, no threads in NumericCore")
+      print("")
+      print("this machine:")
+      print("  cpu:      \(cpu.model)")
+      print("  features: avx2 \(cpu.hasAVX2 ? "yes" : "no"), fma \(cpu.hasFMA ? "yes" : "no"), avx512f \(cpu.hasAVX512 ? "yes" : "no")")
+      print("  openblas: \(ArithmeticPin.openBLASLibrary ?? "not found (make installs libopenblas-dev)")")
+      print("  glibc:    \(ArithmeticPin.glibcVersion)")
+      print("")
+      if cpu.reproducesPin {
+        print("reproducible: yes — notes here compute the same bits as on any x86-64 machine with AVX2 and FMA")
+        print("that has the same OpenBLAS, glibc and Swift toolchain (all three are part of every cache key).")
+      } else {
+        print("reproducible: NO — the pinned OpenBLAS kernel (\(ArithmeticPin.blasCore)) needs x86-64 with AVX2 and FMA.")
+        print("Notes still run, but their numbers may differ in the last bits from other machines', and a")
+        print("chaotic run (RL) can amplify that into different curves. Each note's page says so.")
+      }
     }
   }
 

@@ -10,7 +10,7 @@ public struct OutputCache: Sendable {
   public init(directory: URL) { self.directory = directory }
 
   /// Bump when the outputs format or the runtime protocol changes.
-  static let formatVersion = "loom-cache-4"
+  static let formatVersion = "loom-cache-5"
 
   struct Entry: Codable {
     var key: String
@@ -21,8 +21,9 @@ public struct OutputCache: Sendable {
   }
 
   /// The key for `note`, given the digest of library sources and the toolchain version.
-  public static func key(for note: Note, environment: String, upstream: [Note] = []) -> String {
+  public static func key(for note: Note, environment: String, upstream: [Note] = [], reseed: UInt64 = 0) -> String {
     var h = Hasher128()
+    h.combine("reseed \(reseed)")
     for dep in upstream {
       h.combine("upstream \(dep.path) module \(dep.frontMatter.module ?? "")")
       for cell in dep.cells where cell.options.export { h.combine(cell.source) }
@@ -38,13 +39,17 @@ public struct OutputCache: Sendable {
       h.combine("\(o.id ?? "") \(o.norun) \(o.expectError) \(o.export) \(o.timeout ?? -1) \(o.seed.map(String.init) ?? "-") \(o.caption ?? "")")
       h.combine(cell.source)
     }
+    // Inline values are code too (not their lines: prose may move them).
+    for v in note.inlines { h.combine("inline \(v.index) after \(v.afterCell) format \(v.format ?? "-") \(v.expression)") }
     return h.hex
   }
 
   /// Digest of every source file of the libraries notes link, plus the toolchain version.
-  public static func environmentDigest(project: Project, toolchain: String) -> String {
+  public static func environmentDigest(project: Project, toolchain: String, pin: String = ArithmeticPin.fingerprint) -> String {
     var h = Hasher128()
     h.combine(toolchain)
+    // What the runner pins in the arithmetic, and the libraries it pins it in.
+    h.combine(pin)
     let fm = FileManager.default
     for lib in Project.noteLibraries {
       let dir = project.root.appendingPathComponent("Sources").appendingPathComponent(lib)

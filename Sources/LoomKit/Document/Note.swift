@@ -11,6 +11,8 @@ public struct Note: Sendable {
   public var blocks: [Block]
   /// The raw Markdown lines (1-based line N is `lines[N - 1]`), for diagnostics excerpts.
   public var lines: [Substring]
+  /// The `{swift} expr` values in the prose, in order (their placeholders are in the prose HTML).
+  public var inlines: [InlineValue] = []
 
   public var cells: [Cell] {
     blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }

@@ -31,7 +31,11 @@ enum CMark {
 
   /// Parses `markdown` and returns its top-level blocks in order.
   /// - Parameter rewriteURL: applied to every link destination before rendering (`x.md` → `x.html`).
-  static func topLevelBlocks(_ markdown: String, rewriteURL: (String) -> String) -> [MarkdownBlock] {
+  /// - Parameter inlineCode: called for every code span whose text starts with `{swift}` (an inline
+  ///   value), in document order, with the span's text and its top-level block's first and last
+  ///   line; the span is replaced by the raw HTML it returns.
+  static func topLevelBlocks(_ markdown: String, rewriteURL: (String) -> String,
+                             inlineCode: (String, Int, Int) -> String = { _, _, _ in "" }) -> [MarkdownBlock] {
     cmark_gfm_core_extensions_ensure_registered()
     guard let parser = cmark_parser_new(options) else { return [] }
     defer { cmark_parser_free(parser) }
@@ -54,6 +58,7 @@ enum CMark {
       let start = Int(cmark_node_get_start_line(n))
       let end = Int(cmark_node_get_end_line(n))
       let type = string(cmark_node_get_type_string(n))
+      if type != "code_block" { replaceInlineValues(in: n) { inlineCode($0, start, end) } }
       switch type {
       case "code_block" where isFenced(n):
         blocks.append(MarkdownBlock(
@@ -101,6 +106,28 @@ enum CMark {
       let url = string(cmark_node_get_url(node))
       let rewritten = rewrite(url)
       if rewritten != url { _ = cmark_node_set_url(node, rewritten) }
+    }
+  }
+
+  /// Replaces every `{swift} …` code span under `block` by an inline HTML node.
+  private static func replaceInlineValues(in block: OpaquePointer, _ replacement: (String) -> String) {
+    var spans: [OpaquePointer] = []
+    guard let iter = cmark_iter_new(block) else { return }
+    while true {
+      let event = cmark_iter_next(iter)
+      if event == CMARK_EVENT_DONE { break }
+      guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter),
+            cmark_node_get_type(node) == CMARK_NODE_CODE,
+            string(cmark_node_get_literal(node)).hasPrefix(InlineValue.prefix) else { continue }
+      spans.append(node)
+    }
+    cmark_iter_free(iter)
+    // Replaced after the walk: the iterator must not see its tree change under it.
+    for node in spans {
+      guard let html = cmark_node_new(CMARK_NODE_HTML_INLINE) else { continue }
+      _ = cmark_node_set_literal(html, replacement(string(cmark_node_get_literal(node))))
+      _ = cmark_node_replace(node, html)
+      cmark_node_free(node)
     }
   }
 

@@ -18,7 +18,38 @@ public struct NoteReader: Sendable {
     diagnostics += fmDiagnostics
 
     let math = MathSpans(protecting: body)
-    let mdBlocks = CMark.topLevelBlocks(math.text, rewriteURL: Self.rewriteNoteLink)
+    // Inline values (`{swift} expr`): found in the raw lines in document order, to know the exact
+    // line and column of each expression for diagnostics.
+    var inlines: [InlineValue] = []
+    var cursor = (line: 0, byte: 0)
+    let mdBlocks = CMark.topLevelBlocks(math.text, rewriteURL: Self.rewriteNoteLink) { literal, start, end in
+      var line = start, column = 1
+      search: for l in max(start, cursor.line)...max(start, end) {
+        guard let text = lines[safe: l - 1] else { break }
+        let bytes = Array(text.utf8)
+        let from = l == cursor.line ? cursor.byte : 0
+        let needle = Array(InlineValue.prefix.utf8)
+        var i = from
+        while i + needle.count <= bytes.count {
+          if bytes[i..<(i + needle.count)].elementsEqual(needle) {
+            var j = i + needle.count
+            while j < bytes.count, bytes[j] == 0x20 { j += 1 }
+            line = l; column = j + 1
+            cursor = (l, i + needle.count)
+            break search
+          }
+          i += 1
+        }
+      }
+      let index = inlines.count + 1
+      guard let (expression, format) = InlineValue.parse(literal) else {
+        diagnostics.append(Diagnostic(.error, "an inline value needs a Swift expression after {swift}, e.g. `{swift} 6 * 7`", at: SourceLocation(file: path, line: line, column: column)))
+        return "<code>\(literal.htmlEscaped)</code>"
+      }
+      let value = InlineValue(index: index, expression: expression, format: format, line: line, column: column, afterCell: 0)
+      inlines.append(value)
+      return value.placeholder
+    }
 
     var blocks: [Block] = []
     var usedIDs: [String: Int] = [:]
@@ -123,7 +154,11 @@ public struct NoteReader: Sendable {
 
     let file = path.split(separator: "/").last.map(String.init) ?? path
     let slug = file.hasSuffix(".md") ? String(file.dropLast(3)) : file
-    let note = Note(path: path, slug: slug, frontMatter: frontMatter, blocks: blocks, lines: lines)
+    // Each inline value is evaluated after the last cell above it.
+    let fences = blocks.compactMap { if case .cell(let c) = $0 { return c.fenceLine } else { return nil } }
+    for i in inlines.indices { inlines[i].afterCell = fences.filter { $0 < inlines[i].line }.count }
+    let note = Note(path: path, slug: slug, frontMatter: frontMatter, blocks: blocks, lines: lines, inlines: inlines)
+    diagnostics += SeedLint.warnings(in: note)
     return (note, diagnostics)
   }
 

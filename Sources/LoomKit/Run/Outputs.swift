@@ -14,6 +14,10 @@ public struct NoteOutputs: Codable, Sendable, Equatable {
   public var diagnostics: [Diagnostic]
   /// One-line explanation when status is not ok.
   public var message: String?
+  /// The text of each inline value (`{swift} expr` in prose), by its index.
+  public var inlines: [Int: String] = [:]
+  /// The `--reseed` the note ran with (0: the default run).
+  public var reseed: UInt64 = 0
 
   public init(status: Status, cells: [Int: CellOutput] = [:], seconds: Double = 0, diagnostics: [Diagnostic] = [], message: String? = nil) {
     self.status = status

@@ -12,6 +12,8 @@ public struct Runner: Sendable {
   public var memoryLimitMB = 16384
   /// Most bytes kept per cell and stream; the rest is dropped with a notice.
   public var outputLimit = 64 * 1024
+  /// Shifts every random stream of the note (`--reseed N`; 0 is the default run).
+  public var reseed: UInt64 = 0
 
   public init(project: Project) { self.project = project }
 
@@ -25,11 +27,12 @@ public struct Runner: Sendable {
     let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
     try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? FileManager.default.removeItem(at: events)
-    var env = ProcessInfo.processInfo.environment
+    // The arithmetic is pinned whatever the caller's environment says (see ArithmeticPin).
+    var env = ArithmeticPin.apply(to: ProcessInfo.processInfo.environment)
+    env["LOOM_RESEED"] = String(reseed)
     env["LOOM_EVENTS"] = events.path
     let memory = note.frontMatter.values["memory"].flatMap(Int.init) ?? memoryLimitMB
     env["LOOM_MEMORY_LIMIT_MB"] = String(memory)
-    env["OPENBLAS_NUM_THREADS"] = "1"
     // On a crash the Swift runtime prints a backtrace; its frames carry the note's own lines
     // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
     env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=12,top=4"
@@ -54,6 +57,7 @@ public struct Runner: Sendable {
     let seconds = Date().timeIntervalSince(start)
 
     var outputs = NoteOutputs(status: .ok, seconds: seconds)
+    outputs.reseed = reseed
     let stdoutParts = split(result.stdout)
     var stderrParts = split(result.stderr)
     // Cut the runtime's backtrace out of the cell's stderr; keep where it points.
@@ -69,7 +73,10 @@ public struct Runner: Sendable {
       c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
       outputs.cells[cell.index] = c
     }
-    let builtFrom = readEvents(events, into: &outputs, note: note)
+    let (builtFrom, blas) = readEvents(events, into: &outputs, note: note)
+    if let problem = ArithmeticPin.mismatch(reportedCore: blas.core, reportedThreads: blas.threads) {
+      outputs.diagnostics.append(Diagnostic(.warning, problem, at: SourceLocation(file: note.path, line: 1)))
+    }
     if let expectedBuild, let builtFrom, builtFrom != expectedBuild {
       return NoteOutputs(status: .staleBuild, seconds: seconds, message: "\(note.path): error: the executable is stale: it was built from an older version of the note's code (build \(builtFrom), expected \(expectedBuild)), so its output was not used. Run again with --no-cache; if it happens again, please report it.")
     }
@@ -166,10 +173,12 @@ public struct Runner: Sendable {
     return found
   }
 
-  /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program reported.
-  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> String? {
+  /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program
+  /// reported, and the OpenBLAS kernel and thread count it ran with.
+  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> (String?, (core: String?, threads: Int?)) {
     var build: String? = nil
-    guard let data = try? Data(contentsOf: url) else { return nil }
+    var blas: (core: String?, threads: Int?) = (nil, nil)
+    guard let data = try? Data(contentsOf: url) else { return (nil, blas) }
     for line in data.split(separator: 0x0A) {
       guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
             let type = obj["type"] as? String else { continue }
@@ -190,11 +199,14 @@ public struct Runner: Sendable {
         outputs.cells[cell, default: CellOutput()].seconds = obj["seconds"] as? Double
       case "begin":
         build = obj["build"] as? String
+        blas = (obj["blasCore"] as? String, obj["blasThreads"] as? Int)
+      case "inline":
+        if let index = obj["index"] as? Int, let text = obj["text"] as? String { outputs.inlines[index] = text }
       default:
         break
       }
     }
-    return build
+    return (build, blas)
   }
 
   /// From the runtime's backtrace: the crash reason, the first frame inside the note (its

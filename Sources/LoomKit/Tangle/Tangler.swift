@@ -25,10 +25,13 @@ public struct Tangler: Sendable {
     var head = "\(Self.banner) \(note.path)\n"
     for m in Self.implicitImports { head += "import \(m)\n" }
     if let module = graph?.module(of: note) { head += "import \(module)\n" }
-    let runnable = note.cells.filter { !$0.options.norun && !$0.options.export }
     let seed = note.frontMatter.seed ?? 0
-    var out = ""
-    for cell in runnable {
+    var out = inlineValues(of: note, after: 0)
+    for cell in note.cells {
+      guard !cell.options.norun && !cell.options.export else {
+        out += inlineValues(of: note, after: cell.index)
+        continue
+      }
       out += "\n// MARK: - cell \(cell.index) (\(note.path):\(cell.fenceLine))\n"
       let cellSeed = cell.options.seed.map(String.init) ?? "nil"
       out += "_loomCell(\(cell.index), line: \(cell.fenceLine), seed: \(cellSeed))\n"
@@ -44,6 +47,7 @@ public struct Tangler: Sendable {
       if !cell.source.hasSuffix("\n") { out += "\n" }
       out += "#sourceLocation()\n"
       if cell.options.expectError { out += "} }\n" }
+      out += inlineValues(of: note, after: cell.index)
     }
     out += "\n_loomEnd()\n"
     // The program reports this fingerprint of its own source when it starts, so the runner can
@@ -53,6 +57,21 @@ public struct Tangler: Sendable {
     hasher.combine(out)
     let build = String(hasher.hex.prefix(16))
     return head + "\n_loomBegin(note: \(swiftLiteral(note.path)), cells: \(note.cells.count), seed: \(seed), build: \"\(build)\")\n" + out
+  }
+
+  /// The code that evaluates the inline values that follow cell `after` (0: before the first cell).
+  /// The expression keeps its Markdown line and column, so a compile error points into the prose.
+  func inlineValues(of note: Note, after: Int) -> String {
+    var out = ""
+    for v in note.inlines where v.afterCell == after {
+      let location = "#sourceLocation(file: \(swiftLiteral(note.path)), line: \(v.line))\n"
+      let call = v.format.map { "_loomInline(\(v.index), format: \"\($0)\") {" } ?? "_loomInline(\(v.index)) {"
+      out += "// inline value \(v.index) (\(note.path):\(v.line))\n"
+      out += location + call + "\n" + location
+      out += String(repeating: " ", count: max(0, v.column - 1)) + v.expression + "\n"
+      out += "#sourceLocation()\n}\n"
+    }
+    return out
   }
 
   /// The fingerprint `mainSwift` put in a generated program's `_loomBegin` call.
@@ -110,7 +129,7 @@ public struct Tangler: Sendable {
         .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], path: "Sources/NumericCore", exclude: ["README.md"], \(v6)),
         .target(name: "Plotting", path: "Sources/Plotting", exclude: ["README.md"], \(v6)),
         .target(name: "Environments", dependencies: ["LoomRandom"], path: "Sources/Environments", exclude: ["README.md"], \(v6)),
-        .target(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom"], path: "Sources/NoteRuntime", \(v5)),
+        .target(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS"], path: "Sources/NoteRuntime", \(v5)),
       ]
     )
 

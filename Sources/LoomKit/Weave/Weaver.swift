@@ -25,18 +25,39 @@ public struct Weaver: Sendable {
     } else if let outputs, outputs.status != .ok, let message = outputs.message, outputs.cells.values.allSatisfy({ $0.error == nil }) {
       html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.htmlEscaped)</p></div>\n"
     }
+    if let outputs, outputs.reseed != 0 {
+      html += "<div class=\"reseed-note\" role=\"note\"><p>These outputs come from a run with <code>--reseed \(outputs.reseed)</code>: every random stream of the note is shifted. The published pages are woven with the default seeds.</p></div>\n"
+    }
     // Each cell is parsed once, for the definition index and for highlighting.
     let trees = Dictionary(uniqueKeysWithValues: note.cells.map { ($0.index, highlighter.parse($0.source)) })
     let links = self.links(for: note, trees: trees)
     for block in note.blocks {
       switch block {
       case .prose(let p):
-        html += p.html
+        html += Self.fillingInlineValues(p.html, note: note, outputs: outputs)
       case .cell(let cell):
         html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs, links: links, tree: trees[cell.index]!)
       }
     }
     return html
+  }
+
+  /// Prose HTML with each inline value's placeholder replaced by the value the run computed (or,
+  /// when the note did not get that far, by the expression, marked as not computed).
+  static func fillingInlineValues(_ html: String, note: Note, outputs: NoteOutputs?) -> String {
+    guard !note.inlines.isEmpty, html.contains("\u{1E}LOOM-INLINE ") else { return html }
+    var out = html
+    for v in note.inlines where out.contains(v.placeholder) {
+      let source = v.expression + (v.format.map { ", format: \"\($0)\"" } ?? "")
+      let shown: String
+      if let text = outputs?.inlines[v.index] {
+        shown = "<span class=\"inline-value\" title=\"\(source.htmlEscaped)\">\(text.htmlEscaped)</span>"
+      } else {
+        shown = "<code class=\"inline-value missing\" title=\"not computed: the note did not run this far\">{swift} \(source.htmlEscaped)</code>"
+      }
+      out = out.replacingOccurrences(of: v.placeholder, with: shown)
+    }
+    return out
   }
 
   /// Every name a cell of this note defines at top level → `#cell-id` (first definition wins),
