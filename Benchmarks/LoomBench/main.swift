@@ -1,7 +1,13 @@
 // loom-bench: the Swift side of `make bench` (Benchmarks/run.sh). Prints one JSON object of
-// workload → value; run.sh pairs it with Benchmarks/reference/numeric_bench.py's numbers.
+// workload → value, plus "openblas_core": the kernel OpenBLAS ran (run.sh runs this program both
+// pinned, as notes run, and native, and checks which is which); run.sh pairs it with
+// Benchmarks/reference/numeric_bench.py's numbers.
 // Usage: loom-bench [workload ...]   (default: all)
 import NumericCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if canImport(Environments)
 import Environments
@@ -106,9 +112,24 @@ let workloads: [(String, () -> Double)] = {
   return w
 }()
 
+/// The kernel OpenBLAS picked (or was pinned to): `openblas_get_corename()`, looked up at run time
+/// because the CBLAS module does not declare it. nil when the BLAS is not OpenBLAS.
+func openBLASCore() -> String? {
+  #if canImport(Glibc)
+  typealias CoreName = @convention(c) () -> UnsafeMutablePointer<CChar>?
+  guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_get_corename"),
+    let name = unsafeBitCast(symbol, to: CoreName.self)()
+  else { return nil }
+  return String(cString: name)
+  #else
+  return nil
+  #endif
+}
+
 let wanted = Set(CommandLine.arguments.dropFirst())
 var fields: [String] = []
 for (name, run) in workloads where wanted.isEmpty || wanted.contains(name) {
   fields.append("\"\(name)\": \(run())")
 }
+fields.append("\"openblas_core\": " + (openBLASCore().map { "\"\($0)\"" } ?? "null"))
 print("{" + fields.joined(separator: ", ") + "}")

@@ -101,6 +101,19 @@ struct RLUtilityTests {
     for (r, t) in zip(a.rewards.data, a.terminated.data) { #expect((t == 1) == (r == 4)) }
   }
 
+  @Test("conjugateGradient with residualTolerance 0 returns the exact solution, not NaN, once r = 0")
+  func conjugateGradientExactSolve() {
+    // Tridiagonal SPD: CG reaches r = 0 exactly in n = 3 steps; α = r·r / pᵀAp would then be 0/0.
+    let a: [[Double]] = [[2, -1, 0], [-1, 2, -1], [0, -1, 2]]
+    let (x, norms) = conjugateGradient({ v in a.map { dot($0, v) } }, [1, 0, 0], iterations: 10, residualTolerance: 0)
+    #expect(x.allSatisfy { $0.isFinite })
+    #expect(close(x, [0.75, 0.5, 0.25], tol: 1e-15))
+    #expect(norms.count == 3 && norms.last == 0)
+    // b = 0: solved before the first iteration.
+    let (zero, zeroNorms) = conjugateGradient({ v in a.map { dot($0, v) } }, [0, 0, 0], iterations: 5, residualTolerance: 0)
+    #expect(zero == [0, 0, 0] && zeroNorms.isEmpty)
+  }
+
   @Test("Categorical sampling frequencies follow the probabilities")
   func samplingFrequencies() {
     var rng = SeededGenerator(seed: 12)

@@ -74,6 +74,10 @@ public func normalized(_ x: [Double], eps: Double = 1e-8) -> [Double] {
 
 /// Conjugate gradient for `A·x = b` with `A` given as a matrix-vector product (TRPO's Fisher).
 /// Returns the solution and the residual norm after each iteration.
+///
+/// Stops early once the squared residual norm `r·r` is below `residualTolerance` (OpenAI
+/// baselines' `residual_tol`, compared with r·r, not ‖r‖), or is exactly 0: with
+/// `residualTolerance: 0` an exactly solved system returns its solution rather than NaN.
 public func conjugateGradient(
   _ matrixVectorProduct: ([Double]) -> [Double], _ b: [Double], iterations: Int = 10,
   residualTolerance: Double = 1e-10
@@ -83,7 +87,8 @@ public func conjugateGradient(
   var rr = dot(r, r)
   var norms: [Double] = []
   for _ in 0..<iterations {
-    if rr < residualTolerance { break }
+    // rr = 0 means x solves the system exactly (or b = 0), and then p = 0 too: α would be 0/0.
+    if rr == 0 || rr < residualTolerance { break }
     let ap = matrixVectorProduct(p)
     let alpha = rr / dot(p, ap)
     for i in x.indices {
