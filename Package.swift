@@ -66,6 +66,7 @@ let package = Package(
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),
     .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "NoteRuntimeTests", dependencies: ["NoteRuntime"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]
 )
