@@ -7,7 +7,7 @@ LOOM     := .build/debug/loom
 APT_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev
 NOTES    ?=
 
-.PHONY: all weave test test-reseed tangle build run serve clean bench browser-test deps loom swift-test loom-test help doctor
+.PHONY: all weave test test-reseed fuzz tangle build run serve clean bench browser-test deps loom swift-test loom-test help doctor
 
 all: weave
 
@@ -60,6 +60,13 @@ RESEED ?= 1
 RESEED_NOTES ?= $(shell cat notes/reseed-checked.txt 2>/dev/null | grep -v '^\#')
 test-reseed: loom
 	$(LOOM) test --reseed $(RESEED) $(RESEED_NOTES)
+
+# Random inputs to the reader, highlighter and TeX converter for FUZZ_SECONDS (default 300); any
+# input slower than 2 s is kept in Tests/LoomKitTests/Fixtures/fuzz/ and becomes a regression test.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	$(SWIFT) build --product loom-fuzz
+	.build/debug/loom-fuzz $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 doctor: loom
 	@$(LOOM) doctor

@@ -29,13 +29,15 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS", path: "Sources/CBLAS",
       providers: [.apt(["libopenblas-dev"])]),
+    // Header-only: process-group and parent-death plumbing for the note runtime.
+    .systemLibrary(name: "CLoomSys", path: "Sources/CLoomSys"),
 
     // MARK: - The toolchain (never imports the numeric side)
     .target(name: "TeXMath"),
     .target(
       name: "LoomKit",
       dependencies: [
-        "CCMarkGFM", "TeXMath",
+        "CCMarkGFM", "TeXMath", "CLoomSys",
         .product(name: "SwiftParser", package: "swift-syntax"),
         .product(name: "SwiftIDEUtils", package: "swift-syntax"),
         .product(name: "SwiftSyntax", package: "swift-syntax"),
@@ -51,17 +53,20 @@ let package = Package(
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
     .target(
-      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS"],
+      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must
       // flush and mark; the module keeps its own state on the one main thread of a note.
       swiftSettings: [.swiftLanguageMode(.v5)]),
+
+    // `make fuzz`: a seeded random driver for the reader, the highlighter and TeX → MathML.
+    .executableTarget(name: "loom-fuzz", dependencies: ["LoomKit", "TeXMath", "LoomRandom"]),
 
     // MARK: - Benchmarks (`make bench`; compared against NumPy / PyTorch / Gymnasium in one run)
     .executableTarget(
       name: "loom-bench", dependencies: ["NumericCore", "Environments"], path: "Benchmarks/LoomBench"),
 
     // MARK: - Tests
-    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),

@@ -2,6 +2,7 @@
 """Checks every page of the woven site in a real browser (headless Chromium) and statically.
 
 Static: every internal link points at a page that exists and, with #anchor, at an id on it;
+no script runs that loom did not ship (no foreign <script>, event handler or javascript: URL);
 every <math> element is well-formed XML (MathML) with no <merror> from valid input.
 In the browser: the page loads with no JavaScript error (a harness records window errors and
 unhandled rejections), the search box finds a known heading, every volatile output is filled in
@@ -16,21 +17,44 @@ pages = sorted(f for f in os.listdir(site) if f.endswith(".html"))
 if not pages:
     sys.exit(f"error: no pages in {site}/; run make weave first")
 
+# The only scripts a page may run: the ones loom ships. Anything else (a <script> from a note, an
+# event-handler attribute, a javascript: URL) fails the test.
+SHIPPED_SRC = re.compile(r"^(assets/(loom|search-index)\.js|volatile/[A-Za-z0-9._~%-]+\.js)$")
+SHIPPED_INLINE = ['try{var t=localStorage.getItem("loom-theme");if(t)document.documentElement.dataset.theme=t}catch(e){}']
+
 class Scan(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.ids, self.links = set(), []
+        self.ids, self.links, self.foreign = set(), [], []
+        self.in_script = None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a: self.ids.add(a["id"])
         if tag == "a" and "href" in a: self.links.append(a["href"])
         if tag in ("link", "script") and (a.get("href") or a.get("src")): self.links.append(a.get("href") or a.get("src"))
+        for k, v in attrs:
+            if k.startswith("on"): self.foreign.append(f"<{tag} {k}=…> event handler")
+            if k in ("href", "src", "action", "formaction") and v and re.match(r"^\s*(javascript|vbscript|data):", v, re.I) and tag != "img":
+                self.foreign.append(f"<{tag} {k}={v[:40]!r}>")
+        if tag == "script":
+            src = a.get("src")
+            if src is not None and not SHIPPED_SRC.match(src): self.foreign.append(f"<script src={src!r}>")
+            self.in_script = "" if src is None else None
+        if tag in ("iframe", "object", "embed", "form"): self.foreign.append(f"<{tag}>")
+    def handle_data(self, data):
+        if self.in_script is not None: self.in_script += data
+    def handle_endtag(self, tag):
+        if tag == "script" and self.in_script is not None:
+            if self.in_script.strip() not in SHIPPED_INLINE: self.foreign.append(f"inline <script>{self.in_script.strip()[:60]!r}")
+            self.in_script = None
 
 ids, links, failures = {}, {}, []
 for p in pages:
     text = open(os.path.join(site, p), encoding="utf-8").read()
     s = Scan(); s.feed(text)
     ids[p], links[p] = s.ids, s.links
+    for f in s.foreign:
+        failures.append(f"{p}: a script loom did not ship: {f}")
     for i, m in enumerate(re.findall(r"<math\b.*?</math>", text, re.S)):
         try:
             root = ET.fromstring(m)

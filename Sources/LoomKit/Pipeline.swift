@@ -54,9 +54,13 @@ public final class Pipeline: @unchecked Sendable {
   /// Reads notes; problems come back as diagnostics attached to each note (and are printed).
   public func read(_ urls: [URL]) throws -> [Item] {
     try urls.map { url in
-      let text = try FileIO.read(url)
+      let (text, invalid) = try FileIO.readNote(url)
       let path = project.relativePath(url)
-      let (note, diagnostics) = NoteReader().read(text, path: path)
+      var (note, diagnostics) = NoteReader().read(text, path: path)
+      if let invalid {
+        diagnostics.insert(Diagnostic(.error, "this byte is not valid UTF-8; save the note as UTF-8 (it is shown here as \u{FFFD})",
+                                      at: SourceLocation(file: path, line: invalid.line, column: invalid.column)), at: 0)
+      }
       for d in diagnostics { console.diagnostic(d, lines: note.lines) }
       return Item(note: note, readDiagnostics: diagnostics)
     }
@@ -74,6 +78,18 @@ public final class Pipeline: @unchecked Sendable {
   /// Checks how notes import each other (modules, cycles); problems become read errors of the
   /// notes they belong to.
   public func link(_ items: inout [Item]) -> NoteGraph {
+    // Two notes whose names map to one build target would make SwiftPM reject the whole package:
+    // an error on both, before anything is built, and the other notes go on.
+    var byTarget: [String: [Int]] = [:]
+    for i in items.indices where Self.hasCode(items[i].note) { byTarget[items[i].note.targetName, default: []].append(i) }
+    for (target, indices) in byTarget.sorted(by: { $0.key < $1.key }) where indices.count > 1 {
+      for i in indices {
+        let others = indices.filter { $0 != i }.map { items[$0].note.path }.joined(separator: ", ")
+        let d = Diagnostic(.error, "this note and \(others) both become the build target '\(target)' (target names keep only the ASCII letters and digits of the file name); rename one of them", at: SourceLocation(file: items[i].note.path, line: 1))
+        items[i].readDiagnostics.append(d)
+        console.diagnostic(d, lines: items[i].note.lines)
+      }
+    }
     let graph = NoteGraph(items.filter { !$0.hasReadErrors }.map(\.note))
     for d in graph.diagnostics {
       guard let i = items.firstIndex(where: { $0.note.path == d.location.file }) else { continue }
@@ -118,7 +134,8 @@ public final class Pipeline: @unchecked Sendable {
       // The key covers the export cells of every note this one imports, transitively, so an edit
       // to an export re-runs exactly the notes downstream of it.
       let upstream = graph.transitiveDependencies(of: note.path).compactMap { path in items.first { $0.note.path == path }?.note }
-      let key = OutputCache.key(for: note, environment: environment, upstream: upstream, reseed: options.reseed)
+      let key = OutputCache.key(for: note, environment: environment, upstream: upstream, reseed: options.reseed,
+                                memoryLimitMB: options.memoryLimitMB)
       keys[i] = key
       if options.useCache, let cached = cache.lookup(note, key: key) {
         items[i].outputs = cached
@@ -238,7 +255,7 @@ public final class Pipeline: @unchecked Sendable {
         console.status(note.slug, summary)
         report(out, note: note)
         // Timeouts depend on the machine's load, and a stale build is a fault: never cache them.
-        if out.status != .timedOut, out.status != .staleBuild, let key = keys[i] {
+        if out.status != .timedOut, out.status != .staleBuild, !out.transient, let key = keys[i] {
           do { try cache.store(out, for: note, key: key) } catch { console.error("warning: could not cache \(note.slug): \(error)") }
         }
       case .failure(let error)?:

@@ -8,6 +8,7 @@
 import Foundation
 import Plotting
 import CBLAS
+import CLoomSys
 @_exported import LoomRandom
 
 #if canImport(Glibc)
@@ -56,6 +57,8 @@ private func emit(_ object: [String: Any]) {
 public func _loomBegin(note: String, cells: Int, seed: UInt64, build: String = "") {
   // Line-buffered stdout: what a cell printed is in the pipe before the next marker, and before a trap.
   setvbuf(stdout, nil, _IOLBF, 0)
+  // Own process group (the runner stops the note and all it started at once); die with the runner.
+  loom_detach_into_own_group()
   noteSeed = seed
   cellSeed = seed
   let environment = ProcessInfo.processInfo.environment

@@ -5,8 +5,10 @@ extension Parser {
 
   mutating func parseScripts(_ atom: MathNode, _ placement: ScriptPlacement) -> MathNode {
     var placement = placement
-    var sub: MathNode? = nil
-    var sup: MathNode? = nil
+    // Repeated scripts (a malformed `x^a^b^c…`) are collected flat, so a long run of them makes one
+    // wide row, not a deep tree that recursion over it would overflow the stack on.
+    var subs: [MathNode] = []
+    var sups: [MathNode] = []
     var primes = 0
     loop: while true {
       let t = peek
@@ -19,24 +21,20 @@ extension Parser {
         placement = .beside
       case .char("'"):
         next()
-        if sup != nil { problem("prime after a superscript at offset \(t.start)") }
+        if !sups.isEmpty { problem("prime after a superscript at offset \(t.start)") }
         primes += 1
       case .superscript, .subscript:
         next()
         let isSup = t.kind == .superscript
-        if (isSup ? sup : sub) != nil {
+        if !(isSup ? sups : subs).isEmpty {
           problem("double \(isSup ? "superscript" : "subscript") at offset \(t.start)")
         }
         let arg = parseScriptArgument(t)
-        if isSup, sup == nil, arg == .identifier("′", upright: true) {
+        if isSup, sups.isEmpty, arg == .identifier("′", upright: true) {
           primes += 1  // x^{\prime} is x'
           continue
         }
-        if isSup {
-          sup = sup.map { .row([$0, arg]) } ?? arg
-        } else {
-          sub = sub.map { .row([$0, arg]) } ?? arg
-        }
+        if isSup { sups.append(arg) } else { subs.append(arg) }
       default:
         break loop
       }
@@ -47,6 +45,8 @@ extension Parser {
       let text = ["′", "″", "‴", "⁗"][min(primes, 4) - 1]
       base = .row([atom, .op(Operator(text: text, lspace: "0", rspace: "0"))])
     }
+    let sub: MathNode? = subs.isEmpty ? nil : subs.count == 1 ? subs[0] : .row(subs)
+    let sup: MathNode? = sups.isEmpty ? nil : sups.count == 1 ? sups[0] : .row(sups)
     if sub == nil && sup == nil { return base }
     return .scripts(base: base, sub: sub, sup: sup, placement: placement)
   }

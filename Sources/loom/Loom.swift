@@ -46,6 +46,8 @@ struct RunOptions: ParsableArguments {
   var reseed: UInt64 = 0
 
   func pipeline() throws -> Pipeline {
+    // Ctrl-C or a kill of loom stops the notes and builds it started, instead of leaving them running.
+    ChildProcess.stopChildrenOnInterrupt()
     var options = Pipeline.Options()
     options.useCache = !noCache
     if let jobs { options.jobs = jobs }

@@ -10,7 +10,7 @@ public struct OutputCache: Sendable {
   public init(directory: URL) { self.directory = directory }
 
   /// Bump when the outputs format or the runtime protocol changes.
-  static let formatVersion = "loom-cache-5"
+  static let formatVersion = "loom-cache-6"
 
   struct Entry: Codable {
     var key: String
@@ -21,9 +21,12 @@ public struct OutputCache: Sendable {
   }
 
   /// The key for `note`, given the digest of library sources and the toolchain version.
-  public static func key(for note: Note, environment: String, upstream: [Note] = [], reseed: UInt64 = 0) -> String {
+  public static func key(for note: Note, environment: String, upstream: [Note] = [], reseed: UInt64 = 0,
+                         memoryLimitMB: Int = 0) -> String {
     var h = Hasher128()
     h.combine("reseed \(reseed)")
+    // The limit decides whether a big allocation succeeds.
+    h.combine("memory-limit \(memoryLimitMB)")
     for dep in upstream {
       h.combine("upstream \(dep.path) module \(dep.frontMatter.module ?? "")")
       for cell in dep.cells where cell.options.export { h.combine(cell.source) }

@@ -8,7 +8,7 @@ import SwiftSyntax
 enum SeedLint {
   static func warnings(in note: Note) -> [Diagnostic] {
     var out: [Diagnostic] = []
-    for cell in note.cells where !cell.options.norun {
+    for cell in note.cells where !cell.options.norun && SwiftHighlighter.isSafeToParse(cell.source) {
       let tree = Parser.parse(source: cell.source)
       let finder = Finder(viewMode: .sourceAccurate)
       finder.walk(tree)

@@ -12,11 +12,34 @@ public struct SwiftHighlighter: Sendable {
   /// Highlights `source`; identifiers named in `links` become links to their defining cell
   /// (except in the cell that defines them, `selfAnchor`, where definitions are marked instead).
   public func highlight(_ source: String, links: [String: String], selfAnchor: String?) -> String {
-    highlight(source, tree: Parser.parse(source: source), links: links, selfAnchor: selfAnchor)
+    highlight(source, tree: parse(source), links: links, selfAnchor: selfAnchor)
   }
 
   /// Parses a cell once, for `definitions(_:tree:)` and `highlight(_:tree:…)` to share.
-  public func parse(_ source: String) -> SourceFileSyntax { Parser.parse(source: source) }
+  /// Source that swift-syntax's parser would take too long on (it backtracks exponentially over
+  /// deeply nested `[`: 20 levels take seconds, 25 take minutes) gets an empty tree: the cell is
+  /// shown as plain text, and the weaver and `loom serve` stay responsive.
+  public func parse(_ source: String) -> SourceFileSyntax {
+    Self.isSafeToParse(source) ? Parser.parse(source: source) : Parser.parse(source: "")
+  }
+
+  /// Deepest `[` nesting we parse; real cells stay under 5.
+  static let maxBracketDepth = 12
+
+  /// False for source with `[` nested deeper than `maxBracketDepth` (outside comments and strings,
+  /// roughly: a bracket inside a string only makes us more cautious).
+  public static func isSafeToParse(_ source: String) -> Bool {
+    var depth = 0
+    for byte in source.utf8 {
+      if byte == UInt8(ascii: "[") {
+        depth += 1
+        if depth > maxBracketDepth { return false }
+      } else if byte == UInt8(ascii: "]") {
+        depth = max(0, depth - 1)
+      }
+    }
+    return true
+  }
 
   public func highlight(_ source: String, tree: SourceFileSyntax, links: [String: String], selfAnchor: String?) -> String {
     let bytes = Array(source.utf8)
@@ -69,7 +92,7 @@ public struct SwiftHighlighter: Sendable {
   }
 
   /// Names a cell defines at the top level: functions, types, `let`/`var` bindings, typealiases.
-  public func definitions(_ source: String) -> [String] { definitions(source, tree: Parser.parse(source: source)) }
+  public func definitions(_ source: String) -> [String] { definitions(source, tree: parse(source)) }
 
   public func definitions(_ source: String, tree: SourceFileSyntax) -> [String] {
     let bytes = Array(source.utf8)

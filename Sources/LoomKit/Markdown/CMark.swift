@@ -23,11 +23,16 @@ struct MarkdownBlock: Sendable {
 
 enum CMark {
   /// GFM extensions Loom enables: tables, ~~strikethrough~~, autolinks, - [ ] task lists.
-  static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+  /// `tagfilter` escapes the tags GFM disallows (`<script>`, `<style>`, `<title>`, `<xmp>`, …) even
+  /// where our own sanitiser (HTMLSanitizer) would not run.
+  static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
 
-  /// Options: footnotes on; raw HTML kept (notes are the author's own trusted input, and
-  /// `<details>` or `<kbd>` in prose is useful); smart punctuation off (predictable output).
+  /// Options: footnotes on; raw HTML kept — but only what HTMLSanitizer allows (`<details>`,
+  /// `<kbd>`, tables…; never scripts, styles, event handlers or `javascript:` URLs); smart
+  /// punctuation off (predictable output).
   static var options: Int32 { CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG }
+  /// For text that is not prose (captions): no raw HTML at all, unsafe URLs dropped.
+  static var safeOptions: Int32 { CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG }
 
   /// Parses `markdown` and returns its top-level blocks in order.
   /// - Parameter rewriteURL: applied to every link destination before rendering (`x.md` → `x.html`).
@@ -51,6 +56,7 @@ enum CMark {
     let extensions = cmark_parser_get_syntax_extensions(parser)
 
     rewriteLinks(in: document, rewriteURL)
+    sanitizeRawHTML(in: document)
 
     var blocks: [MarkdownBlock] = []
     var node = cmark_node_first_child(document)
@@ -78,10 +84,11 @@ enum CMark {
     return blocks
   }
 
-  /// Renders a stand-alone Markdown fragment (a caption, a table cell) to HTML.
+  /// Renders a stand-alone Markdown fragment (a caption, a table cell) to HTML: no raw HTML, no
+  /// unsafe URLs (captions come from code, which may put anything in them).
   static func renderFragment(_ markdown: String) -> String {
     cmark_gfm_core_extensions_ensure_registered()
-    guard let parser = cmark_parser_new(options) else { return "" }
+    guard let parser = cmark_parser_new(safeOptions) else { return "" }
     defer { cmark_parser_free(parser) }
     for name in extensionNames {
       if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
@@ -89,7 +96,7 @@ enum CMark {
     cmark_parser_feed(parser, markdown, markdown.utf8.count)
     guard let document = cmark_parser_finish(parser) else { return "" }
     defer { cmark_node_free(document) }
-    return render(document, cmark_parser_get_syntax_extensions(parser))
+    return render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions)
   }
 
   // MARK: - Helpers
@@ -104,8 +111,25 @@ enum CMark {
       let type = string(cmark_node_get_type_string(node))
       guard type == "link" || type == "image" else { continue }
       let url = string(cmark_node_get_url(node))
-      let rewritten = rewrite(url)
+      // `javascript:`, `data:`, `vbscript:` … are dropped, as GitHub does: the link text stays.
+      let rewritten = HTMLSanitizer.isSafeURL(url) ? rewrite(url) : ""
       if rewritten != url { _ = cmark_node_set_url(node, rewritten) }
+    }
+  }
+
+  /// Raw HTML blocks and inline tags keep only what HTMLSanitizer allows.
+  private static func sanitizeRawHTML(in document: OpaquePointer) {
+    guard let iter = cmark_iter_new(document) else { return }
+    defer { cmark_iter_free(iter) }
+    while true {
+      let event = cmark_iter_next(iter)
+      if event == CMARK_EVENT_DONE { break }
+      guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) else { continue }
+      let type = cmark_node_get_type(node)
+      guard type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE else { continue }
+      let raw = string(cmark_node_get_literal(node))
+      let clean = HTMLSanitizer.sanitize(raw)
+      if clean != raw { _ = cmark_node_set_literal(node, clean) }
     }
   }
 
@@ -131,7 +155,7 @@ enum CMark {
     }
   }
 
-  private static func render(_ node: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> String {
+  private static func render(_ node: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?, options: Int32 = CMark.options) -> String {
     guard let cString = cmark_render_html(node, options, extensions) else { return "" }
     defer { free(cString) }
     return String(cString: cString)

@@ -59,8 +59,9 @@ public struct NoteReader: Sendable {
     func renderMath(_ html: String) -> String {
       MathSpans.substitute(in: html, spans: math.spans) { span in
         let (mathML, problems) = TeXMath.convert(span.tex, display: span.display)
+        let refusal = TeXMath.refusal(span.tex)
         for p in problems {
-          diagnostics.append(Diagnostic(.warning, "math: \(p)", at: SourceLocation(file: path, line: span.line)))
+          diagnostics.append(Diagnostic(p == refusal ? .error : .warning, "math: \(p)", at: SourceLocation(file: path, line: span.line)))
         }
         return mathML
       }
@@ -124,8 +125,9 @@ public struct NoteReader: Sendable {
         if language == "math" {
           let tex = plainMath(literal)
           let (mathML, problems) = TeXMath.convert(tex, display: true)
+          let refusal = TeXMath.refusal(tex)
           for p in problems {
-            diagnostics.append(Diagnostic(.warning, "math: \(p)", at: SourceLocation(file: path, line: block.startLine)))
+            diagnostics.append(Diagnostic(p == refusal ? .error : .warning, "math: \(p)", at: SourceLocation(file: path, line: block.startLine)))
           }
           appendProse(html: "<div class=\"math-display\">\(mathML)</div>\n", text: tex + "\n")
         } else {

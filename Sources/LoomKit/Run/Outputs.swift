@@ -18,6 +18,9 @@ public struct NoteOutputs: Codable, Sendable, Equatable {
   public var inlines: [Int: String] = [:]
   /// The `--reseed` the note ran with (0: the default run).
   public var reseed: UInt64 = 0
+  /// The outcome was not determined by the note's code (the process was killed from outside):
+  /// never cached.
+  public var transient = false
 
   public init(status: Status, cells: [Int: CellOutput] = [:], seconds: Double = 0, diagnostics: [Diagnostic] = [], message: String? = nil) {
     self.status = status

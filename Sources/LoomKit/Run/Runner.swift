@@ -73,7 +73,7 @@ public struct Runner: Sendable {
       c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
       outputs.cells[cell.index] = c
     }
-    let (builtFrom, blas) = readEvents(events, into: &outputs, note: note)
+    let (builtFrom, blas, finished) = readEvents(events, into: &outputs, note: note)
     if let problem = ArithmeticPin.mismatch(reportedCore: blas.core, reportedThreads: blas.threads) {
       outputs.diagnostics.append(Diagnostic(.warning, problem, at: SourceLocation(file: note.path, line: 1)))
     }
@@ -96,6 +96,18 @@ public struct Runner: Sendable {
       if let cell = failedCell {
         outputs.cells[cell.index, default: CellOutput()].error = "Stopped: the note ran longer than its \(format(noteLimit)) s limit while this cell was running."
       }
+    } else if !result.signaled, result.status == 0, !finished {
+      // exit(0) in a cell (or anything that ends the process quietly): the cells after it never
+      // ran, and their checks were never counted. That is a failure, not a pass.
+      outputs.status = .crashed
+      outputs.failedCell = lastCell
+      let loc = failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
+      let text = "the note's program ended in \(place) before its last cell finished (a call to exit()?); the cells after it did not run"
+      outputs.message = "\(loc): error: \(text)"
+      outputs.diagnostics.append(Diagnostic(.error, text, at: loc))
+      if let cell = failedCell {
+        outputs.cells[cell.index, default: CellOutput()].error = "The program ended here, before the note's last cell finished (exit() was called, or something ended the process); the cells after this one did not run."
+      }
     } else if result.signaled || result.status != 0 {
       outputs.status = .crashed
       let how = result.signaled ? "was killed by signal \(result.status) (\(signalName(result.status)))" : "exited with status \(result.status)"
@@ -115,6 +127,8 @@ public struct Runner: Sendable {
       if stderrText.contains("allocat") || crash?.frame?.contains("alloc") == true || (result.signaled && result.status == SIGABRT) {
         outputs.message! += " — if it ran out of memory: the limit is \(memory) MiB; raise it with 'memory:' in the front matter or --memory-limit"
       }
+      // Killed from outside (the OOM killer's SIGKILL, a SIGTERM): not determined by the note's code.
+      if result.signaled, [SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT].contains(result.status) { outputs.transient = true }
       let diag = Diagnostic(.error, "runtime error in cell \(lastCell): \(trap.text ?? how)", at: loc)
       outputs.diagnostics.append(diag)
       if let cell = failedCell {
@@ -175,10 +189,11 @@ public struct Runner: Sendable {
 
   /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program
   /// reported, and the OpenBLAS kernel and thread count it ran with.
-  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> (String?, (core: String?, threads: Int?)) {
+  private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> (String?, (core: String?, threads: Int?), Bool) {
     var build: String? = nil
     var blas: (core: String?, threads: Int?) = (nil, nil)
-    guard let data = try? Data(contentsOf: url) else { return (nil, blas) }
+    var finished = false
+    guard let data = try? Data(contentsOf: url) else { return (nil, blas, false) }
     for line in data.split(separator: 0x0A) {
       guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
             let type = obj["type"] as? String else { continue }
@@ -202,11 +217,13 @@ public struct Runner: Sendable {
         blas = (obj["blasCore"] as? String, obj["blasThreads"] as? Int)
       case "inline":
         if let index = obj["index"] as? Int, let text = obj["text"] as? String { outputs.inlines[index] = text }
+      case "end":
+        finished = true
       default:
         break
       }
     }
-    return (build, blas)
+    return (build, blas, finished)
   }
 
   /// From the runtime's backtrace: the crash reason, the first frame inside the note (its

@@ -1,7 +1,8 @@
 import Foundation
+import CLoomSys
 
 /// Runs a program as a child process — never through a shell — capturing its output.
-struct ChildProcess {
+public struct ChildProcess {
   struct Result {
     var status: Int32
     /// True when the child died from a signal (`status` is then the signal number).
@@ -53,28 +54,38 @@ struct ChildProcess {
         group.leave()
       }
     }
+    Self.adoptOrphans()
+    // Started and registered under one lock, so `stopOrphans` never mistakes it for an orphan.
+    Self.spawnLock.lock()
     do {
       try process.run()
     } catch {
+      Self.spawnLock.unlock()
       throw LoomError(.io, "could not start \(executable.path): \(error.localizedDescription)")
     }
+    let pid = process.processIdentifier
+    Self.running.insert(pid)
+    Self.spawnLock.unlock()
+    defer { Self.running.remove(pid); Self.stopOrphans() }
     let start = Date()
     var timedOut = false
     var killedByRequest = false
     while process.isRunning {
       if let timeout, Date().timeIntervalSince(start) > timeout {
         timedOut = true
-        kill(process.processIdentifier, SIGKILL)
+        Self.stop(pid)
         break
       }
       if let shouldKill, shouldKill() {
         killedByRequest = true
-        kill(process.processIdentifier, SIGKILL)
+        Self.stop(pid)
         break
       }
       usleep(20_000)
     }
     process.waitUntilExit()
+    // A note's program leads its own process group: whatever it started goes with it.
+    kill(-pid, SIGKILL)
     // A grandchild holding the pipe open must not hang us: give the readers a moment, then go on.
     _ = group.wait(timeout: .now() + 5)
     let (stdoutData, stderrData) = collected.snapshot()
@@ -82,6 +93,71 @@ struct ChildProcess {
       status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
       stdout: stdoutData, stderr: stderrData, timedOut: timedOut || killedByRequest)
   }
+
+  private static let spawnLock = NSLock()
+  nonisolated(unsafe) private static var adopting = false
+
+  /// Makes this process the subreaper of everything it starts (once).
+  static func adoptOrphans() {
+    spawnLock.lock(); defer { spawnLock.unlock() }
+    if !adopting { adopting = loom_become_subreaper() == 0 }
+  }
+
+  /// Stops and reaps processes that were left to us: children of a note (or a build) that ended or
+  /// was killed, adopted because we are their subreaper. Our own running children are spared.
+  static func stopOrphans() {
+    spawnLock.lock(); defer { spawnLock.unlock() }
+    guard adopting else { return }
+    let me = getpid()
+    let ours = Set(running.all())
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+    for entry in entries {
+      guard let pid = pid_t(entry), pid != me, !ours.contains(pid),
+            let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")") else { continue }
+      // "pid (comm) state ppid …": the fields after the command name.
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      guard fields.count > 2, pid_t(fields[1]) == me else { continue }
+      if fields[0] != "Z" { kill(pid, SIGKILL) }
+      var status: Int32 = 0
+      _ = waitpid(pid, &status, 0)
+    }
+  }
+
+  /// Kills `pid` and, when it leads one (a note's program does), its process group.
+  static func stop(_ pid: pid_t) {
+    kill(-pid, SIGKILL)
+    kill(pid, SIGKILL)
+  }
+
+  /// Children running now, so that loom, interrupted, can stop them before it exits.
+  static let running = RunningSet()
+
+  final class RunningSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: Set<pid_t> = []
+    func insert(_ p: pid_t) { lock.lock(); pids.insert(p); lock.unlock() }
+    func remove(_ p: pid_t) { lock.lock(); pids.remove(p); lock.unlock() }
+    func all() -> [pid_t] { lock.lock(); defer { lock.unlock() }; return Array(pids) }
+  }
+
+  /// On SIGINT/SIGTERM/SIGHUP: stop every child (and its group), then die of the same signal.
+  /// Installed once by the CLI.
+  public static func stopChildrenOnInterrupt() {
+    guard interruptSources.isEmpty else { return }
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+      signal(sig, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+      source.setEventHandler {
+        for pid in running.all() { stop(pid) }
+        signal(sig, SIG_DFL)
+        raise(sig)
+      }
+      source.resume()
+      interruptSources.append(source)
+    }
+  }
+  nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
 
   private final class Collected: @unchecked Sendable {
     private let lock = NSLock()

@@ -32,6 +32,33 @@ enum FileIO {
     return true
   }
 
+  /// A note's text, and where its first invalid UTF-8 byte is (1-based line and byte column), if
+  /// it has one: the text then has U+FFFD in its place, so the note can still be read and shown.
+  static func readNote(_ url: URL) throws -> (text: String, invalidUTF8: (line: Int, column: Int)?) {
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+      throw LoomError(.io, "could not read \(url.path): \(error.localizedDescription)")
+    }
+    if let s = String(data: data, encoding: .utf8) { return (s, nil) }
+    // Walk the scalars, counting lines and bytes; the first decoding error is the place.
+    var line = 1, offsetInLine = 0
+    var position: (line: Int, column: Int)? = nil
+    var decoder = UTF8()
+    var iterator = data.makeIterator()
+    decoding: while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        if scalar == "\n" { line += 1; offsetInLine = 0 } else { offsetInLine += UTF8.width(scalar) }
+      case .error:
+        position = (line, offsetInLine + 1)
+        break decoding
+      case .emptyInput:
+        break decoding
+      }
+    }
+    return (String(decoding: data, as: UTF8.self), position)
+  }
+
   static func read(_ url: URL) throws -> String {
     do {
       let data = try Data(contentsOf: url)

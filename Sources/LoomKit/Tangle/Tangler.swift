@@ -125,11 +125,12 @@ public struct Tangler: Sendable {
       ],
       targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CLoomSys", path: "Sources/CLoomSys"),
         .target(name: "LoomRandom", path: "Sources/LoomRandom", \(v6)),
         .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], path: "Sources/NumericCore", exclude: ["README.md"], \(v6)),
         .target(name: "Plotting", path: "Sources/Plotting", exclude: ["README.md"], \(v6)),
         .target(name: "Environments", dependencies: ["LoomRandom"], path: "Sources/Environments", exclude: ["README.md"], \(v6)),
-        .target(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS"], path: "Sources/NoteRuntime", \(v5)),
+        .target(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys"], path: "Sources/NoteRuntime", \(v5)),
       ]
     )
 

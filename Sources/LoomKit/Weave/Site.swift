@@ -18,6 +18,17 @@ public struct Site: Sendable {
     public var outputs: NoteOutputs?
     public var diagnostics: [Diagnostic]
     public var fileName: String { note.slug == "index" ? "index.html" : "\(note.slug).html" }
+    /// `fileName` as a relative URL, safe in an attribute or a script: every byte outside
+    /// [A-Za-z0-9-._~] is percent-encoded, so a file name can never close the attribute, start a
+    /// `javascript:` URL, or climb out of the site.
+    public var href: String { Site.urlPath(fileName) }
+  }
+
+  static let urlSafe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+  /// A file name as a relative URL path segment (see `Page.href`).
+  static func urlPath(_ name: String) -> String {
+    name.addingPercentEncoding(withAllowedCharacters: urlSafe) ?? "index.html"
   }
 
   /// Writes every page, the assets and the search index. Each file is written atomically, and only
@@ -33,7 +44,7 @@ public struct Site: Sendable {
       let (index, _) = NoteReader().read("# \(title)\n", path: "notes/index.md")
       pages.append(Page(note: index, outputs: nil, diagnostics: []))
     }
-    let existing = Set(pages.map(\.fileName))
+    let existing = Set(pages.flatMap { [$0.fileName, $0.href] })
     for page in pages where only?.contains(page.note.slug) ?? true {
       let html = Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
@@ -49,6 +60,30 @@ public struct Site: Sendable {
     try FileIO.writeIfChanged(SiteAssets.css, to: assets.appendingPathComponent("loom.css"))
     try FileIO.writeIfChanged(SiteAssets.javascript, to: assets.appendingPathComponent("loom.js"))
     try FileIO.writeIfChanged(searchIndex(pages), to: assets.appendingPathComponent("search-index.js"))
+    if only == nil { Self.prune(dir, keeping: Set(pages.map(\.fileName) + pages.map { Self.volatilePath($0.note) } + Self.assetFiles)) }
+  }
+
+  static let assetFiles = ["assets/loom.css", "assets/loom.js", "assets/search-index.js"]
+
+  /// Removes what a full weave did not write: pages of renamed or deleted notes, their volatile
+  /// scripts, files a cell wrote into the site. Only in a folder that is a Loom site (its
+  /// index.html says `generator: loom`), so a mistaken `--output` never deletes anyone's files.
+  static func prune(_ dir: URL, keeping: Set<String>) {
+    let fm = FileManager.default
+    guard let index = try? String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8),
+          index.contains("<meta name=\"generator\" content=\"loom\">"),
+          let walker = fm.enumerator(atPath: dir.path) else { return }
+    var files: [String] = [], dirs: [String] = []
+    while let rel = walker.nextObject() as? String {
+      var isDir: ObjCBool = false
+      guard fm.fileExists(atPath: dir.appendingPathComponent(rel).path, isDirectory: &isDir) else { continue }
+      if isDir.boolValue { dirs.append(rel) } else { files.append(rel) }
+    }
+    for rel in files where !keeping.contains(rel) { try? fm.removeItem(at: dir.appendingPathComponent(rel)) }
+    for rel in dirs.sorted(by: { $0.count > $1.count }) {
+      let url = dir.appendingPathComponent(rel)
+      if (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true { try? fm.removeItem(at: url) }
+    }
   }
 
   /// Links to notes that are not written yet (`03-x.md` with no such file) become plain text
@@ -97,7 +132,7 @@ public struct Site: Sendable {
     for l in lectures {
       let current = l.note.slug == note.slug
       let status = l.outputs.map { $0.status == .ok && $0.checks.allSatisfy(\.ok) ? "" : " broken" } ?? ""
-      nav += "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.fileName)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
+      nav += "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.href)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
     }
     nav += "</ul></nav>"
 
@@ -113,8 +148,8 @@ public struct Site: Sendable {
     }
 
     var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
-    if let prev { pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.fileName)\">← \(prev.note.title.htmlEscaped)</a>" } else if !isIndex { pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>" }
-    if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.fileName)\">\(next.note.title.htmlEscaped) →</a>" }
+    if let prev { pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.href)\">← \(prev.note.title.htmlEscaped)</a>" } else if !isIndex { pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>" }
+    if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.href)\">\(next.note.title.htmlEscaped) →</a>" }
     pager += "</nav>"
 
     var notesList = ""
@@ -129,7 +164,7 @@ public struct Site: Sendable {
             : failed > 0 ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
             : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
         }
-        notesList += "<li><a href=\"\(l.fileName)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
+        notesList += "<li><a href=\"\(l.href)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
       }
       notesList += "</ul></section>"
     }
@@ -162,7 +197,7 @@ public struct Site: Sendable {
     </main>
     </div>
     <script src="assets/search-index.js"></script>
-    \(note.cells.contains { $0.options.volatile } ? "<script src=\"\(Self.volatilePath(note))\"></script>\n" : "")<script src="assets/loom.js"></script>
+    \(note.cells.contains { $0.options.volatile } ? "<script src=\"volatile/\(Self.urlPath(note.slug + ".js"))\"></script>\n" : "")<script src="assets/loom.js"></script>
     </body>
     </html>
 
@@ -179,7 +214,7 @@ public struct Site: Sendable {
       func flush() {
         let t = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
         guard !t.isEmpty || !sectionID.isEmpty else { return }
-        entries.append("{\"p\":\(page.fileName.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}")
+        entries.append("{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}")
       }
       for block in page.note.blocks {
         switch block {

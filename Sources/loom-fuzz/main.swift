@@ -1,0 +1,87 @@
+// `make fuzz`: a seeded random driver for the parts of Loom that read untrusted text — the Markdown
+// reader (with math and inline values), the Swift highlighter, TeX → MathML, the HTML sanitiser.
+//
+//   loom-fuzz [seconds] [seed]
+//
+// Inputs are built from fragments that have broken parsers before (deep nesting, repeated scripts,
+// unclosed fences and quotes, raw HTML, invalid UTF-8 …), mutated and concatenated. Before each input
+// is processed it is written to .loom/fuzz/current.txt, so a crash leaves it behind; an input that
+// takes longer than the budget is saved to Tests/LoomKitTests/Fixtures/fuzz/ as a regression case
+// (the test suite runs every file there). Same seed, same inputs.
+import Foundation
+import LoomKit
+import LoomRandom
+import TeXMath
+
+let args = CommandLine.arguments
+let seconds = args.count > 1 ? Double(args[1]) ?? 60 : 60
+let seed = args.count > 2 ? UInt64(args[2]) ?? 1 : UInt64(Date().timeIntervalSince1970)
+let budget = 2.0  // seconds one input may take, on a loaded 2-core machine
+
+let fragments: [String] = [
+  "# Heading\n", "## Sub *em* `code`\n", "Some prose with $x^2$ and $$\\frac{a}{b}$$.\n", "`{swift} 6 * 7`",
+  "`{swift} x, format: \"%.1f\"`", "`{swift} `", "```swift\nlet x = [1, 2, 3]\n```\n", "```swift id=a\nprint(1)\n```\n",
+  "```output\n1\n```\n", "```swift error\nlet y: Int = \"s\"\n```\n", "```\nunclosed fence\n", "````\n```swift\n````\n",
+  "<details><summary>s</summary>\n\nx\n\n</details>\n", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+  "[a](javascript:alert(1))", "[b](other.md#x)", "| a | b |\n|---|---|\n| 1 | 2 |\n", "- [ ] task\n- [x] done\n",
+  "> quote $a_1$\n", "Footnote[^1].\n\n[^1]: note.\n", "---\ntitle: x\n---\n", "\\(", "$", "$$", "\\left(", "\\right)",
+  "^", "_", "{", "}", "[", "]", "(", ")", "\\begin{aligned}", "\\end{aligned}", "&", "\\\\", "\\frac", "\\sqrt",
+  "\u{FFFD}", "é", "💥", "\t", "\r\n", "\n\n", "    indented code\n", "<!-- comment", "-->", "\"", "'", "caption=\"",
+]
+
+func randomText(_ rng: inout SeededGenerator) -> String {
+  var s = ""
+  let parts = rng.int(in: 1...40)
+  for _ in 0..<parts {
+    var f = fragments[rng.int(below: fragments.count)]
+    if rng.bernoulli(0.15) { f = String(repeating: f, count: rng.int(in: 2...400)) }  // runs: nesting, scripts
+    s += f
+  }
+  return s
+}
+
+func randomTeX(_ rng: inout SeededGenerator) -> String {
+  let tokens = ["x", "^", "_", "{", "}", "\\left(", "\\right)", "\\frac", "\\sqrt", "&", "\\\\", "\\begin{matrix}",
+                "\\end{matrix}", "\\mathbb{R}", "'", "\\alpha", "1", "+", "\\label{a}", "\\tag{1}", "\\text{a}", "\\"]
+  var s = ""
+  for _ in 0..<rng.int(in: 1...300) {
+    let t = tokens[rng.int(below: tokens.count)]
+    s += rng.bernoulli(0.05) ? String(repeating: t, count: rng.int(in: 2...800)) : t
+  }
+  return s
+}
+
+let outDir = URL(fileURLWithPath: ".loom/fuzz")
+try? FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+let current = outDir.appendingPathComponent("current.txt")
+let findings = URL(fileURLWithPath: "Tests/LoomKitTests/Fixtures/fuzz")
+var rng = SeededGenerator(seed: seed)
+let start = Date()
+var count = 0, slow = 0
+print("loom-fuzz: seed \(seed), \(Int(seconds)) s")
+while Date().timeIntervalSince(start) < seconds {
+  let kind = rng.int(below: 3)
+  let input = kind == 1 ? randomTeX(&rng) : randomText(&rng)
+  try? Data(input.utf8).write(to: current)
+  let t0 = Date()
+  switch kind {
+  case 0:
+    let (note, _) = NoteReader().read(input, path: "notes/fuzz.md")
+    _ = Weaver().article(note, outputs: nil, readDiagnostics: [])
+  case 1:
+    _ = TeXMath.convert(input, display: rng.bernoulli(0.5))
+  default:
+    _ = SwiftHighlighter().highlight(input)
+  }
+  let dt = Date().timeIntervalSince(t0)
+  count += 1
+  if dt > budget {
+    slow += 1
+    let name = "slow-\(["markdown", "tex", "swift"][kind])-\(seed)-\(count).txt"
+    try? Data(input.utf8).write(to: findings.appendingPathComponent(name))
+    print("slow input (\(String(format: "%.1f", dt)) s) kept as \(name)")
+  }
+}
+try? FileManager.default.removeItem(at: current)
+print("loom-fuzz: \(count) inputs in \(Int(Date().timeIntervalSince(start))) s, \(slow) slow, no crash (seed \(seed))")
+exit(slow == 0 ? 0 : 1)
