@@ -161,6 +161,7 @@ public final class Pipeline: @unchecked Sendable {
     let buildStart = Date()
     var builder = Builder(project: project)
     builder.configuration = options.configuration
+    builder.onNotice = { [console] in console.line($0) }
     var built = try builder.build(notes)
 
     // Compile errors inside cells marked `error` are expected: keep them as those cells' output,

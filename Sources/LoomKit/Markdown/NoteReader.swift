@@ -160,7 +160,7 @@ public struct NoteReader: Sendable {
     let fences = blocks.compactMap { if case .cell(let c) = $0 { return c.fenceLine } else { return nil } }
     for i in inlines.indices { inlines[i].afterCell = fences.filter { $0 < inlines[i].line }.count }
     let note = Note(path: path, slug: slug, frontMatter: frontMatter, blocks: blocks, lines: lines, inlines: inlines)
-    diagnostics += SeedLint.warnings(in: note)
+    diagnostics += CellLint.diagnostics(in: note)
     return (note, diagnostics)
   }
 
