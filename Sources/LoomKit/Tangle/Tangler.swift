@@ -140,7 +140,12 @@ public struct Tangler: Sendable {
   /// Writes `.loom/loom-runtime`: its manifest and symlinks to the library sources.
   func writeRuntimePackage() throws -> URL {
     let dir = project.loomDirectory.appendingPathComponent(Self.runtimePackage)
-    try FileIO.writeIfChanged(runtimePackageSwift(), to: dir.appendingPathComponent("Package.swift"))
+    if try FileIO.writeIfChanged(runtimePackageSwift(), to: dir.appendingPathComponent("Package.swift")) {
+      // The libraries' manifest changed (a Loom upgrade added a target): SwiftPM keeps the old one
+      // in the notes package's workspace state and then cannot find the new module. Forget it.
+      let state = project.buildDirectory.appendingPathComponent(".build")
+      for name in ["workspace-state.json", "manifest.db"] { try? FileManager.default.removeItem(at: state.appendingPathComponent(name)) }
+    }
     let sources = dir.appendingPathComponent("Sources")
     let fm = FileManager.default
     try fm.createDirectory(at: sources, withIntermediateDirectories: true)
