@@ -88,7 +88,8 @@ struct LanguageModelTests {
     for b in 0..<2 {
       let a = (0..<l).filter { mask[b * l + $0] == 1 }.map { lp[b * l + $0] }
       let c = (0..<(wider.length - 1)).filter { mask2[b * (wider.length - 1) + $0] == 1 }.map { lp2[b * (wider.length - 1) + $0] }
-      #expect(a == c)
+      // Equal up to the rounding of a different-sized matrix product.
+      #expect(a.count == c.count && zip(a, c).allSatisfy { abs($0 - $1) < 1e-5 })
     }
   }
 
