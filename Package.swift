@@ -42,7 +42,8 @@ let package = Package(
         .product(name: "SwiftIDEUtils", package: "swift-syntax"),
         .product(name: "SwiftSyntax", package: "swift-syntax"),
         .product(name: "FlyingFox", package: "FlyingFox"),
-      ]),
+      ],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "loom",
       dependencies: ["LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
