@@ -8,7 +8,10 @@ public struct OutputFixer: Sendable {
   /// The note's text with every expected-output block that differs replaced by the actual output.
   /// Returns nil when nothing changes.
   public func fixed(_ original: String, note: Note, outputs: NoteOutputs) -> String? {
-    var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Lines as the reader numbered them (a CRLF note is read as LF), written back with the
+    // note's own line endings.
+    let crlf = original.contains("\r\n")
+    var lines = NoteReader.normalizingLineEndings(original).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var changed = false
     // From the bottom up, so earlier line numbers stay valid.
     for cell in note.cells.reversed() {
@@ -31,7 +34,7 @@ public struct OutputFixer: Sendable {
       lines.replaceSubrange(first..<last, with: body)
       changed = true
     }
-    return changed ? lines.joined(separator: "\n") : nil
+    return changed ? lines.joined(separator: crlf ? "\r\n" : "\n") : nil
   }
 
   /// Rewrites `url` atomically if its expected outputs differ. Refuses when the file changed since
