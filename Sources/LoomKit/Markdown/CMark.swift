@@ -145,18 +145,12 @@ enum CMark {
     return render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions)
   }
 
-  /// libcmark-gfm's own HTML for `markdown`, with the GFM extensions Loom enables and nothing of
-  /// Loom's (no math, no sanitiser, no link rewriting): the reference the conformance test compares
-  /// Loom's prose with.
-  static func referenceHTML(_ markdown: String) -> String {
+  /// Runs `body` while no other cmark-gfm parse runs in this process (see `lock`): for code that
+  /// calls cmark-gfm itself, like the conformance test's reference rendering.
+  static func exclusive<T>(_ body: () throws -> T) rethrows -> T {
     lock.lock()
     defer { lock.unlock() }
-    guard let (parser, document) = parseDocument(markdown, options: options, math: false) else { return "" }
-    defer {
-      cmark_node_free(document)
-      cmark_parser_free(parser)
-    }
-    return render(document, cmark_parser_get_syntax_extensions(parser))
+    return try body()
   }
 
   // MARK: - Parsing

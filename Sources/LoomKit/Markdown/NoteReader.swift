@@ -227,7 +227,10 @@ private final class Reading {
   /// output (nil, or "" in a container), or code to show (its HTML).
   func code(_ code: FencedCode) -> String? {
     let fenceLine = lines[safe: code.startLine - 1] ?? ""
-    let (language, rest, restColumn) = NoteReader.splitInfo(fenceLine, fence: code.fenceCharacter, length: code.fenceLength)
+    // The language as cmark-gfm reads it (escapes and entities resolved); the options and their
+    // columns as the fence line has them.
+    let language = String(code.info.trimmingWhitespace().prefix { $0 != " " && $0 != "\t" })
+    let (_, rest, restColumn) = NoteReader.splitInfo(fenceLine, fence: code.fenceCharacter, length: code.fenceLength)
     let loc = SourceLocation(file: path, line: code.startLine, column: restColumn)
     let closed = code.endLine > code.startLine && isClosingFence(lines[safe: code.endLine - 1] ?? "", code)
     if !closed, code.endLine >= lastContentLine {
