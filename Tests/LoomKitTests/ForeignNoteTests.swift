@@ -163,6 +163,21 @@ struct ForeignNoteTests {
     #expect(fixed == md.replacingOccurrences(of: "old", with: "new"))
   }
 
+  @Test("--fix keeps an output block inside its list item or block quote")
+  func fixNested() {
+    let md = "1. Step:\n\n   ```swift\n   print(1)\n   ```\n\n   ```output\n   old\n   ```\n\n> ```swift\n> print(2)\n> ```\n>\n> ```output\n> ```\n"
+    let (note, _) = read(md)
+    var out = NoteOutputs(status: .ok)
+    out.cells[1] = CellOutput()
+    out.cells[1]!.stdout = "new\n\nlines\n"
+    out.cells[2] = CellOutput()
+    out.cells[2]!.stdout = "```\n"
+    let fixed = OutputFixer().fixed(md, note: note, outputs: out)
+    #expect(fixed == "1. Step:\n\n   ```swift\n   print(1)\n   ```\n\n   ```output\n   new\n\n   lines\n   ```\n\n> ```swift\n> print(2)\n> ```\n>\n> `````output\n> ```\n> `````\n")
+    let (again, _) = read(fixed ?? "")
+    #expect(again.cells.map { $0.expectedOutput?.text } == ["new\n\nlines\n", "```\n"])
+  }
+
   @Test("An unclosed fence is named at its line")
   func unclosedFence() {
     let (_, ds) = read("# T\n\nText.\n\n```swift\nprint(1)\n\nMore text that became code.\n")
