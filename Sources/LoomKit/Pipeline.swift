@@ -160,6 +160,7 @@ public final class Pipeline: @unchecked Sendable {
     let buildStart = Date()
     var builder = Builder(project: project)
     builder.configuration = options.configuration
+    builder.onNotice = { [console] in console.line($0) }
     // What each `error` cell showed when it failed as expected, by note: its compile error, or the
     // trap of a cell that had to be left out of the program to get past it.
     var expected: [String: [Int: CellOutput]] = [:]

@@ -29,8 +29,14 @@ nonisolated(unsafe) private var eventsFD: Int32 = -1
 nonisolated(unsafe) private var cellStart = 0.0
 nonisolated(unsafe) private var checksFailed = 0
 
-/// Marker the runner splits output on. Not printable, so it never collides with real output.
-public let _loomMarkerPrefix = "\u{1E}LOOM-CELL "
+/// Marker the runner splits output on: not printable, and with a per-run nonce from the runner, so
+/// text a cell prints never passes for one. The nonce is taken out of the environment at once.
+public let _loomMarkerPrefix: String = {
+  guard let raw = getenv("LOOM_MARKER_NONCE") else { return "\u{1E}LOOM-CELL " }
+  let nonce = String(cString: raw)
+  unsetenv("LOOM_MARKER_NONCE")
+  return "\u{1E}LOOM-CELL \(nonce) "
+}()
 
 private func now() -> Double {
   var ts = timespec()
@@ -57,6 +63,7 @@ private func emit(_ object: [String: Any]) {
 public func _loomBegin(note: String, cells: Int, seed: UInt64, build: String = "") {
   // Line-buffered stdout: what a cell printed is in the pipe before the next marker, and before a trap.
   setvbuf(stdout, nil, _IOLBF, 0)
+  _ = _loomMarkerPrefix  // read (and drop) the marker nonce before any cell can look for it
   // Own process group (the runner stops the note and all it started at once); die with the runner.
   loom_detach_into_own_group()
   noteSeed = seed

@@ -134,10 +134,13 @@ extension Loom {
       }
       let start = Date()
       // Every note is read (navigation needs all titles); only the named ones are run.
+      // A note named outside notes/ is woven too (it was silently ignored).
+      let namedFiles = try p.project.noteFiles(common.notes)
       let all = try p.project.noteFiles([])
-      let named = Set(try p.project.noteFiles(common.notes).map(\.path))
-      var items = try p.read(all.isEmpty ? try p.project.noteFiles(common.notes) : all)
-      var selected = items.filter { named.contains(p.project.root.appendingPathComponent($0.note.path).path) }
+      let outside = namedFiles.filter { f in !all.contains { $0.path == f.path } }
+      var items = try p.read(all + outside)
+      let namedPaths = Set(namedFiles.map { p.project.relativePath($0) })
+      var selected = items.filter { namedPaths.contains($0.note.path) }
       try p.execute(&selected)
       for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
       try p.weave(items)
@@ -237,9 +240,11 @@ extension Loom {
   struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remove .loom/ (generated package, build products, cache).")
     @Flag(help: "Also remove the woven site/.") var site = false
+    @Option(name: .customLong("loom-dir"), help: "The build folder to remove (default: .loom).") var loomDir: String?
 
     func run() throws {
-      let project = try Project.discover()
+      var project = try Project.discover()
+      if let loomDir { project.loomDirectory = URL(fileURLWithPath: loomDir).standardizedFileURL }
       try? FileManager.default.removeItem(at: project.loomDirectory)
       if site { try? FileManager.default.removeItem(at: project.siteDirectory) }
     }

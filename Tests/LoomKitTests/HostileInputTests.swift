@@ -60,6 +60,48 @@ extension EndToEndTests {
       if state != "gone" && state != "Z" { kill(pid, SIGKILL) }
     }
 
+    @Test("Endless recursion is reported as a stack overflow, not a bad pointer")
+    func stackOverflow() throws {
+      let p = pipeline()
+      var items = try p.read([EndToEndTests.fixtures.appendingPathComponent("stack-overflow.md")])
+      try p.execute(&items)
+      let out = try #require(items[0].outputs)
+      #expect(out.status == .crashed)
+      #expect(out.message?.contains("stack overflow") == true, "\(out.message ?? "")")
+    }
+
+    @Test("A cell cannot fake a cell marker: its output stays in its cell")
+    func fakeMarker() throws {
+      let p = pipeline()
+      var items = try p.read([EndToEndTests.fixtures.appendingPathComponent("fake-marker.md")])
+      try p.execute(&items)
+      let out = try #require(items[0].outputs)
+      #expect(out.cells[1]?.stdout.contains("still cell 1") == true)
+      #expect(out.cells[2]?.stdout == "cell 2\n")
+    }
+
+    @Test("A note that prints 20 MB keeps 64 KiB of it, with a notice")
+    func hugeOutput() throws {
+      let p = pipeline()
+      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-loud-\(getpid())")
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: dir) }
+      let note = EndToEndTests.fixtures.appendingPathComponent("loud.md")
+      var items = try p.read([note])
+      try p.execute(&items)
+      let out = try #require(items[0].outputs)
+      let text = out.cells.values.map(\.stdout).joined()
+      #expect(text.utf8.count < 70_000 * max(1, out.cells.count))
+      #expect(text.contains("output truncated"))
+    }
+
+    @Test("@main and #sourceLocation in a cell are errors at their line")
+    func forbiddenInCells() {
+      let (_, d) = NoteReader().read("```swift\n@main struct App { static func main() {} }\n```\n\n```swift\n#sourceLocation(file: \"x\", line: 1)\n```\n", path: "notes/f.md")
+      let errors = d.filter { $0.severity == .error }
+      #expect(errors.map(\.location.line) == [2, 6])
+    }
+
     @Test("The memory limit is part of the cache key")
     func memoryLimitInKey() {
       let note = NoteReader().read("```swift\nprint(1)\n```\n", path: "notes/m.md").0

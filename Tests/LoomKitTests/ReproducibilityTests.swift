@@ -93,6 +93,32 @@ struct ReproducibilityTests {
     }
   }
 
+  @Test("A matrix product has the same bits whatever kernel the caller's environment asks for; unpinned, it would not")
+  func pinnedBits() throws {
+    func fingerprint(_ env: [String: String]) throws -> String {
+      for (k, v) in env { setenv(k, v, 1) }
+      defer { for k in env.keys { unsetenv(k) } }
+      let p = pipeline()
+      var items = try p.read([Self.fixtures.appendingPathComponent("blas-bits.md")])
+      try p.execute(&items)
+      return try #require(items[0].outputs?.cells[1]?.stdout)
+    }
+    let plain = try fingerprint([:])
+    #expect(try fingerprint(["OPENBLAS_CORETYPE": "SkylakeX"]) == plain)
+    #expect(try fingerprint(["OPENBLAS_CORETYPE": "Zen", "OPENBLAS_NUM_THREADS": "2"]) == plain)
+    // The same executable run by hand, outside the runner, with the AVX-512 kernel: on a CPU that
+    // has AVX-512, the product is summed differently — which is why the runner pins it.
+    let cpu = ArithmeticPin.cpu()
+    guard cpu.hasAVX512 else { return }
+    let exe = Self.root.appendingPathComponent(".loom/test-fixtures/build/.build/debug/NoteBlasBits")
+    var env = ProcessInfo.processInfo.environment
+    env["OPENBLAS_CORETYPE"] = "SkylakeX"
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    let r = try ChildProcess.run(exe, [], environment: env)
+    let unpinned = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").first { !$0.contains("LOOM-CELL") && !$0.isEmpty }
+    #expect(unpinned.map(String.init) != plain.trimmingCharacters(in: .whitespacesAndNewlines), "the AVX-512 kernel gave the same bits: this test no longer shows why the pin matters")
+  }
+
   @Test("The pin: what is removed and set, and what a mismatch says")
   func pinUnits() {
     let env = ArithmeticPin.apply(to: ["OPENBLAS_CORETYPE": "Zen", "OMP_NUM_THREADS": "8", "GOTO_X": "1", "LD_PRELOAD": "x.so", "HOME": "/h"])

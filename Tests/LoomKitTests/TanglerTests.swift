@@ -70,14 +70,34 @@ struct RunnerSplitTests {
     #expect(parts[0] == nil)
   }
 
-  @Test("A huge print is truncated with a notice")
+  @Test("A huge print is truncated with a notice while it is read, per cell, markers split across reads")
   func truncates() {
-    var runner = Runner(project: Project(root: URL(fileURLWithPath: "/tmp/p")))
-    runner.outputLimit = 100
-    let stream = "\u{1E}LOOM-CELL 1\u{1E}\n" + String(repeating: "x", count: 1000)
-    let part = runner.split(Data(stream.utf8))[1]!
-    #expect(part.hasPrefix(String(repeating: "x", count: 100)))
-    #expect(part.contains("output truncated: 900 more bytes"))
+    let runner = Runner(project: Project(root: URL(fileURLWithPath: "/tmp/p")))
+    let marker = Runner.marker(nonce: "abc")
+    let m = String(decoding: marker, as: UTF8.self)
+    let stream = Array(("\(m)1\u{1E}\n" + String(repeating: "x", count: 1000) + "\(m)2\u{1E}\nshort\n").utf8)
+    for chunkSize in [1, 7, 64, 5000] {
+      var capped = ChildProcess.CappedStream(cap: ChildProcess.SegmentCap(marker: marker, limit: 100))
+      var i = 0
+      while i < stream.count { capped.feed(Data(stream[i..<min(i + chunkSize, stream.count)])); i += chunkSize }
+      let kept = capped.finish()
+      #expect(kept.count < 400, "memory stays bounded")
+      let parts = runner.split(kept, marker: marker)
+      #expect(parts[1]?.hasPrefix(String(repeating: "x", count: 100)) == true)
+      #expect(parts[1]?.contains("output truncated: 900 more bytes") == true, "chunk \(chunkSize)")
+      #expect(parts[2] == "short\n")
+    }
+  }
+
+  @Test("Text that looks like a marker without the run's nonce stays in its cell")
+  func fakeMarker() {
+    let runner = Runner(project: Project(root: URL(fileURLWithPath: "/tmp/p")))
+    let marker = Runner.marker(nonce: "n0nce")
+    let m = String(decoding: marker, as: UTF8.self)
+    let stream = "\(m)1\u{1E}\nreal\n\u{1E}LOOM-CELL 2\u{1E}\nfake\n"
+    let parts = runner.split(Data(stream.utf8), marker: marker)
+    #expect(parts[1] == "real\n\u{1E}LOOM-CELL 2\u{1E}\nfake\n")
+    #expect(parts[2] == nil)
   }
 }
 

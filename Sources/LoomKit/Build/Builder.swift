@@ -5,7 +5,34 @@ import Foundation
 public struct Builder: Sendable {
   public var project: Project
   public var configuration = "release"
+  /// Wall-clock limit for one `swift build`, seconds (a note of thousands of cells can take the
+  /// compiler very long; the build is then stopped and the notes reported, instead of waiting forever).
+  public var timeout: Double = 3600
+  /// Called with a line to show the user while the build waits (another SwiftPM holds the lock).
+  public var onNotice: (@Sendable (String) -> Void)? = nil
   public init(project: Project) { self.project = project }
+
+  /// Runs one `swift build`, telling the user when SwiftPM waits for another instance.
+  private func swiftBuild(_ swift: URL, _ args: [String]) throws -> ChildProcess.Result {
+    let notice = onNotice
+    let result = try ChildProcess.run(swift, args, in: project.root, timeout: timeout, onStdout: { chunk in
+      Self.forwardWaiting(chunk, to: notice)
+    }, onStderr: { chunk in
+      Self.forwardWaiting(chunk, to: notice)
+    })
+    if result.timedOut {
+      throw LoomError(.buildFailed, "swift build ran longer than \(Int(timeout)) s and was stopped (\(args.joined(separator: " ")))")
+    }
+    return result
+  }
+
+  static func forwardWaiting(_ chunk: Data, to notice: (@Sendable (String) -> Void)?) {
+    guard let notice else { return }
+    let text = String(decoding: chunk, as: UTF8.self)
+    for line in text.split(separator: "\n") where line.contains("Another instance of SwiftPM") {
+      notice("waiting: \(line.trimmingWhitespace()) — probably a build left running by an interrupted loom; it finishes on its own, or stop it")
+    }
+  }
 
   public struct Result: Sendable {
     /// Target names that built.
@@ -29,7 +56,7 @@ public struct Builder: Sendable {
     var result = Result()
     guard !notes.isEmpty else { return result }
     let args = ["build", "-c", configuration, "--package-path", project.buildDirectory.path]
-    let all = try ChildProcess.run(swift, args, in: project.root)
+    let all = try swiftBuild(swift, args)
     let text = String(decoding: all.stdout + all.stderr, as: UTF8.self)
     let parsed = Self.parseDiagnostics(text, root: project.root.path, generated: project.buildDirectory.path)
     for d in parsed where d.location.file.hasSuffix(".md") {
@@ -44,7 +71,7 @@ public struct Builder: Sendable {
     var unattributed = true
     for note in notes {
       if result.diagnostics[note.path] != nil { unattributed = false; continue }
-      let one = try ChildProcess.run(swift, args + ["--product", note.targetName], in: project.root)
+      let one = try swiftBuild(swift, args + ["--product", note.targetName])
       if one.status == 0 && !one.signaled {
         result.built.insert(note.targetName)
       } else {

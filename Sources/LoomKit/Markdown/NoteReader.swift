@@ -27,7 +27,7 @@ public struct NoteReader: Sendable {
     // Each inline value is evaluated after the last cell above it.
     let fences = note.cells.map(\.fenceLine)
     for i in note.inlines.indices { note.inlines[i].afterCell = fences.filter { $0 < note.inlines[i].line }.count }
-    return (note, reading.diagnostics + SeedLint.warnings(in: note))
+    return (note, reading.diagnostics + CellLint.diagnostics(in: note))
   }
 
   static func normalizingLineEndings(_ s: String) -> String {

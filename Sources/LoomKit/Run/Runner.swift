@@ -19,6 +19,11 @@ public struct Runner: Sendable {
 
   static let marker = Array("\u{1E}LOOM-CELL ".utf8)
 
+  /// The marker for one run: the base marker with a fresh nonce that the program receives in
+  /// LOOM_MARKER_NONCE (and removes from its environment), so text a cell prints can never pass for
+  /// a marker and move output into another cell.
+  static func marker(nonce: String) -> [UInt8] { Array("\u{1E}LOOM-CELL \(nonce) ".utf8) }
+
   /// Runs the note's program; cells in `skip` are passed over (see `error` cells).
   /// With `expectedBuild` (the fingerprint in the generated main.swift), a program that reports a
   /// different one was built from older source: its outputs are not used.
@@ -43,7 +48,10 @@ public struct Runner: Sendable {
       let limit = c.options.timeout ?? note.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? cellTimeout
       return limit.map { (c.index, $0) }
     })
-    let watch = CellWatch(onCell: onCell)
+    let nonce = String(UInt64.random(in: 1...UInt64.max), radix: 36)
+    let marker = Self.marker(nonce: nonce)
+    env["LOOM_MARKER_NONCE"] = nonce
+    let watch = CellWatch(onCell: onCell, marker: marker)
     let noteLimit = note.frontMatter.timeout ?? noteTimeout
     let start = Date()
     let result = try ChildProcess.run(
@@ -53,15 +61,18 @@ public struct Runner: Sendable {
         guard let (cell, since) = watch.current(), let limit = cellLimits[cell] else { return false }
         if Date().timeIntervalSince(since) > limit { watch.markCellTimeout(cell); return true }
         return false
-      })
+      },
+      // Bounded memory: at most `outputLimit` bytes per cell and stream are ever held.
+      capping: ChildProcess.SegmentCap(marker: marker, limit: outputLimit))
     let seconds = Date().timeIntervalSince(start)
 
     var outputs = NoteOutputs(status: .ok, seconds: seconds)
     outputs.reseed = reseed
-    let stdoutParts = split(result.stdout)
-    var stderrParts = split(result.stderr)
+    let stdoutParts = split(result.stdout, marker: marker)
+    var stderrParts = split(result.stderr, marker: marker)
     // Cut the runtime's backtrace out of the cell's stderr; keep where it points.
     var crash: (message: String, location: SourceLocation?, frame: String?)? = nil
+    let fullStderr = String(decoding: result.stderr, as: UTF8.self)
     if let last = stderrParts.keys.max(), let text = stderrParts[last], let r = text.range(of: "\n*** Signal") ?? text.range(of: "*** Signal") {
       crash = Self.parseBacktrace(String(text[r.lowerBound...]), notePath: note.path)
       stderrParts[last] = String(text[..<r.lowerBound]) + (text[..<r.lowerBound].isEmpty ? "" : "\n")
@@ -112,7 +123,12 @@ public struct Runner: Sendable {
       outputs.status = .crashed
       let how = result.signaled ? "was killed by signal \(result.status) (\(signalName(result.status)))" : "exited with status \(result.status)"
       var trap = trapMessage(stderrParts[lastCell] ?? "")
-      if trap.text == nil, let crash {
+      if trap.text == nil, var crash {
+        // The Swift runtime calls running off the stack's guard page a bad pointer dereference.
+        if crash.message.hasPrefix("Bad pointer dereference"),
+           Self.looksLikeRecursion(fullStderr) {
+          crash.message = "stack overflow: the call stack ran out, most likely deep or endless recursion"
+        }
         var text = crash.message == "Illegal instruction"
           ? "a Swift runtime check failed (index out of range, precondition, arithmetic overflow or force-unwrap of nil)"
           : crash.message
@@ -141,21 +157,17 @@ public struct Runner: Sendable {
   // MARK: - Pieces
 
   /// Splits a stream on the runtime's cell markers: cell index → text printed during that cell.
-  func split(_ data: Data) -> [Int: String] {
+  func split(_ data: Data, marker: [UInt8] = Runner.marker) -> [Int: String] {
     var parts: [Int: String] = [:]
     let bytes = [UInt8](data)
     var current = 0
     var segmentStart = 0
     func flush(_ end: Int) {
       guard current > 0 else { return }
-      var text = String(decoding: bytes[segmentStart..<end], as: UTF8.self)
-      if text.utf8.count > outputLimit {
-        let kept = String(decoding: Array(text.utf8.prefix(outputLimit)), as: UTF8.self)
-        text = kept + "\n… output truncated: \(text.utf8.count - outputLimit) more bytes not shown (limit \(outputLimit) bytes per cell)\n"
-      }
-      parts[current, default: ""] += text
+      // Already capped per cell while it was read (ChildProcess.CappedStream), notice included.
+      parts[current, default: ""] += String(decoding: bytes[segmentStart..<end], as: UTF8.self)
     }
-    for m in Self.markers(in: bytes) {
+    for m in Self.markers(in: bytes, marker: marker) {
       flush(m.start)
       current = m.cell
       parts[current, default: ""] += ""
@@ -170,7 +182,7 @@ public struct Runner: Sendable {
 
   /// Every complete marker in `bytes` ("\u{1E}LOOM-CELL <k>\u{1E}\n"), in order. A marker cut off
   /// at the end of `bytes` (a stream read in chunks) is not reported.
-  static func markers(in bytes: [UInt8]) -> [Marker] {
+  static func markers(in bytes: [UInt8], marker: [UInt8] = Runner.marker) -> [Marker] {
     var found: [Marker] = []
     var i = 0
     while i < bytes.count {
@@ -257,6 +269,19 @@ public struct Runner: Sendable {
     return (message, location, frame)
   }
 
+  /// True when a crash backtrace shows the same function in three or more frames: recursion.
+  static func looksLikeRecursion(_ text: String) -> Bool {
+    var counts: [String: Int] = [:]
+    for line in text.split(separator: "\n") {
+      let t = line.trimmingWhitespace()
+      guard let first = t.first, first.isNumber, let inRange = t.range(of: " in ") else { continue }
+      let head = t[..<inRange.lowerBound]
+      guard let fn = head.split(separator: " ").drop(while: { !$0.hasPrefix("0x") }).dropFirst().first else { continue }
+      counts[String(fn), default: 0] += 1
+    }
+    return (counts.values.max() ?? 0) >= 3 || text.contains("frames skipped")
+  }
+
   /// The Swift runtime's "file:line: Fatal error: message" line, if the program printed one.
   private func trapMessage(_ stderr: String) -> (text: String?, location: SourceLocation?) {
     for line in stderr.split(separator: "\n").reversed() {
@@ -301,12 +326,13 @@ final class CellWatch: @unchecked Sendable {
   private var carry: [UInt8] = []
   private(set) var timedOutCell: Int?
   let onCell: (@Sendable (Int) -> Void)?
-  init(onCell: (@Sendable (Int) -> Void)?) { self.onCell = onCell }
+  let marker: [UInt8]
+  init(onCell: (@Sendable (Int) -> Void)?, marker: [UInt8] = Runner.marker) { self.onCell = onCell; self.marker = marker }
 
   func scan(_ chunk: Data) {
     lock.lock(); defer { lock.unlock() }
     let bytes = carry + [UInt8](chunk)
-    let found = Runner.markers(in: bytes)
+    let found = Runner.markers(in: bytes, marker: marker)
     for m in found where m.cell != cell {
       cell = m.cell
       since = Date()
@@ -314,7 +340,7 @@ final class CellWatch: @unchecked Sendable {
     }
     // Keep a tail in case a marker is split across chunks.
     let lastEnd = found.last?.end ?? 0
-    carry = Array(bytes[max(lastEnd, bytes.count - Runner.marker.count - 8)...])
+    carry = Array(bytes[max(lastEnd, bytes.count - marker.count - 8)...])
   }
 
   func current() -> (Int, Date)? {

@@ -27,7 +27,8 @@ public struct ChildProcess {
   /// `onStdout` sees stdout chunks as they arrive; `shouldKill` is polled while waiting.
   static func run(
     _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil,
-    timeout: Double? = nil, onStdout: (@Sendable (Data) -> Void)? = nil, shouldKill: (() -> Bool)? = nil
+    timeout: Double? = nil, onStdout: (@Sendable (Data) -> Void)? = nil, onStderr: (@Sendable (Data) -> Void)? = nil,
+    shouldKill: (() -> Bool)? = nil, capping: SegmentCap? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = executable
@@ -39,7 +40,7 @@ public struct ChildProcess {
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
 
-    let collected = Collected()
+    let collected = Collected(cap: capping)
     let group = DispatchGroup()
     for (pipe, isOut) in [(out, true), (err, false)] {
       group.enter()
@@ -49,7 +50,7 @@ public struct ChildProcess {
           let chunk = handle.availableData
           if chunk.isEmpty { break }
           collected.append(chunk, toStdout: isOut)
-          if isOut { onStdout?(chunk) }
+          if isOut { onStdout?(chunk) } else { onStderr?(chunk) }
         }
         group.leave()
       }
@@ -159,15 +160,99 @@ public struct ChildProcess {
   }
   nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
 
+  /// What a stream keeps: at most `limit` bytes between two markers (a note's cells), so loom's
+  /// memory stays bounded however much a note prints. The rest is counted and replaced by a notice.
+  struct SegmentCap: Sendable {
+    var marker: [UInt8]
+    var limit: Int
+  }
+
+  /// One stream under a `SegmentCap`: bytes are kept until the current segment has `limit` of them,
+  /// then only counted; a marker (kept whole, even split across reads) starts a new segment.
+  struct CappedStream {
+    let cap: SegmentCap
+    var kept = Data()
+    var inSegment = 0, dropped = 0
+    var pending: [UInt8] = []
+
+    init(cap: SegmentCap) { self.cap = cap }
+
+    mutating func feed(_ chunk: Data) {
+      let bytes = pending + [UInt8](chunk)
+      pending = []
+      let m = cap.marker
+      var i = 0
+      var runStart = 0
+      func keep(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        let room = max(0, cap.limit - inSegment)
+        let n = min(room, range.count)
+        if n > 0 { kept.append(contentsOf: bytes[range.lowerBound..<(range.lowerBound + n)]); inSegment += n }
+        dropped += range.count - n
+      }
+      while i < bytes.count {
+        guard bytes[i] == m[0] else { i += 1; continue }
+        let rest = bytes.count - i
+        if rest < m.count {
+          if bytes[i...].elementsEqual(m.prefix(rest)) { keep(runStart..<i); pending = Array(bytes[i...]); return }
+          i += 1; continue
+        }
+        guard bytes[i..<(i + m.count)].elementsEqual(m) else { i += 1; continue }
+        // A marker: "<prefix><digits>\u{1E}\n". Wait for all of it.
+        var j = i + m.count
+        while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39 { j += 1 }
+        if j < bytes.count, bytes[j] == 0x1E { j += 1 }
+        if j < bytes.count, bytes[j] == 0x0A { j += 1 } else if j >= bytes.count { keep(runStart..<i); pending = Array(bytes[i...]); return }
+        keep(runStart..<i)
+        closeSegment()
+        kept.append(contentsOf: bytes[i..<j])
+        i = j
+        runStart = j
+      }
+      keep(runStart..<bytes.count)
+    }
+
+    /// Ends the current segment: the notice for what was dropped goes where the text stopped.
+    mutating func closeSegment() {
+      if dropped > 0 {
+        kept.append(contentsOf: Array("\n… output truncated: \(dropped) more bytes not shown (limit \(cap.limit) bytes per cell)\n".utf8))
+      }
+      inSegment = 0
+      dropped = 0
+    }
+
+    mutating func finish() -> Data {
+      if !pending.isEmpty { let p = pending; pending = []; keep(p) }
+      closeSegment()
+      return kept
+    }
+
+    private mutating func keep(_ p: [UInt8]) {
+      let n = min(max(0, cap.limit - inSegment), p.count)
+      kept.append(contentsOf: p.prefix(n)); inSegment += n; dropped += p.count - n
+    }
+  }
+
   private final class Collected: @unchecked Sendable {
     private let lock = NSLock()
     private var out = Data(), err = Data()
+    private var cappedOut: CappedStream?, cappedErr: CappedStream?
+    init(cap: SegmentCap?) {
+      cappedOut = cap.map(CappedStream.init)
+      cappedErr = cap.map(CappedStream.init)
+    }
     func append(_ d: Data, toStdout: Bool) {
       lock.lock(); defer { lock.unlock() }
-      if toStdout { out.append(d) } else { err.append(d) }
+      if toStdout {
+        if cappedOut != nil { cappedOut!.feed(d) } else { out.append(d) }
+      } else {
+        if cappedErr != nil { cappedErr!.feed(d) } else { err.append(d) }
+      }
     }
     func snapshot() -> (Data, Data) {
       lock.lock(); defer { lock.unlock() }
+      if cappedOut != nil { out = cappedOut!.finish(); cappedOut = nil }
+      if cappedErr != nil { err = cappedErr!.finish(); cappedErr = nil }
       return (out, err)
     }
   }

@@ -1,23 +1,36 @@
 import SwiftParser
 import SwiftSyntax
 
-/// Finds literal seeds in a note's cells: `SeededGenerator(seed: 42)`, `reset(seed: 7)`,
-/// `let seeds: [UInt64] = [1, 2, 3]`. Every generator is still shifted by `--reseed`, so such a
-/// note is not wrong, but its streams are tied to a number instead of to the cell's seed: take them
-/// from `cellSeed` or `seeds(k)`, so the front matter and `seed=` mean what they say.
-enum SeedLint {
-  static func warnings(in note: Note) -> [Diagnostic] {
+/// What the reader checks in a cell's code before anything is built:
+///
+/// - Literal seeds (a warning): `SeededGenerator(seed: 42)`, `reset(seed: 7)`,
+///   `let seeds: [UInt64] = [1, 2, 3]`. Every generator is still shifted by `--reseed`, so such a
+///   note is not wrong, but its streams are tied to a number instead of to the cell's seed: take
+///   them from `cellSeed` or `seeds(k)`, so the front matter and `seed=` mean what they say.
+/// - Things a cell cannot do, since its code is spliced into the note's one `main.swift` (errors):
+///   `@main` (the note is the program) and `#sourceLocation` (Loom maps lines itself).
+enum CellLint {
+  static func diagnostics(in note: Note) -> [Diagnostic] {
     var out: [Diagnostic] = []
     for cell in note.cells where !cell.options.norun && SwiftHighlighter.isSafeToParse(cell.source) {
       let tree = Parser.parse(source: cell.source)
       let finder = Finder(viewMode: .sourceAccurate)
       finder.walk(tree)
       let converter = SourceLocationConverter(fileName: note.path, tree: tree)
-      for (node, what) in finder.found {
+      func at(_ node: Syntax) -> SourceLocation {
         let loc = node.startLocation(converter: converter)
+        return SourceLocation(file: note.path, line: cell.firstSourceLine + loc.line - 1, column: loc.column)
+      }
+      for (node, what) in finder.found {
         out.append(Diagnostic(
           .warning, "literal seed (\(what)): derive it from cellSeed or seeds(k) so that 'seed:', 'seed=' and --reseed govern it",
-          at: SourceLocation(file: note.path, line: cell.firstSourceLine + loc.line - 1, column: loc.column)))
+          at: at(node)))
+      }
+      for node in finder.forbidden {
+        let message = node.is(AttributeSyntax.self)
+          ? "@main cannot be used in a cell: a note's cells are the top-level code of one program; call your function from a cell instead"
+          : "#sourceLocation cannot be used in a cell: Loom maps every line of the generated program back to the note itself"
+        if !cell.options.expectError { out.append(Diagnostic(.error, message, at: at(node))) }
       }
     }
     return out
@@ -25,6 +38,17 @@ enum SeedLint {
 
   final class Finder: SyntaxVisitor {
     var found: [(Syntax, String)] = []
+    var forbidden: [Syntax] = []
+
+    override func visit(_ node: AttributeSyntax) -> SyntaxVisitorContinueKind {
+      if node.attributeName.trimmedDescription == "main" { forbidden.append(Syntax(node)) }
+      return .visitChildren
+    }
+
+    override func visit(_ node: PoundSourceLocationSyntax) -> SyntaxVisitorContinueKind {
+      forbidden.append(Syntax(node))
+      return .visitChildren
+    }
 
     override func visit(_ node: LabeledExprSyntax) -> SyntaxVisitorContinueKind {
       if node.label?.text == "seed", Self.isLiteral(node.expression) {
