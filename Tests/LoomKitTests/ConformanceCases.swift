@@ -298,6 +298,7 @@ extension ConformanceTests {
     c("image: collapsed", "![foo][]\n\n[foo]: /url \"title\"\n"),
     c("image: escaped bang", "\\![foo]\n\n[foo]: /url \"title\"\n"),
     c("image: empty alt", "![](/url)\n"),
+    c("image: link to a note in alt", "![see [b](b.md)](pic.png)\n"),
     c("autolink: uri", "<http://foo.bar.baz>\n"),
     c("autolink: with query", "<https://foo.bar/baz/bim?x=1&y=2>\n"),
     c("autolink: custom scheme", "<irc://foo.bar:2233/baz>\n", .sanitized),

@@ -118,6 +118,9 @@ struct ForeignNoteTests {
     #expect(page.contains("<a href=\"b.html\">b</a>"))
     #expect(page.contains("rel=\"next\" href=\"b.html\""))
     #expect(!page.contains("\u{1E}"))
+    // A link inside an image's alt text is text: nothing is marked inside the attribute.
+    let (image, _) = read("![see [b](missing.md)](pic.png)\n", path: "notes/d.md")
+    #expect(prose(image) == "<p><img src=\"pic.png\" alt=\"see b\" /></p>\n")
   }
 
   @Test("An indented fence: the compiler sees each line as far right as the note has it")

@@ -339,17 +339,20 @@ enum CMark {
   private static func rewriteLinks(in document: OpaquePointer, _ hooks: MarkdownHooks) {
     guard let iter = cmark_iter_new(document) else { return }
     var noteLinks: [(OpaquePointer, String)] = []
+    var images = 0
     while true {
       let event = cmark_iter_next(iter)
       if event == CMARK_EVENT_DONE { break }
-      guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) else { continue }
+      guard let node = cmark_iter_get_node(iter) else { continue }
       let type = cmark_node_get_type(node)
-      guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
+      if type == CMARK_NODE_IMAGE { images += event == CMARK_EVENT_ENTER ? 1 : -1 }
+      guard event == CMARK_EVENT_ENTER, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
       let url = string(cmark_node_get_url(node))
       // `javascript:`, `data:`, `vbscript:` … are dropped, as GitHub does: the link text stays.
       let rewritten = HTMLSanitizer.isSafeURL(url) ? hooks.rewriteURL(url) : ""
       if rewritten != url { _ = cmark_node_set_url(node, rewritten) }
-      if type == CMARK_NODE_LINK, hooks.isNotePage(rewritten) { noteLinks.append((node, rewritten)) }
+      // A link inside an image is only its alt text: no markers in an attribute.
+      if type == CMARK_NODE_LINK, images == 0, hooks.isNotePage(rewritten) { noteLinks.append((node, rewritten)) }
     }
     cmark_iter_free(iter)
     for (link, url) in noteLinks {
