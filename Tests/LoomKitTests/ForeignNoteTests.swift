@@ -41,6 +41,8 @@ struct ForeignNoteTests {
     #expect(html.contains("title=\"the $x$ title\""), "\(html)")
     #expect(html.contains("alt=\"a \\alpha b\""), "\(html)")
     #expect(!html.contains("<math"))
+    let (note, _) = read("![value `{swift} 1 + 1`](i.png)\n")
+    #expect(note.inlines.isEmpty && prose(note).contains("alt=\"value {swift} 1 + 1\""))
   }
 
   @Test("Display math a Markdown block interrupts is a warning at its line")

@@ -256,7 +256,8 @@ enum CMark {
       guard event == CMARK_EVENT_ENTER else { continue }
       if isMath(node) {
         math.append((node, images > 0))
-      } else if type == CMARK_NODE_CODE, string(cmark_node_get_literal(node)).hasPrefix(InlineValue.prefix) {
+      } else if type == CMARK_NODE_CODE, images == 0, string(cmark_node_get_literal(node)).hasPrefix(InlineValue.prefix) {
+        // (In an image's alt text a code span is plain text, not a place for a value.)
         inlineValues.append(node)
       } else if type == CMARK_NODE_CODE_BLOCK, node != root, isFenced(node) {
         nested.append((node, footnotes > 0))
