@@ -68,6 +68,9 @@ struct ForeignNoteTests {
     #expect(prose(rule).contains("Some text.") && prose(rule).contains("<hr />"))
     #expect(rule.frontMatter.values.isEmpty)
 
+    let (heading, ds5) = read("---\n# Intro\n---\n\nText.\n")
+    #expect(ds5.isEmpty && heading.title == "Intro" && heading.frontMatter.values.isEmpty)
+
     let (_, ds2) = read("---\ntitle: T\nthis line is prose\n---\n")
     #expect(ds2.count == 1 && ds2.first?.location.line == 3 && ds2.first?.severity == .error)
 

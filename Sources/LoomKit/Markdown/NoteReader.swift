@@ -90,8 +90,8 @@ public struct NoteReader: Sendable {
 
   static let frontMatterKeys: Set<String> = ["title", "seed", "timeout", "module", "description", "author", "cell-timeout", "memory"]
 
-  /// Front matter: `key: value` lines (and blank or `#` comment lines) between a `---` first line
-  /// and the next `---`. Its lines are blanked (not removed) in the body so that cmark's line
+  /// Front matter: `key: value` lines (and blank or `#` comment lines among them) between a `---`
+  /// first line and the next `---`. Its lines are blanked (not removed) in the body so that cmark's line
   /// numbers stay those of the file. Anything else between two `---` lines is prose (a thematic
   /// break and what follows) — unless it also has a line with a known key, which makes it front
   /// matter with an error at each line that is not `key: value`.
@@ -116,7 +116,10 @@ public struct NoteReader: Sendable {
     let pairs = inner.map { ($0, keyValue(lines[$0])) }
     let allPairs = pairs.allSatisfy { $0.1 != nil }
     let anyKnown = pairs.contains { $0.1.map { frontMatterKeys.contains($0.0) } ?? false }
-    guard allPairs || anyKnown else {
+    // `---`, `# Intro`, `---` is a rule and a heading, not front matter of comments; `---` `---`
+    // (nothing between) is empty front matter.
+    let empty = (1..<close).allSatisfy { lines[$0].trimmingWhitespace().isEmpty }
+    guard empty || (allPairs && !pairs.isEmpty) || anyKnown else {
       // A note that starts with a `---` rule: prose, all of it.
       return (fm, lines.joined(separator: "\n"), [])
     }
