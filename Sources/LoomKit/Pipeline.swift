@@ -349,7 +349,7 @@ public final class Pipeline: @unchecked Sendable {
     var skip = Set(known.keys)
     let errorCells = note.cells.filter { $0.options.expectError && !$0.options.norun }
     let errorIndices = Set(errorCells.map(\.index))
-    let skippable = Set(errorCells.filter(Tangler.isSkippable).map(\.index))
+    let skippable = Set(errorCells.filter { Tangler.isSkippable($0, in: note) }.map(\.index))
     var out = try runner.run(note, executable: executable, skip: skip, expectedBuild: expectedBuild, onCell: onCell)
     while out.status == .crashed, !out.transient, let failed = out.failedCell, errorIndices.contains(failed), expected[failed] == nil {
       var c = out.cells[failed] ?? CellOutput()

@@ -205,11 +205,11 @@ struct ForeignNoteTests {
     #expect(unclosed.contains { $0.severity == .error && $0.location.line == 1 && $0.message.contains("never closed") })
   }
 
-  @Test("An error cell that declares something stays at file scope; one of statements only gets a scope")
+  @Test("An error cell stays at file scope unless a scope changes nothing (statements, bindings no other cell uses)")
   func errorCellScope() {
-    let md = "```swift error\nextension Int { var twice: Int { self * 2 } }\nlet s: String = 2.twice\n```\n\n```swift error\nprint([1][3])\n```\n\n```swift error\nguard let x = Int(\"a\") else { fatalError() }\n```\n"
+    let md = "```swift error\nextension Int { var twice: Int { self * 2 } }\nlet s: String = 2.twice\n```\n\n```swift error\nprint([1][3])\n```\n\n```swift error\nguard let x = Int(\"a\") else { fatalError() }\n```\n\n```swift error\nlet unused = [1][3]\n```\n\n```swift error\nlet used = [1][3]\n```\n\n```swift\nprint(used)\n```\n"
     let (note, _) = read(md, path: "notes/e.md")
-    #expect(note.cells.map(Tangler.isSkippable) == [false, true, false])
+    #expect(note.cells.map { Tangler.isSkippable($0, in: note) } == [false, true, false, true, false, true])
     let main = Tangler(project: Project(root: URL(fileURLWithPath: "/tmp"))).mainSwift(for: note)
     #expect(main.contains("_loomCell(1, line: 1, seed: nil)\n#sourceLocation(file: \"notes/e.md\", line: 2)\nextension Int"))
     #expect(main.contains("if _loomShouldRun(2) { do {\n#sourceLocation(file: \"notes/e.md\", line: 7)\nprint([1][3])"))

@@ -41,11 +41,12 @@ public struct Tangler: Sendable {
         out += "// (left out: this `error` cell failed, as expected)\n"
         continue
       }
-      // An `error` cell of statements only (it declares nothing) runs in its own scope, so that
-      // when its trap is expected the runner can skip it on a re-run and let the rest of the note
-      // go on. One that declares anything stays at file scope like every cell (later cells use its
-      // declarations, `extension` is allowed); when it traps, it is left out and the note rebuilt.
-      let scoped = cell.options.expectError && Self.isSkippable(cell)
+      // An `error` cell whose scope does not matter (statements, and bindings no other cell uses)
+      // runs in its own scope, so that when its trap is expected the runner can skip it on a re-run
+      // and let the rest of the note go on. Any other stays at file scope like every cell (later
+      // cells use its declarations, `extension` is allowed); when it traps, it is left out and the
+      // note rebuilt.
+      let scoped = cell.options.expectError && Self.isSkippable(cell, in: note)
       if scoped { out += "if _loomShouldRun(\(cell.index)) { do {\n" }
       out += "#sourceLocation(file: \(swiftLiteral(note.path)), line: \(cell.firstSourceLine))\n"
       out += Self.source(of: cell)
@@ -64,20 +65,41 @@ public struct Tangler: Sendable {
     return head + "\n_loomBegin(note: \(swiftLiteral(note.path)), cells: \(note.cells.count), seed: \(seed), build: \"\(build)\")\n" + out
   }
 
-  /// Whether a cell is statements and expressions only — no declaration (`let`, `func`,
-  /// `extension`, `import`, `#if` …) and no `guard` (whose bindings outlive it) — and parses
-  /// cleanly, so that running it inside a scope of its own means the same as at file scope.
-  static func isSkippable(_ cell: Cell) -> Bool {
+  /// Whether running an `error` cell inside a scope of its own means the same as at file scope, so
+  /// that the runner can skip it at run time once it has trapped: it parses cleanly, and holds only
+  /// statements, expressions and plain `let`/`var` bindings whose names no other cell (nor inline
+  /// value) of the note mentions. Any other declaration (`func`, a type, `extension`, `import`,
+  /// `#if` …), a `guard` (whose bindings outlive it), or a binding another cell uses, keeps the cell
+  /// at file scope.
+  static func isSkippable(_ cell: Cell, in note: Note) -> Bool {
     guard SwiftHighlighter.isSafeToParse(cell.source) else { return false }
     let tree = Parser.parse(source: cell.source)
     guard !tree.hasError else { return false }
-    return tree.statements.allSatisfy { item in
+    var bound: Set<String> = []
+    for item in tree.statements {
       switch item.item {
-      case .decl: return false
-      case .stmt(let stmt): return !stmt.is(GuardStmtSyntax.self)
-      case .expr: return true
+      case .decl(let decl):
+        guard let variable = decl.as(VariableDeclSyntax.self), variable.attributes.isEmpty, variable.modifiers.isEmpty else { return false }
+        for binding in variable.bindings {
+          for token in binding.pattern.tokens(viewMode: .sourceAccurate) {
+            if case .identifier(let name) = token.tokenKind { bound.insert(name) }
+          }
+        }
+      case .stmt(let stmt):
+        if stmt.is(GuardStmtSyntax.self) { return false }
+      case .expr:
+        continue
       }
     }
+    guard !bound.isEmpty else { return true }
+    var elsewhere = note.inlines.map(\.expression)
+    for other in note.cells where other.index != cell.index && !other.options.norun { elsewhere.append(other.source) }
+    for source in elsewhere {
+      for token in Parser.parse(source: SwiftHighlighter.isSafeToParse(source) ? source : "").tokens(viewMode: .sourceAccurate) {
+        if case .identifier(let name) = token.tokenKind, bound.contains(name) { return false }
+      }
+    }
+    return true
   }
 
   /// A cell's code as the compiler sees it: each line indented by what precedes it on its Markdown
