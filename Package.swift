@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "Environments", targets: ["Environments"]),
     .library(name: "LoomRandom", targets: ["LoomRandom"]),
+    .library(name: "LoomContract", targets: ["LoomContract"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,23 +38,26 @@ let package = Package(
     .target(
       name: "LoomKit",
       dependencies: [
-        "CCMarkGFM", "TeXMath", "CLoomSys",
+        "CCMarkGFM", "TeXMath", "CLoomSys", "LoomContract",
         .product(name: "SwiftParser", package: "swift-syntax"),
         .product(name: "SwiftIDEUtils", package: "swift-syntax"),
         .product(name: "SwiftSyntax", package: "swift-syntax"),
         .product(name: "FlyingFox", package: "FlyingFox"),
-      ]),
+      ],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "loom",
       dependencies: ["LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Linked into generated notes
+    // What loom and the programs it generates agree on (markers, environment keys, calls, events).
+    .target(name: "LoomContract"),
     .target(name: "LoomRandom"),
     .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], exclude: ["README.md"]),
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
     .target(
-      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys"],
+      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys", "LoomContract"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must
       // flush and mark; the module keeps its own state on the one main thread of a note.
       swiftSettings: [.swiftLanguageMode(.v5)]),
@@ -67,7 +71,7 @@ let package = Package(
 
     // MARK: - Tests
     // CCMarkGFM: the conformance test renders its inputs with libcmark-gfm itself, to compare.
-    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "CCMarkGFM"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract", "CCMarkGFM"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),

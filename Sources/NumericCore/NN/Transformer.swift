@@ -139,13 +139,7 @@ public final class GPT: Module {
 
   /// Logits `[batch, T, vocab]` for `tokens` (row-major `[batch, T]`).
   public func callAsFunction(_ tokens: [Int], batch: Int) -> Tensor {
-    ensure(batch > 0 && tokens.count % batch == 0, "GPT: \(tokens.count) tokens for batch \(batch)")
-    let t = tokens.count / batch
-    ensure(t <= contextLength, "GPT: sequence length \(t) exceeds context \(contextLength)")
-    let pos = positionEmbedding.weight.slice(alongAxis: 0, 0..<t)
-    var x = tokenEmbedding(tokens, shape: [batch, t]) + pos
-    for block in blocks { x = block(x) }
-    return head(lnFinal(x))
+    head(hiddenStates(tokens, batch: batch))
   }
 
   /// Every parameter, embeddings first.

@@ -1,0 +1,397 @@
+// Inference for the GPT, without autograd: a key–value cache for incremental decoding, batched
+// sampling (temperature, top-k, top-p, stop tokens, a seed per sequence), and the training-side
+// pieces RL on language needs: hidden states, masked per-token log-probs of (prompt, response)
+// batches in one forward pass, value and reward heads.
+//
+// Padding. Prompts of different lengths are LEFT-padded for generation: every row then appends its
+// next token at the same column, and the cache stays one rectangle. A row's pads are masked out of
+// attention and its positions start at its first real token, so a prompt gives the same tokens and
+// log-probs alone or in a batch. Training batches are RIGHT-padded: under a causal mask no real
+// token can see a pad that comes after it, so the autograd forward needs no mask at all.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension GPT {
+  /// Width of the residual stream.
+  public var dModel: Int { tokenEmbedding.weight.shape[1] }
+  /// Vocabulary size.
+  public var vocabSize: Int { tokenEmbedding.weight.shape[0] }
+  /// Attention heads per block.
+  public var heads: Int { blocks.first?.attention.heads ?? 1 }
+
+  /// The final hidden states `[batch, T, d]` (after the last LayerNorm, before the head).
+  public func hiddenStates(_ tokens: [Int], batch: Int) -> Tensor {
+    ensure(batch > 0 && tokens.count % batch == 0, "GPT: \(tokens.count) tokens for batch \(batch)")
+    let t = tokens.count / batch
+    ensure(t <= contextLength, "GPT: sequence length \(t) exceeds context \(contextLength)")
+    let pos = positionEmbedding.weight.slice(alongAxis: 0, 0..<t)
+    var x = tokenEmbedding(tokens, shape: [batch, t]) + pos
+    for block in blocks { x = block(x) }
+    return lnFinal(x)
+  }
+
+  /// A copy with the same weights, for a frozen reference policy (π_ref) or a reward model's base.
+  /// Its parameters do not require gradients.
+  public func frozenCopy() -> GPT {
+    var rng = SeededGenerator(seed: 0)
+    let copy = GPT(
+      vocabSize: vocabSize, contextLength: contextLength, dModel: dModel, layers: blocks.count,
+      heads: heads, using: &rng)
+    copy.copyParameters(from: self)
+    for p in copy.parameters { p.requiringGrad(false) }
+    return copy
+  }
+}
+
+// MARK: - Right-padded training batches
+
+/// Sequences (prompt + response) right-padded into one `[batch, length]` block, and which
+/// positions are response tokens.
+public struct ResponseBatch: Sendable {
+  /// `[batch · length]`, row-major, right-padded with `pad`.
+  public var tokens: [Int]
+  public var batch: Int
+  public var length: Int
+  /// Real tokens per row (prompt + response).
+  public var lengths: [Int]
+  /// Where each row's response starts.
+  public var responseStarts: [Int]
+
+  /// Packs `prompts[i] + responses[i]`; `length` defaults to the longest.
+  public init(prompts: [[Int]], responses: [[Int]], pad: Int, length: Int? = nil) {
+    ensure(prompts.count == responses.count && !prompts.isEmpty, "ResponseBatch: \(prompts.count) prompts, \(responses.count) responses")
+    let rows = zip(prompts, responses).map { $0 + $1 }
+    let l = length ?? rows.map(\.count).max()!
+    ensure(rows.allSatisfy { $0.count <= l }, "ResponseBatch: a sequence is longer than \(l)")
+    tokens = rows.flatMap { $0 + Array(repeating: pad, count: l - $0.count) }
+    batch = rows.count
+    self.length = l
+    lengths = rows.map(\.count)
+    responseStarts = prompts.map(\.count)
+  }
+
+  /// `[batch, length − 1]`: 1 where position t predicts a response token (t + 1 is in the response).
+  public var responseMask: [Float] {
+    var m = [Float](repeating: 0, count: batch * (length - 1))
+    for b in 0..<batch {
+      for t in 0..<(length - 1) where t + 1 >= responseStarts[b] && t + 1 < lengths[b] { m[b * (length - 1) + t] = 1 }
+    }
+    return m
+  }
+}
+
+extension GPT {
+  /// log π(x_{t+1} | x_≤t) for every position, `[batch, length − 1]`, in one forward pass (with
+  /// autograd). Multiply by `batch.responseMask` to keep the response tokens.
+  public func tokenLogProbs(_ batch: ResponseBatch) -> Tensor {
+    let (b, l) = (batch.batch, batch.length)
+    let logits = self(batch.tokens, batch: b)  // [B, L, V]
+    let v = logits.shape[2]
+    let next = logits.slice(alongAxis: 1, 0..<(l - 1)).reshaped([b * (l - 1), v])
+    var targets: [Int] = []
+    targets.reserveCapacity(b * (l - 1))
+    for r in 0..<b { for t in 1..<l { targets.append(batch.tokens[r * l + t]) } }
+    return next.logSoftmax().gather(targets).reshaped([b, l - 1])
+  }
+}
+
+/// A scalar head on a GPT's hidden states: a value head (one number per token) or a reward head
+/// (one number per sequence, read at its last real token).
+public final class ScalarHead: Module {
+  public let linear: Linear
+  /// A head of width `dModel`, initialised small (std 1/√(d+1), as TRL's value head).
+  public init(dModel: Int, using rng: inout SeededGenerator) {
+    linear = Linear(dModel, 1, initializer: .normal(std: 1 / Double(dModel + 1).squareRoot()), using: &rng)
+  }
+  /// `[B, T, d]` → `[B, T]`: one value per position.
+  public func values(_ hidden: Tensor) -> Tensor {
+    let (b, t) = (hidden.shape[0], hidden.shape[1])
+    return linear(hidden).reshaped([b, t])
+  }
+  /// `[B, T, d]` → `[B]`: the value at each row's last real token (`lengths[b] − 1`).
+  public func lastTokenValues(_ hidden: Tensor, lengths: [Int]) -> Tensor {
+    let (b, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
+    ensure(lengths.count == b && lengths.allSatisfy { $0 >= 1 && $0 <= t }, "ScalarHead: lengths \(lengths) for \(hidden.shape)")
+    let rows = hidden.reshaped([b * t, d]).indexSelect((0..<b).map { $0 * t + lengths[$0] - 1 }, alongAxis: 0)
+    return linear(rows).reshaped([b])
+  }
+  public var parameters: [Tensor] { linear.parameters }
+}
+
+// MARK: - The key–value cache
+
+/// Incremental decoding for a GPT: each call appends one column of tokens (or, first, the whole
+/// left-padded prompt) and returns the next-token logits, reusing every earlier key and value.
+public final class GPTDecoder {
+  public let gpt: GPT
+  public let batch: Int
+  /// Columns the cache can hold (padded prompt + new tokens); at most the model's context.
+  public let capacity: Int
+  /// Left pads per row: attention skips them, positions start after them.
+  public let pads: [Int]
+  /// Columns filled so far.
+  public private(set) var length = 0
+  // Per layer, [B, H, capacity, hd].
+  private var keys: [[Float]]
+  private var values: [[Float]]
+  private let d: Int, h: Int, hd: Int
+
+  public init(_ gpt: GPT, batch: Int, capacity: Int, pads: [Int]) {
+    ensure(capacity <= gpt.contextLength, "GPTDecoder: capacity \(capacity) exceeds the context \(gpt.contextLength)")
+    ensure(pads.count == batch, "GPTDecoder: \(pads.count) pad counts for batch \(batch)")
+    self.gpt = gpt
+    self.batch = batch
+    self.capacity = capacity
+    self.pads = pads
+    d = gpt.dModel
+    h = gpt.heads
+    hd = d / h
+    let size = batch * h * capacity * hd
+    keys = Array(repeating: [Float](repeating: 0, count: size), count: gpt.blocks.count)
+    values = keys
+  }
+
+  /// Appends `tokens` (`[batch, n]`, row-major) and returns the logits `[batch, n, vocab]` of the
+  /// new columns.
+  public func append(_ tokens: [Int]) -> [Float] {
+    let n = tokens.count / batch
+    ensure(n >= 1 && tokens.count == batch * n, "GPTDecoder: \(tokens.count) tokens for batch \(batch)")
+    ensure(length + n <= capacity, "GPTDecoder: \(length + n) columns exceed the capacity \(capacity)")
+    let rows = batch * n
+    // Embeddings: token + position (counted from each row's first real token).
+    var x = [Float](repeating: 0, count: rows * d)
+    let te = gpt.tokenEmbedding.weight.data, pe = gpt.positionEmbedding.weight.data
+    for b in 0..<batch {
+      for i in 0..<n {
+        let tok = tokens[b * n + i], pos = max(0, length + i - pads[b])
+        let r = (b * n + i) * d
+        for j in 0..<d { x[r + j] = te[tok * d + j] + pe[pos * d + j] }
+      }
+    }
+    for (layer, block) in gpt.blocks.enumerated() {
+      let a = layerNorm(x, rows: rows, block.ln1)
+      let qkv = linear(a, rows: rows, block.attention.qkv)
+      let y = attend(qkv, n: n, layer: layer)
+      let o = linear(y, rows: rows, block.attention.proj)
+      for i in 0..<x.count { x[i] += o[i] }
+      let m = layerNorm(x, rows: rows, block.ln2)
+      var f = linear(m, rows: rows, block.fc)
+      gelu(&f)
+      let g = linear(f, rows: rows, block.fcOut)
+      for i in 0..<x.count { x[i] += g[i] }
+    }
+    length += n
+    return linear(layerNorm(x, rows: rows, gpt.lnFinal), rows: rows, gpt.head)
+  }
+
+  private func layerNorm(_ x: [Float], rows: Int, _ ln: LayerNorm) -> [Float] {
+    var y = [Float](repeating: 0, count: x.count)
+    var xhat = [Float](repeating: 0, count: x.count)
+    var rstd = [Float](repeating: 0, count: rows)
+    x.withUnsafeBufferPointer { xb in
+      ln.gamma.data.withUnsafeBufferPointer { g in
+        ln.beta.data.withUnsafeBufferPointer { bt in
+          y.withUnsafeMutableBufferPointer { yb in
+            xhat.withUnsafeMutableBufferPointer { hb in
+              rstd.withUnsafeMutableBufferPointer { rb in
+                layerNormRows(xb, g, bt, yb, hb, rb, rows: rows, n: d, eps: ln.eps)
+              }
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  private func linear(_ x: [Float], rows: Int, _ layer: Linear) -> [Float] {
+    let (o, i) = (layer.outFeatures, layer.inFeatures)
+    var y = [Float](repeating: 0, count: rows * o)
+    if let bias = layer.bias?.data {
+      for r in 0..<rows { for j in 0..<o { y[r * o + j] = bias[j] } }
+    }
+    x.withUnsafeBufferPointer { xb in
+      layer.weight.data.withUnsafeBufferPointer { wb in
+        y.withUnsafeMutableBufferPointer { yb in
+          Float.gemm(
+            transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: xb.baseAddress!, lda: i,
+            b: wb.baseAddress!, ldb: i, beta: layer.bias == nil ? 0 : 1, c: yb.baseAddress!, ldc: o)
+        }
+      }
+    }
+    return y
+  }
+
+  private func gelu(_ x: inout [Float]) {
+    var t = [Float](repeating: 0, count: x.count)
+    let input = x
+    input.withUnsafeBufferPointer { xb in
+      x.withUnsafeMutableBufferPointer { yb in
+        t.withUnsafeMutableBufferPointer { tb in geluForward(xb, yb, tb) }
+      }
+    }
+  }
+
+  /// Stores the new keys and values, then attends from each new column to every earlier real
+  /// column of its row (causal; left pads masked).
+  private func attend(_ qkv: [Float], n: Int, layer: Int) -> [Float] {
+    var y = [Float](repeating: 0, count: batch * n * d)
+    let scale = 1 / Float(hd).squareRoot()
+    for b in 0..<batch {
+      for i in 0..<n {
+        let src = (b * n + i) * 3 * d
+        for head in 0..<h {
+          let dst = ((b * h + head) * capacity + length + i) * hd
+          for j in 0..<hd {
+            keys[layer][dst + j] = qkv[src + d + head * hd + j]
+            values[layer][dst + j] = qkv[src + 2 * d + head * hd + j]
+          }
+        }
+      }
+    }
+    var scores = [Float](repeating: 0, count: capacity)
+    for b in 0..<batch {
+      for head in 0..<h {
+        let base = (b * h + head) * capacity * hd
+        for i in 0..<n {
+          let query = length + i
+          let first = min(pads[b], query)  // a pad column attends to itself only
+          let q = (b * n + i) * 3 * d + head * hd
+          var maxScore = -Float.infinity
+          for j in first...query {
+            var s: Float = 0
+            for k in 0..<hd { s += qkv[q + k] * keys[layer][base + j * hd + k] }
+            s *= scale
+            scores[j] = s
+            maxScore = max(maxScore, s)
+          }
+          var total: Float = 0
+          for j in first...query {
+            scores[j] = Float.exp(scores[j] - maxScore)
+            total += scores[j]
+          }
+          let out = (b * n + i) * d + head * hd
+          for j in first...query {
+            let p = scores[j] / total
+            for k in 0..<hd { y[out + k] += p * values[layer][base + j * hd + k] }
+          }
+        }
+      }
+    }
+    return y
+  }
+}
+
+// MARK: - Sampling
+
+/// How `generate` samples.
+public struct GenerationConfig: Sendable {
+  public var maxNewTokens: Int
+  /// Divides the logits; 0 means greedy (argmax).
+  public var temperature: Float = 1
+  /// Keep only the k most likely tokens (nil: all).
+  public var topK: Int? = nil
+  /// Keep the smallest set of most likely tokens whose probability reaches p (nil: all).
+  public var topP: Float? = nil
+  /// A sequence ends after it produces one of these (the stop token is kept).
+  public var stopTokens: Set<Int> = []
+  /// Fills left pads, and the columns of sequences that already stopped.
+  public var pad: Int
+  public init(maxNewTokens: Int, temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, stopTokens: Set<Int> = [], pad: Int) {
+    self.maxNewTokens = maxNewTokens
+    self.temperature = temperature
+    self.topK = topK
+    self.topP = topP
+    self.stopTokens = stopTokens
+    self.pad = pad
+  }
+}
+
+/// One sampled continuation.
+public struct Generation: Sendable, Equatable {
+  public var prompt: [Int]
+  /// The new tokens (ending with a stop token if one was produced).
+  public var response: [Int]
+  /// log π(token) of each response token under the model at the sampling temperature (before
+  /// top-k/top-p filtering): what the policy-gradient methods need.
+  public var logProbs: [Float]
+  /// True when a stop token ended it, false when it ran out of `maxNewTokens`.
+  public var stopped: Bool
+}
+
+extension GPT {
+  /// Samples a continuation for each prompt, with its own seed (`seeds[i]`), so a prompt gives the
+  /// same continuation alone or in any batch. With `useCache: false` every step recomputes the
+  /// whole sequence (the reference the cache is tested against).
+  public func generate(
+    _ prompts: [[Int]], _ config: GenerationConfig, seeds: [UInt64], useCache: Bool = true
+  ) -> [Generation] {
+    ensure(!prompts.isEmpty && prompts.count == seeds.count, "generate: \(prompts.count) prompts, \(seeds.count) seeds")
+    ensure(prompts.allSatisfy { !$0.isEmpty }, "generate: every prompt needs at least one token")
+    let batch = prompts.count
+    let width = prompts.map(\.count).max()!
+    let pads = prompts.map { width - $0.count }
+    var columns = prompts.enumerated().map { Array(repeating: config.pad, count: pads[$0.offset]) + $0.element }
+    var rngs = seeds.map { SeededGenerator(seed: $0) }
+    var out = prompts.map { Generation(prompt: $0, response: [], logProbs: [], stopped: false) }
+    let vocab = vocabSize
+    let decoder = useCache ? GPTDecoder(self, batch: batch, capacity: width + config.maxNewTokens, pads: pads) : nil
+    var logits = decoder?.append(columns.flatMap { $0 }) ?? []
+    var lastColumn = width - 1
+    var stride = width
+    for step in 0..<config.maxNewTokens {
+      if decoder == nil {
+        let full = GPTDecoder(self, batch: batch, capacity: columns[0].count, pads: pads)
+        logits = full.append(columns.flatMap { $0 })
+        stride = columns[0].count
+        lastColumn = stride - 1
+      }
+      var next = [Int](repeating: config.pad, count: batch)
+      for b in 0..<batch where !out[b].stopped {
+        let row = Array(logits[((b * stride) + lastColumn) * vocab..<((b * stride) + lastColumn + 1) * vocab])
+        let (token, logProb) = Self.sample(row, config, using: &rngs[b])
+        next[b] = token
+        out[b].response.append(token)
+        out[b].logProbs.append(logProb)
+        if config.stopTokens.contains(token) { out[b].stopped = true }
+      }
+      if out.allSatisfy(\.stopped) || step == config.maxNewTokens - 1 { break }
+      for b in 0..<batch { columns[b].append(next[b]) }
+      if let decoder {
+        logits = decoder.append(next)
+        stride = 1
+        lastColumn = 0
+      }
+    }
+    return out
+  }
+
+  /// Draws a token from one row of logits; returns it with its log-probability at the temperature.
+  static func sample(_ logits: [Float], _ c: GenerationConfig, using rng: inout SeededGenerator) -> (Int, Float) {
+    if let problem = Categorical<Float>.samplingProblem(logits: logits) { fatalError("generate: \(problem)") }
+    let t = c.temperature > 0 ? c.temperature : 1
+    let scaled = logits.map { $0 / t }
+    let m = scaled.max()!
+    var logZ: Float = 0
+    for v in scaled { logZ += Float.exp(v - m) }
+    logZ = m + Float.log(logZ)
+    if c.temperature <= 0 {
+      let best = scaled.indices.max { scaled[$0] < scaled[$1] || (scaled[$0] == scaled[$1] && $0 > $1) }!
+      return (best, scaled[best] - logZ)
+    }
+    // Candidates, most likely first (ties: lower id first); then top-k and top-p.
+    var order = Array(scaled.indices).sorted { scaled[$0] > scaled[$1] || (scaled[$0] == scaled[$1] && $0 < $1) }
+    if let k = c.topK, k > 0, k < order.count { order = Array(order.prefix(k)) }
+    var probs = order.map { Double(Float.exp(scaled[$0] - logZ)) }
+    if let p = c.topP, p < 1 {
+      var total = 0.0, keep = 0
+      while keep < probs.count { total += probs[keep]; keep += 1; if total >= Double(p) { break } }
+      order = Array(order.prefix(keep))
+      probs = Array(probs.prefix(keep))
+    }
+    let i = rng.categorical(probs)
+    return (order[i], scaled[order[i]] - logZ)
+  }
+}
