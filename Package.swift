@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "Environments", targets: ["Environments"]),
     .library(name: "LoomRandom", targets: ["LoomRandom"]),
+    .library(name: "LanguageLab", targets: ["LanguageLab"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,8 @@ let package = Package(
     .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], exclude: ["README.md"]),
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
+    // Tokenizer, synthetic worlds with gold rewards, memoised pretraining recipes (lectures 09–15).
+    .target(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom"], exclude: ["README.md"]),
     .target(
       name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must
@@ -63,13 +66,15 @@ let package = Package(
 
     // MARK: - Benchmarks (`make bench`; compared against NumPy / PyTorch / Gymnasium in one run)
     .executableTarget(
-      name: "loom-bench", dependencies: ["NumericCore", "Environments"], path: "Benchmarks/LoomBench"),
+      name: "loom-bench", dependencies: ["NumericCore", "Environments", "LanguageLab"],
+      path: "Benchmarks/LoomBench"),
 
     // MARK: - Tests
     .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),
+    .testTarget(name: "LanguageLabTests", dependencies: ["LanguageLab"]),
     .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NoteRuntimeTests", dependencies: ["NoteRuntime"], resources: [.copy("Fixtures")]),
   ],

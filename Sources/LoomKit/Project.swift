@@ -17,7 +17,7 @@ public struct Project: Sendable {
   public var siteDirectory: URL
 
   /// Library targets whose sources every note links (they feed the cache key).
-  public static let noteLibraries = ["NoteRuntime", "NumericCore", "Plotting", "Environments", "LoomRandom", "CBLAS", "CLoomSys"]
+  public static let noteLibraries = ["NoteRuntime", "NumericCore", "Plotting", "Environments", "LanguageLab", "LoomRandom", "CBLAS", "CLoomSys"]
 
   public init(root: URL, siteDirectory: URL? = nil, loomDirectory: URL? = nil) {
     self.root = root.standardizedFileURL
