@@ -36,7 +36,7 @@ struct RecipeTests {
     let fromFile = pretrained(world, size: .tiny, config: Self.quick, store: store)
     let fresh = pretrained(world, size: .tiny, config: Self.quick, store: nil)
     #expect(fromMemory.provenance.fromMemo && fromFile.provenance.fromMemo && !fresh.provenance.fromMemo)
-    #expect(fromFile.provenance.trainingSeconds == first.provenance.trainingSeconds)
+    #expect(fromFile.provenance.time == first.provenance.time && first.provenance.time.cpu > 0)
     #expect(Self.bits(first) == Self.bits(fresh))
     #expect(Self.bits(fromMemory) == Self.bits(fresh))
     #expect(Self.bits(fromFile) == Self.bits(fresh))
@@ -95,7 +95,7 @@ struct RecipeTests {
     // The other process trains and writes the artifact, then lets go.
     let made = pretrained(world, size: .tiny, config: Self.quick, store: nil)
     try made.gpt.saveParameters(to: stem + ".params")
-    try "\(key)\n12.5\n".write(toFile: stem + ".meta", atomically: true, encoding: .utf8)
+    try "\(key)\n12.5\n3.25\n".write(toFile: stem + ".meta", atomically: true, encoding: .utf8)
     flock(fd, LOCK_UN)
     close(fd)
 
@@ -105,7 +105,7 @@ struct RecipeTests {
       waited += 1
     }
     let (provenance, bits) = try #require(result.get())
-    #expect(provenance.fromMemo && provenance.trainingSeconds == 12.5)  // read, not trained again
+    #expect(provenance.fromMemo && provenance.time == TrainingTime(wall: 12.5, cpu: 3.25))  // read, not trained again
     #expect(bits == Self.bits(made))
   }
 
@@ -136,13 +136,13 @@ struct RecipeTests {
 /// A value one thread writes and another polls.
 final class ResultBox: @unchecked Sendable {
   private let lock = NSLock()
-  private var value: (LabModel<ProgramsWorld>.Provenance, [[UInt32]])?
-  func set(_ p: LabModel<ProgramsWorld>.Provenance, bits: [[UInt32]]) {
+  private var value: (ModelProvenance, [[UInt32]])?
+  func set(_ p: ModelProvenance, bits: [[UInt32]]) {
     lock.lock()
     value = (p, bits)
     lock.unlock()
   }
-  func get() -> (LabModel<ProgramsWorld>.Provenance, [[UInt32]])? {
+  func get() -> (ModelProvenance, [[UInt32]])? {
     lock.lock()
     defer { lock.unlock() }
     return value

@@ -26,6 +26,16 @@ public struct ModelSize: Sendable, Hashable, CustomStringConvertible {
   public var description: String { "d\(dModel)-l\(layers)-h\(heads)" }
 }
 
+/// Where a model's weights came from.
+public struct ModelProvenance: Sendable, Hashable {
+  /// The recipe that trained it (`pretrained/…`, `sft/…`), or `untrained`.
+  public var recipe: String
+  /// How long its training took when it ran (not how long loading took).
+  public var time: TrainingTime
+  /// True when the weights were read from the memo instead of trained in this call.
+  public var fromMemo: Bool
+}
+
 /// A GPT that reads and writes one world's language, with the world it belongs to.
 ///
 /// ```swift
@@ -42,17 +52,7 @@ public final class LabModel<World: LanguageWorld> {
   /// Its shape.
   public let size: ModelSize
   /// How it was made (a recipe key, or "untrained").
-  public internal(set) var provenance: Provenance
-
-  /// Where a model's weights came from.
-  public struct Provenance: Sendable, Hashable {
-    /// The recipe that trained it (`pretrained/…`, `sft/…`), or `untrained`.
-    public var recipe: String
-    /// Wall-clock seconds its training took when it ran (not when it was loaded).
-    public var trainingSeconds: Double
-    /// True when the weights were read from the memo instead of trained in this call.
-    public var fromMemo: Bool
-  }
+  public internal(set) var provenance: ModelProvenance
 
   /// A freshly initialised model for `world` (weights from `seed`).
   public init(world: World, size: ModelSize, seed: UInt64) {
@@ -62,7 +62,7 @@ public final class LabModel<World: LanguageWorld> {
     gpt = GPT(
       vocabSize: world.tokenizer.vocabularySize, contextLength: world.contextLength, dModel: size.dModel,
       layers: size.layers, heads: size.heads, using: &rng)
-    provenance = Provenance(recipe: "untrained", trainingSeconds: 0, fromMemo: false)
+    provenance = ModelProvenance(recipe: "untrained", time: TrainingTime(wall: 0, cpu: 0), fromMemo: false)
   }
 
   /// The world's tokenizer.

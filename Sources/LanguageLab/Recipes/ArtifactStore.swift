@@ -20,7 +20,8 @@ import Darwin
 /// let model = pretrained(ReviewsWorld(), size: .small, store: store)
 /// ```
 public struct ArtifactStore: Sendable, Hashable {
-  /// The folder holding `<recipe>-<hash>.params` (weights), `.meta` (key and training time) and `.lock`.
+  /// The folder holding `<recipe>-<hash>.params` (weights), `.meta` (key, wall and CPU seconds of
+  /// training) and `.lock`.
   public var directory: String
 
   /// A store in `directory` (created when first written).
@@ -39,16 +40,16 @@ public struct ArtifactStore: Sendable, Hashable {
   }
 
   /// The weights of `recipe` into `module`: from this process's memory, else from the store's file,
-  /// else by running `train` (which fills `module` and returns its wall-clock seconds) and storing
-  /// the result. Returns the training seconds (as measured when it ran) and whether they were
+  /// else by running `train` (which fills `module` and returns how long it took) and storing the
+  /// result. Returns the training time (as measured when it ran) and whether the weights were
   /// loaded rather than trained now.
-  func provide(_ recipe: String, into module: some Module, train: () -> Double) -> (seconds: Double, fromMemo: Bool) {
+  func provide(_ recipe: String, into module: some Module, train: () -> TrainingTime) -> (time: TrainingTime, fromMemo: Bool) {
     let key = Self.fullKey(recipe)
     Self.processLock.lock()
     defer { Self.processLock.unlock() }
     if let hit = Self.inProcess[StoreKey(directory: directory, key: key)] {
       for (p, v) in zip(module.parameters, hit.values) { p.assign(v) }
-      return (hit.seconds, true)
+      return (hit.time, true)
     }
     let stem = directory + "/" + Self.fileStem(recipe: recipe, key: key)
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -57,16 +58,16 @@ public struct ArtifactStore: Sendable, Hashable {
     if lock >= 0 { while flock(lock, LOCK_EX) != 0 && errno == EINTR {} }
     defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
 
-    var result: (seconds: Double, fromMemo: Bool)
-    if let seconds = Self.readMeta(stem + ".meta", key: key), (try? module.loadParameters(from: stem + ".params")) != nil {
-      result = (seconds, true)
+    var result: (time: TrainingTime, fromMemo: Bool)
+    if let time = Self.readMeta(stem + ".meta", key: key), (try? module.loadParameters(from: stem + ".params")) != nil {
+      result = (time, true)
     } else {
-      let seconds = train()
-      result = (seconds, false)
+      let time = train()
+      result = (time, false)
       // A store that cannot be written (read-only, full) still gives the trained model.
       let tmp = "\(stem).tmp-\(getpid())"
       if (try? module.saveParameters(to: tmp + ".params")) != nil,
-        (try? "\(key)\n\(seconds)\n".write(toFile: tmp + ".meta", atomically: false, encoding: .utf8)) != nil
+        (try? "\(key)\n\(time.wall)\n\(time.cpu)\n".write(toFile: tmp + ".meta", atomically: false, encoding: .utf8)) != nil
       {
         // Weights first: a meta file is only ever next to complete weights.
         rename(tmp + ".params", stem + ".params")
@@ -76,7 +77,7 @@ public struct ArtifactStore: Sendable, Hashable {
         unlink(tmp + ".meta")
       }
     }
-    Self.inProcess[StoreKey(directory: directory, key: key)] = Memo(values: module.parameters.map(\.data), seconds: result.seconds)
+    Self.inProcess[StoreKey(directory: directory, key: key)] = Memo(values: module.parameters.map(\.data), time: result.time)
     return result
   }
 
@@ -94,12 +95,13 @@ public struct ArtifactStore: Sendable, Hashable {
     return readable + "-" + String(StableHash.hex(key).prefix(16))
   }
 
-  /// The training seconds in a meta file, if it was written for exactly `key`.
-  static func readMeta(_ path: String, key: String) -> Double? {
+  /// The training time in a meta file (`key`, wall seconds, CPU seconds), if it was written for
+  /// exactly `key`.
+  static func readMeta(_ path: String, key: String) -> TrainingTime? {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard lines.count >= 2, lines[0] == key else { return nil }
-    return Double(lines[1])
+    guard lines.count >= 3, lines[0] == key, let wall = Double(lines[1]), let cpu = Double(lines[2]) else { return nil }
+    return TrainingTime(wall: wall, cpu: cpu)
   }
 
   struct StoreKey: Hashable {
@@ -109,7 +111,7 @@ public struct ArtifactStore: Sendable, Hashable {
 
   struct Memo {
     var values: [[Float]]
-    var seconds: Double
+    var time: TrainingTime
   }
 
   private static let processLock = NSLock()

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // The two recipes lectures start from. Both are deterministic (a seed for the weights, a seed for the
 // data, single-threaded arithmetic) and memoised: asking again, in this process or another, loads
 // the stored weights, bit-identical to training again.
@@ -19,7 +25,7 @@ public func defaultFineTuning<W: LanguageWorld>(_ world: W, size: ModelSize) -> 
 ///
 /// ```swift
 /// let base = pretrained(ArithmeticWorld(), size: .small)
-/// base.provenance.trainingSeconds          // what training took when it ran
+/// base.provenance.time.wall              // what training took when it ran
 /// ```
 public func pretrained<W: LanguageWorld>(
   _ world: W, size: ModelSize = .small, config: TrainingConfig? = nil, store: ArtifactStore? = .standard
@@ -27,14 +33,9 @@ public func pretrained<W: LanguageWorld>(
   let config = config ?? defaultPretraining(world, size: size)
   let model = LabModel(world: world, size: size, seed: config.seed)
   let recipe = pretrainingRecipe(world, size: size, config: config)
-  let run = { () -> Double in
-    let clock = ContinuousClock()
-    let start = clock.now
-    _ = train(model.gpt, on: world, target: .documents, config)
-    return seconds(clock.now - start)
-  }
-  let (secs, memo) = store?.provide(recipe, into: model.gpt, train: run) ?? (run(), false)
-  model.provenance = .init(recipe: recipe, trainingSeconds: secs, fromMemo: memo)
+  let run = { timed { _ = train(model.gpt, on: world, target: .documents, config) } }
+  let (time, memo) = store?.provide(recipe, into: model.gpt, train: run) ?? (run(), false)
+  model.provenance = ModelProvenance(recipe: recipe, time: time, fromMemo: memo)
   return model
 }
 
@@ -48,14 +49,9 @@ public func sft<W: LanguageWorld>(
   let pre = pretraining ?? defaultPretraining(world, size: size)
   let base = pretrained(world, size: size, config: pre, store: store)
   let recipe = "sft/\(world.id)/\(size)/\(config) from \(base.provenance.recipe)"
-  let run = { () -> Double in
-    let clock = ContinuousClock()
-    let start = clock.now
-    _ = train(base.gpt, on: world, target: .responses, config)
-    return seconds(clock.now - start)
-  }
-  let (secs, memo) = store?.provide(recipe, into: base.gpt, train: run) ?? (run(), false)
-  base.provenance = .init(recipe: recipe, trainingSeconds: secs, fromMemo: memo)
+  let run = { timed { _ = train(base.gpt, on: world, target: .responses, config) } }
+  let (time, memo) = store?.provide(recipe, into: base.gpt, train: run) ?? (run(), false)
+  base.provenance = ModelProvenance(recipe: recipe, time: time, fromMemo: memo)
   return base
 }
 
@@ -64,6 +60,27 @@ func pretrainingRecipe<W: LanguageWorld>(_ world: W, size: ModelSize, config: Tr
   "pretrained/\(world.id)/\(size)/\(config)"
 }
 
-func seconds(_ d: Duration) -> Double {
-  Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+/// How long a training run took.
+public struct TrainingTime: Sendable, Hashable {
+  /// Wall-clock seconds.
+  public var wall: Double
+  /// CPU seconds of the training thread: what the run costs on an idle machine (the wall clock of a
+  /// shared, loaded machine says more about the others).
+  public var cpu: Double
+}
+
+/// Runs `body` and measures it.
+func timed(_ body: () -> Void) -> TrainingTime {
+  let clock = ContinuousClock()
+  let start = clock.now
+  let cpu0 = threadCPUSeconds()
+  body()
+  let d = clock.now - start
+  return TrainingTime(wall: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18, cpu: threadCPUSeconds() - cpu0)
+}
+
+func threadCPUSeconds() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
