@@ -66,8 +66,7 @@ let package = Package(
 
     // MARK: - Benchmarks (`make bench`; compared against NumPy / PyTorch / Gymnasium in one run)
     .executableTarget(
-      name: "loom-bench", dependencies: ["NumericCore", "Environments", "LanguageLab"],
-      path: "Benchmarks/LoomBench"),
+      name: "loom-bench", dependencies: ["NumericCore", "Environments"], path: "Benchmarks/LoomBench"),
 
     // MARK: - Tests
     .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath"], resources: [.copy("Fixtures")]),
