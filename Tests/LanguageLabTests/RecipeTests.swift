@@ -57,6 +57,24 @@ struct RecipeTests {
     #expect(!CodeDigest.libraries.hasPrefix("no-sources"))  // the tests run next to the sources
   }
 
+  @Test("The code digest is the same through the symlinks notes build with, and changes with the code")
+  func digestThroughSymlinks() throws {
+    let here = URL(fileURLWithPath: #filePath)  // …/Tests/LanguageLabTests/RecipeTests.swift
+    let sources = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
+    let fm = FileManager.default
+    let links = URL(fileURLWithPath: NSTemporaryDirectory() + "loom-lab-links-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try fm.createDirectory(at: links, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(at: links) }
+    for lib in ["LanguageLab", "NumericCore", "LoomRandom", "CBLAS"] {
+      try fm.createSymbolicLink(at: links.appendingPathComponent(lib), withDestinationURL: sources.appendingPathComponent(lib))
+    }
+    #expect(CodeDigest.digest(sources: links) == CodeDigest.libraries)
+    #expect(CodeDigest.digest(sources: links.appendingPathComponent("nowhere")) == "no-sources")
+    // One library less is another digest.
+    try fm.removeItem(at: links.appendingPathComponent("CBLAS"))
+    #expect(CodeDigest.digest(sources: links) != CodeDigest.libraries)
+  }
+
   @Test("Fine-tuning is memoised too, on top of its memoised base")
   func sftMemo() {
     let world = RequestsWorld()

@@ -138,12 +138,18 @@ func blasCore() -> String? {
 enum CodeDigest {
   static let libraries: String = {
     let here = URL(fileURLWithPath: #filePath)  // …/Sources/LanguageLab/Recipes/ArtifactStore.swift
-    let sources = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return digest(sources: here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+  }()
+
+  /// The digest of the libraries' folders under `sources`; "no-sources" when none is there.
+  static func digest(sources: URL) -> String {
     var hasher = StableHash()
     var found = 0
     let fm = FileManager.default
     for lib in ["LanguageLab", "NumericCore", "LoomRandom", "CBLAS"] {
-      let dir = sources.appendingPathComponent(lib).path
+      // Notes build these through symlinks (.loom/loom-runtime/Sources/X → Sources/X), which
+      // FileManager's enumerator does not enter: resolve them first.
+      let dir = sources.appendingPathComponent(lib).resolvingSymlinksInPath().path
       guard let files = fm.enumerator(atPath: dir)?.allObjects as? [String] else { continue }
       for f in files.sorted() {
         var isDir: ObjCBool = false
@@ -155,7 +161,7 @@ enum CodeDigest {
       }
     }
     return found == 0 ? "no-sources" : String(hasher.hex.prefix(16))
-  }()
+  }
 }
 
 /// FNV-1a, twice with different offsets: 128 bits that are the same on every machine and every
