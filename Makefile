@@ -62,7 +62,7 @@ test-reseed: loom
 	$(LOOM) test --reseed $(RESEED) $(RESEED_NOTES)
 
 # Random inputs to the reader, highlighter and TeX converter for FUZZ_SECONDS (default 300); any
-# input slower than 2 s is kept in Tests/LoomKitTests/Fixtures/fuzz/ and becomes a regression test.
+# input slower than 5 s is kept in Tests/LoomKitTests/Fixtures/fuzz/ and becomes a regression test.
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	$(SWIFT) build --product loom-fuzz

@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "Environments", targets: ["Environments"]),
     .library(name: "LoomRandom", targets: ["LoomRandom"]),
     .library(name: "LanguageLab", targets: ["LanguageLab"]),
+    .library(name: "LoomContract", targets: ["LoomContract"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,25 +39,28 @@ let package = Package(
     .target(
       name: "LoomKit",
       dependencies: [
-        "CCMarkGFM", "TeXMath", "CLoomSys",
+        "CCMarkGFM", "TeXMath", "CLoomSys", "LoomContract",
         .product(name: "SwiftParser", package: "swift-syntax"),
         .product(name: "SwiftIDEUtils", package: "swift-syntax"),
         .product(name: "SwiftSyntax", package: "swift-syntax"),
         .product(name: "FlyingFox", package: "FlyingFox"),
-      ]),
+      ],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "loom",
       dependencies: ["LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Linked into generated notes
+    // What loom and the programs it generates agree on (markers, environment keys, calls, events).
+    .target(name: "LoomContract"),
     .target(name: "LoomRandom"),
     .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], exclude: ["README.md"]),
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
     // Tokenizer, synthetic worlds with gold rewards, memoised pretraining recipes (lectures 09–15).
-    .target(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom"], exclude: ["README.md"]),
+    .target(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom", "LoomContract"], exclude: ["README.md"]),
     .target(
-      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys"],
+      name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys", "LoomContract"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must
       // flush and mark; the module keeps its own state on the one main thread of a note.
       swiftSettings: [.swiftLanguageMode(.v5)]),
@@ -69,7 +73,7 @@ let package = Package(
       name: "loom-bench", dependencies: ["NumericCore", "Environments"], path: "Benchmarks/LoomBench"),
 
     // MARK: - Tests
-    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),

@@ -7,11 +7,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 echo "== unit tests (swift test) =="
-swift test 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Linking|Write|Planning)|^(Building|Compiling) '
+xunit=$(mktemp -d)/unit.xml
+trap 'rm -f "$log"; rm -rf "$(dirname "$xunit")"' EXIT
+swift test --xunit-output "$xunit" 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Linking|Write|Planning)|^(Building|Compiling) '
 unit_status=${PIPESTATUS[0]}
-# Swift Testing: "✔ Test run with 57 tests in 9 suites passed after …" / "✘ Test run with 57 tests … failed …".
-unit_total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-unit_failed=$(grep -E '✘ Test [^r]' "$log" | grep -v 'Test run' | sed -E 's/ recorded an issue.*| failed.*//' | sort -u | wc -l)
+# Counted from Swift Testing's machine-readable report (JUnit XML), not from its human text.
+report="${xunit%.xml}-swift-testing.xml"
+attr() { local v; v=$(sed -nE "0,/<testsuite /s/.*<testsuite [^>]*\b$1=\"([0-9]+)\".*/\1/p" "$report" 2>/dev/null | head -1); echo "${v:-0}"; }
+unit_total=$(attr tests)
+unit_failed=$(( $(attr failures) + $(attr errors) ))
 if [ "$unit_status" -ne 0 ] && [ "$unit_failed" -eq 0 ]; then unit_failed=1; fi   # a build failure is a failure
 unit_passed=$(( unit_total > unit_failed ? unit_total - unit_failed : 0 ))
 echo "unit tests: $unit_passed passed, $unit_failed failed"

@@ -16,8 +16,34 @@ public struct Project: Sendable {
   }
   public var siteDirectory: URL
 
+  /// A library every generated note package links: one row of the table below, from which the
+  /// runtime package's manifest, its symlinks and the cache key's sources are derived.
+  public struct NoteLibrary: Sendable, Equatable {
+    public var name: String
+    public var dependencies: [String] = []
+    /// A C module map over a Debian library (no Swift sources).
+    public var isSystem = false
+    /// Swift 5 mode (NoteRuntime writes C's stdout/stderr globals), else Swift 6.
+    public var swift5 = false
+    /// Has a README.md among its sources.
+    public var hasReadme = false
+  }
+
+  /// The libraries notes link, in dependency order. Tested against the root Package.swift.
+  public static let noteLibraryTargets: [NoteLibrary] = [
+    NoteLibrary(name: "CBLAS", isSystem: true),
+    NoteLibrary(name: "CLoomSys", isSystem: true),
+    NoteLibrary(name: "LoomContract"),
+    NoteLibrary(name: "LoomRandom"),
+    NoteLibrary(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], hasReadme: true),
+    NoteLibrary(name: "Plotting", hasReadme: true),
+    NoteLibrary(name: "Environments", dependencies: ["LoomRandom"], hasReadme: true),
+    NoteLibrary(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom", "LoomContract"], hasReadme: true),
+    NoteLibrary(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys", "LoomContract"], swift5: true),
+  ]
+
   /// Library targets whose sources every note links (they feed the cache key).
-  public static let noteLibraries = ["NoteRuntime", "NumericCore", "Plotting", "Environments", "LanguageLab", "LoomRandom", "CBLAS", "CLoomSys"]
+  public static var noteLibraries: [String] { noteLibraryTargets.map(\.name) }
 
   public init(root: URL, siteDirectory: URL? = nil, loomDirectory: URL? = nil) {
     self.root = root.standardizedFileURL

@@ -9,6 +9,7 @@ import Foundation
 import Plotting
 import CBLAS
 import CLoomSys
+import LoomContract
 @_exported import LoomRandom
 
 #if canImport(Glibc)
@@ -32,10 +33,11 @@ nonisolated(unsafe) private var checksFailed = 0
 /// Marker the runner splits output on: not printable, and with a per-run nonce from the runner, so
 /// text a cell prints never passes for one. The nonce is taken out of the environment at once.
 public let _loomMarkerPrefix: String = {
-  guard let raw = getenv("LOOM_MARKER_NONCE") else { return "\u{1E}LOOM-CELL " }
+  let key = LoomContract.Environment.markerNonce
+  guard let raw = getenv(key) else { return LoomContract.marker(nonce: nil) }
   let nonce = String(cString: raw)
-  unsetenv("LOOM_MARKER_NONCE")
-  return "\u{1E}LOOM-CELL \(nonce) "
+  unsetenv(key)
+  return LoomContract.marker(nonce: nonce)
 }()
 
 private func now() -> Double {
@@ -44,9 +46,16 @@ private func now() -> Double {
   return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-private func emit(_ object: [String: Any]) {
-  guard eventsFD >= 0,
-        let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+private let eventEncoder: JSONEncoder = {
+  let e = JSONEncoder()
+  e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+  return e
+}()
+
+/// Writes one event as one JSON line, in one write(2) where it can, so nothing is lost if the
+/// process dies right after.
+private func emit(_ event: RuntimeEvent) {
+  guard eventsFD >= 0, let data = try? eventEncoder.encode(event) else { return }
   var bytes = [UInt8](data)
   bytes.append(0x0A)
   bytes.withUnsafeBytes { buf in
@@ -69,16 +78,15 @@ public func _loomBegin(note: String, cells: Int, seed: UInt64, build: String = "
   noteSeed = seed
   cellSeed = seed
   let environment = ProcessInfo.processInfo.environment
-  SeedStreams.reseed = environment["LOOM_RESEED"].flatMap(UInt64.init) ?? 0
-  if let path = environment["LOOM_EVENTS"] {
+  SeedStreams.reseed = environment[LoomContract.Environment.reseed].flatMap(UInt64.init) ?? 0
+  if let path = environment[LoomContract.Environment.events] {
     eventsFD = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
   }
   // Which source this executable was built from (the runner rejects a stale build), and the
   // arithmetic it really runs (the runner checks it against the pin).
   let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
-  emit(["type": "begin", "build": build, "reseed": Int(SeedStreams.reseed),
-        "blasCore": core, "blasThreads": Int(openblas_get_num_threads())])
-  if let mb = ProcessInfo.processInfo.environment["LOOM_MEMORY_LIMIT_MB"].flatMap(UInt64.init), mb > 0 {
+  emit(.begin(build: build, reseed: SeedStreams.reseed, blasCore: core, blasThreads: Int(openblas_get_num_threads())))
+  if let mb = ProcessInfo.processInfo.environment[LoomContract.Environment.memoryLimitMB].flatMap(UInt64.init), mb > 0 {
     var limit = rlimit(rlim_cur: rlim_t(mb * 1_048_576), rlim_max: rlim_t(mb * 1_048_576))
     _ = withUnsafePointer(to: &limit) { setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), $0) }
   }
@@ -94,12 +102,12 @@ public func _loomCell(_ index: Int, line: Int, seed: UInt64?) {
   fflush(stdout)
   fputs("\(_loomMarkerPrefix)\(index)\u{1E}\n", stderr)
   cellStart = now()
-  emit(["type": "cell", "cell": index])
+  emit(.cell(index))
 }
 
 private func finishCell() {
   if currentCell > 0 {
-    emit(["type": "time", "cell": currentCell, "seconds": now() - cellStart])
+    emit(.time(cell: currentCell, seconds: now() - cellStart))
   }
 }
 
@@ -108,7 +116,7 @@ public func _loomEnd() {
   finishCell()
   fflush(stdout)
   fflush(stderr)
-  emit(["type": "end", "checksFailed": checksFailed])
+  emit(.end(checksFailed: checksFailed))
   if eventsFD >= 0 { close(eventsFD) }
   currentCell = 0
 }
@@ -128,17 +136,12 @@ public func show(_ figure: some Figure, caption: String? = nil) {
 
 /// Shows ready-made SVG markup after the running cell.
 public func showSVG(_ svg: String, caption: String? = nil) {
-  var event: [String: Any] = ["type": "figure", "cell": currentCell, "svg": svg]
-  if let caption { event["caption"] = caption }
-  emit(event)
+  emit(.figure(cell: currentCell, svg: svg, caption: caption))
 }
 
 /// Shows a table after the running cell (rendered as an HTML table on the page).
 public func showTable(_ rows: [[String]], header: [String]? = nil, caption: String? = nil) {
-  var event: [String: Any] = ["type": "table", "cell": currentCell, "rows": rows]
-  if let header { event["header"] = header }
-  if let caption { event["caption"] = caption }
-  emit(event)
+  emit(.table(cell: currentCell, header: header, rows: rows, caption: caption))
 }
 
 // MARK: - Checks (counted by `loom test`)
@@ -147,8 +150,7 @@ public func showTable(_ rows: [[String]], header: [String]? = nil, caption: Stri
 @discardableResult
 public func check(_ condition: Bool, _ message: String, file: StaticString = #file, line: UInt = #line) -> Bool {
   if !condition { checksFailed += 1 }
-  emit(["type": "check", "cell": currentCell, "ok": condition, "message": message,
-        "file": "\(file)", "line": Int(line)])
+  emit(.check(cell: currentCell, ok: condition, message: message, file: "\(file)", line: Int(line)))
   return condition
 }
 
@@ -180,7 +182,7 @@ public func checkClose(_ actual: [Double], _ expected: [Double], tolerance: Doub
 // MARK: - Cells marked `error`
 
 private let skippedCells: Set<Int> = Set(
-  (ProcessInfo.processInfo.environment["LOOM_SKIP_CELLS"] ?? "").split(separator: ",").compactMap { Int($0) })
+  (ProcessInfo.processInfo.environment[LoomContract.Environment.skipCells] ?? "").split(separator: ",").compactMap { Int($0) })
 
 /// False for a cell marked `error` whose expected failure the runner has already recorded.
 public func _loomShouldRun(_ cell: Int) -> Bool { !skippedCells.contains(cell) }
@@ -190,10 +192,10 @@ public func _loomShouldRun(_ cell: Int) -> Bool { !skippedCells.contains(cell) }
 /// Evaluates an inline value of the prose (generated by the tangler) and sends its text to the
 /// runner: Swift's own description of the value.
 public func _loomInline<T>(_ index: Int, _ value: () -> T) {
-  emit(["type": "inline", "index": index, "text": String(describing: value())])
+  emit(.inline(index: index, text: String(describing: value())))
 }
 
 /// An inline value with a `String(format:)` format (`{swift} x, format: "%.1f"`).
 public func _loomInline<T: CVarArg>(_ index: Int, format: String, _ value: () -> T) {
-  emit(["type": "inline", "index": index, "text": String(format: format, value())])
+  emit(.inline(index: index, text: String(format: format, value())))
 }

@@ -14,9 +14,23 @@ import LoomRandom
 import TeXMath
 
 let args = CommandLine.arguments
+
+// `loom-fuzz --replay FILE…`: run kept inputs through every target, saying which one is at fault.
+if args.count > 2, args[1] == "--replay" {
+  for path in args.dropFirst(2) {
+    let text = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self)
+    for (name, run) in [("reader+weaver", { let (n, _) = NoteReader().read(text, path: "notes/fuzz.md"); _ = Weaver().article(n, outputs: nil, readDiagnostics: []) }),
+                        ("highlighter", { _ = SwiftHighlighter().highlight(text) }),
+                        ("tex", { _ = TeXMath.convert(text, display: true) })] as [(String, () -> Void)] {
+      print("\(path): \(name)…")
+      let t0 = Date(); run(); print(String(format: " %.2f s", Date().timeIntervalSince(t0)))
+    }
+  }
+  exit(0)
+}
 let seconds = args.count > 1 ? Double(args[1]) ?? 60 : 60
 let seed = args.count > 2 ? UInt64(args[2]) ?? 1 : UInt64(Date().timeIntervalSince1970)
-let budget = 2.0  // seconds one input may take, on a loaded 2-core machine
+let budget = 5.0  // seconds one input may take (debug build, on a loaded 2-core machine)
 
 let fragments: [String] = [
   "# Heading\n", "## Sub *em* `code`\n", "Some prose with $x^2$ and $$\\frac{a}{b}$$.\n", "`{swift} 6 * 7`",

@@ -1,4 +1,5 @@
 import Foundation
+import LoomContract
 
 #if canImport(Glibc)
 import Glibc
@@ -29,7 +30,7 @@ public struct ArtifactStore: Sendable, Hashable {
 
   /// `$LOOM_ARTIFACTS`, or `.loom/artifacts` under the working directory.
   public static var standard: ArtifactStore {
-    if let dir = ProcessInfo.processInfo.environment["LOOM_ARTIFACTS"], !dir.isEmpty { return ArtifactStore(directory: dir) }
+    if let dir = ProcessInfo.processInfo.environment[LoomContract.Environment.artifacts], !dir.isEmpty { return ArtifactStore(directory: dir) }
     return ArtifactStore(directory: FileManager.default.currentDirectoryPath + "/.loom/artifacts")
   }
 

@@ -16,26 +16,42 @@ public struct SwiftHighlighter: Sendable {
   }
 
   /// Parses a cell once, for `definitions(_:tree:)` and `highlight(_:tree:…)` to share.
-  /// Source that swift-syntax's parser would take too long on (it backtracks exponentially over
-  /// deeply nested `[`: 20 levels take seconds, 25 take minutes) gets an empty tree: the cell is
-  /// shown as plain text, and the weaver and `loom serve` stay responsive.
+  /// Source that swift-syntax's parser would take too long on gets an empty tree: the cell is
+  /// shown as plain text, and the weaver and `loom serve` stay responsive. Its time grows
+  /// exponentially with nested `[` (20 levels: seconds, 25: minutes) and about cubically with any
+  /// nesting (361 nested `(`: nine minutes) — both found by `make fuzz`.
   public func parse(_ source: String) -> SourceFileSyntax {
     Self.isSafeToParse(source) ? Parser.parse(source: source) : Parser.parse(source: "")
   }
 
-  /// Deepest `[` nesting we parse; real cells stay under 5.
+  /// Deepest `[` nesting we parse, and deepest nesting of `(`, `[` and `{` together; real cells
+  /// stay under 5 and 12.
   static let maxBracketDepth = 12
+  static let maxNestingDepth = 32
+  /// Longest cell we highlight, in bytes.
+  static let maxLength = 256 * 1024
 
-  /// False for source with `[` nested deeper than `maxBracketDepth` (outside comments and strings,
-  /// roughly: a bracket inside a string only makes us more cautious).
+  /// False for source nested or sized beyond the limits above (counted outside nothing: a bracket
+  /// inside a string or comment only makes us more cautious).
   public static func isSafeToParse(_ source: String) -> Bool {
-    var depth = 0
+    guard source.utf8.count <= maxLength else { return false }
+    var square = 0, any = 0
     for byte in source.utf8 {
-      if byte == UInt8(ascii: "[") {
-        depth += 1
-        if depth > maxBracketDepth { return false }
-      } else if byte == UInt8(ascii: "]") {
-        depth = max(0, depth - 1)
+      switch byte {
+      case UInt8(ascii: "["):
+        square += 1
+        any += 1
+        if square > maxBracketDepth || any > maxNestingDepth { return false }
+      case UInt8(ascii: "("), UInt8(ascii: "{"):
+        any += 1
+        if any > maxNestingDepth { return false }
+      case UInt8(ascii: "]"):
+        square = max(0, square - 1)
+        any = max(0, any - 1)
+      case UInt8(ascii: ")"), UInt8(ascii: "}"):
+        any = max(0, any - 1)
+      default:
+        break
       }
     }
     return true

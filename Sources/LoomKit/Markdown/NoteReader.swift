@@ -24,7 +24,8 @@ public struct NoteReader: Sendable {
     var cursor = (line: 0, byte: 0)
     let mdBlocks = CMark.topLevelBlocks(math.text, rewriteURL: Self.rewriteNoteLink) { literal, start, end in
       var line = start, column = 1
-      search: for l in max(start, cursor.line)...max(start, end) {
+      let first = max(start, cursor.line), last = max(start, end)
+      search: for l in stride(from: first, through: last, by: 1) {
         guard let text = lines[safe: l - 1] else { break }
         let bytes = Array(text.utf8)
         let from = l == cursor.line ? cursor.byte : 0

@@ -1,4 +1,5 @@
 import Foundation
+import LoomContract
 
 /// Runs a built note as a child process with wall-clock limits, and splits what it printed into
 /// per-cell output using the runtime's markers.
@@ -17,12 +18,12 @@ public struct Runner: Sendable {
 
   public init(project: Project) { self.project = project }
 
-  static let marker = Array("\u{1E}LOOM-CELL ".utf8)
+  static let marker = Array(LoomContract.markerPrefix.utf8)
 
   /// The marker for one run: the base marker with a fresh nonce that the program receives in
   /// LOOM_MARKER_NONCE (and removes from its environment), so text a cell prints can never pass for
   /// a marker and move output into another cell.
-  static func marker(nonce: String) -> [UInt8] { Array("\u{1E}LOOM-CELL \(nonce) ".utf8) }
+  static func marker(nonce: String) -> [UInt8] { Array(LoomContract.marker(nonce: nonce).utf8) }
 
   /// Runs the note's program; cells in `skip` are passed over (see `error` cells).
   /// With `expectedBuild` (the fingerprint in the generated main.swift), a program that reports a
@@ -34,18 +35,18 @@ public struct Runner: Sendable {
     try? FileManager.default.removeItem(at: events)
     // The arithmetic is pinned whatever the caller's environment says (see ArithmeticPin).
     var env = ArithmeticPin.apply(to: ProcessInfo.processInfo.environment)
-    env["LOOM_RESEED"] = String(reseed)
-    env["LOOM_EVENTS"] = events.path
+    env[LoomContract.Environment.reseed] = String(reseed)
+    env[LoomContract.Environment.events] = events.path
     let memory = note.frontMatter.values["memory"].flatMap(Int.init) ?? memoryLimitMB
-    env["LOOM_MEMORY_LIMIT_MB"] = String(memory)
+    env[LoomContract.Environment.memoryLimitMB] = String(memory)
     // On a crash the Swift runtime prints a backtrace; its frames carry the note's own lines
     // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
     env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=12,top=4"
-    env["LOOM_SKIP_CELLS"] = skip.sorted().map(String.init).joined(separator: ",")
+    env[LoomContract.Environment.skipCells] = skip.sorted().map(String.init).joined(separator: ",")
     // LanguageLab memoises trained weights here (keyed by recipe, library code, BLAS kernel and
     // reseed), so notes of one run, and of later runs, share each pretraining.
-    if env["LOOM_ARTIFACTS"] == nil {
-      env["LOOM_ARTIFACTS"] = project.loomDirectory.appendingPathComponent("artifacts").path
+    if env[LoomContract.Environment.artifacts] == nil {
+      env[LoomContract.Environment.artifacts] = project.loomDirectory.appendingPathComponent("artifacts").path
     }
 
     // Per-cell limits: the runner watches the markers as they stream in.
@@ -55,7 +56,7 @@ public struct Runner: Sendable {
     })
     let nonce = String(UInt64.random(in: 1...UInt64.max), radix: 36)
     let marker = Self.marker(nonce: nonce)
-    env["LOOM_MARKER_NONCE"] = nonce
+    env[LoomContract.Environment.markerNonce] = nonce
     let watch = CellWatch(onCell: onCell, marker: marker)
     let noteLimit = note.frontMatter.timeout ?? noteTimeout
     let start = Date()
@@ -205,38 +206,34 @@ public struct Runner: Sendable {
   }
 
   /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program
-  /// reported, and the OpenBLAS kernel and thread count it ran with.
+  /// reported, the OpenBLAS kernel and thread count it ran with, and whether it reached its end.
   private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> (String?, (core: String?, threads: Int?), Bool) {
     var build: String? = nil
     var blas: (core: String?, threads: Int?) = (nil, nil)
     var finished = false
     guard let data = try? Data(contentsOf: url) else { return (nil, blas, false) }
+    let decoder = JSONDecoder()
     for line in data.split(separator: 0x0A) {
-      guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-            let type = obj["type"] as? String else { continue }
-      let cell = obj["cell"] as? Int ?? 0
-      switch type {
-      case "figure":
-        if let svg = obj["svg"] as? String {
-          outputs.cells[cell, default: CellOutput()].figures.append(FigureOutput(svg: svg, caption: obj["caption"] as? String))
-        }
-      case "table":
-        if let rows = obj["rows"] as? [[String]] {
-          outputs.cells[cell, default: CellOutput()].tables.append(TableOutput(header: obj["header"] as? [String], rows: rows, caption: obj["caption"] as? String))
-        }
-      case "check":
-        let loc = (obj["file"] as? String).map { SourceLocation(file: $0, line: obj["line"] as? Int ?? 1) }
-        outputs.cells[cell, default: CellOutput()].checks.append(CheckOutput(ok: obj["ok"] as? Bool ?? false, message: obj["message"] as? String ?? "", location: loc))
-      case "time":
-        outputs.cells[cell, default: CellOutput()].seconds = obj["seconds"] as? Double
-      case "begin":
-        build = obj["build"] as? String
-        blas = (obj["blasCore"] as? String, obj["blasThreads"] as? Int)
-      case "inline":
-        if let index = obj["index"] as? Int, let text = obj["text"] as? String { outputs.inlines[index] = text }
-      case "end":
+      // A line cut short by a crash is not an event.
+      guard let event = try? decoder.decode(RuntimeEvent.self, from: Data(line)) else { continue }
+      switch event {
+      case let .figure(cell, svg, caption):
+        outputs.cells[cell, default: CellOutput()].figures.append(FigureOutput(svg: svg, caption: caption))
+      case let .table(cell, header, rows, caption):
+        outputs.cells[cell, default: CellOutput()].tables.append(TableOutput(header: header, rows: rows, caption: caption))
+      case let .check(cell, ok, message, file, line):
+        let loc = file.isEmpty ? nil : SourceLocation(file: file, line: line)
+        outputs.cells[cell, default: CellOutput()].checks.append(CheckOutput(ok: ok, message: message, location: loc))
+      case let .time(cell, seconds):
+        outputs.cells[cell, default: CellOutput()].seconds = seconds
+      case let .begin(b, _, core, threads):
+        build = b
+        blas = (core.isEmpty ? nil : core, threads)
+      case let .inline(index, text):
+        outputs.inlines[index] = text
+      case .end:
         finished = true
-      default:
+      case .cell:
         break
       }
     }

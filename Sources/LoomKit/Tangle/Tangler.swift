@@ -1,4 +1,5 @@
 import Foundation
+import LoomContract
 
 /// Turns notes into one generated SwiftPM package under `.loom/build/`: one executable target per
 /// note, whose `main.swift` holds the note's cells in order, each behind a `#sourceLocation` that
@@ -34,14 +35,14 @@ public struct Tangler: Sendable {
       }
       out += "\n// MARK: - cell \(cell.index) (\(note.path):\(cell.fenceLine))\n"
       let cellSeed = cell.options.seed.map(String.init) ?? "nil"
-      out += "_loomCell(\(cell.index), line: \(cell.fenceLine), seed: \(cellSeed))\n"
+      out += "\(LoomContract.Call.cell)(\(cell.index), line: \(cell.fenceLine), seed: \(cellSeed))\n"
       if excluded.contains(cell.index) {
         out += "// (left out: this `error` cell does not compile, as expected)\n"
         continue
       }
       // An `error` cell runs in its own scope so that, when its trap is expected, the runner can
       // skip it on a re-run and let the rest of the note go on.
-      if cell.options.expectError { out += "if _loomShouldRun(\(cell.index)) { do {\n" }
+      if cell.options.expectError { out += "if \(LoomContract.Call.shouldRun)(\(cell.index)) { do {\n" }
       out += "#sourceLocation(file: \(swiftLiteral(note.path)), line: \(cell.firstSourceLine))\n"
       out += cell.source
       if !cell.source.hasSuffix("\n") { out += "\n" }
@@ -49,14 +50,14 @@ public struct Tangler: Sendable {
       if cell.options.expectError { out += "} }\n" }
       out += inlineValues(of: note, after: cell.index)
     }
-    out += "\n_loomEnd()\n"
+    out += "\n\(LoomContract.Call.end)()\n"
     // The program reports this fingerprint of its own source when it starts, so the runner can
     // tell a stale executable (built from an older main.swift) from the one it asked for.
     var hasher = Hasher128()
     hasher.combine(head)
     hasher.combine(out)
     let build = String(hasher.hex.prefix(16))
-    return head + "\n_loomBegin(note: \(swiftLiteral(note.path)), cells: \(note.cells.count), seed: \(seed), build: \"\(build)\")\n" + out
+    return head + "\n\(LoomContract.Call.begin)(note: \(swiftLiteral(note.path)), cells: \(note.cells.count), seed: \(seed), build: \"\(build)\")\n" + out
   }
 
   /// The code that evaluates the inline values that follow cell `after` (0: before the first cell).
@@ -65,7 +66,8 @@ public struct Tangler: Sendable {
     var out = ""
     for v in note.inlines where v.afterCell == after {
       let location = "#sourceLocation(file: \(swiftLiteral(note.path)), line: \(v.line))\n"
-      let call = v.format.map { "_loomInline(\(v.index), format: \"\($0)\") {" } ?? "_loomInline(\(v.index)) {"
+      let name = LoomContract.Call.inline
+      let call = v.format.map { "\(name)(\(v.index), format: \"\($0)\") {" } ?? "\(name)(\(v.index)) {"
       out += "// inline value \(v.index) (\(note.path):\(v.line))\n"
       out += location + call + "\n" + location
       out += String(repeating: " ", count: max(0, v.column - 1)) + v.expression + "\n"
@@ -107,8 +109,17 @@ public struct Tangler: Sendable {
   /// instead would make SwiftPM resolve and build the toolchain's dependencies (swift-syntax,
   /// FlyingFox, ArgumentParser) in release for every note build.
   public func runtimePackageSwift() -> String {
-    let v5 = "swiftSettings: [.swiftLanguageMode(.v5)]"
-    let v6 = "swiftSettings: [.swiftLanguageMode(.v6)]"
+    let libraries = Project.noteLibraryTargets
+    let products = libraries.filter { !$0.isSystem }.map { "    .library(name: \"\($0.name)\", targets: [\"\($0.name)\"])," }
+    let targets = libraries.map { lib -> String in
+      if lib.isSystem { return "    .systemLibrary(name: \"\(lib.name)\", path: \"Sources/\(lib.name)\")," }
+      var args = ["name: \"\(lib.name)\""]
+      if !lib.dependencies.isEmpty { args.append("dependencies: [\(lib.dependencies.map { "\"\($0)\"" }.joined(separator: ", "))]") }
+      args.append("path: \"Sources/\(lib.name)\"")
+      if lib.hasReadme { args.append("exclude: [\"README.md\"]") }
+      args.append("swiftSettings: [.swiftLanguageMode(.\(lib.swift5 ? "v5" : "v6"))]")
+      return "    .target(\(args.joined(separator: ", "))),"
+    }
     return """
     // swift-tools-version:6.1
     \(Self.banner) Package.swift (the libraries notes link)
@@ -117,22 +128,10 @@ public struct Tangler: Sendable {
     let package = Package(
       name: "LoomRuntime",
       products: [
-        .library(name: "NoteRuntime", targets: ["NoteRuntime"]),
-        .library(name: "NumericCore", targets: ["NumericCore"]),
-        .library(name: "Plotting", targets: ["Plotting"]),
-        .library(name: "Environments", targets: ["Environments"]),
-        .library(name: "LanguageLab", targets: ["LanguageLab"]),
-        .library(name: "LoomRandom", targets: ["LoomRandom"]),
+    \(products.joined(separator: "\n"))
       ],
       targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
-        .systemLibrary(name: "CLoomSys", path: "Sources/CLoomSys"),
-        .target(name: "LoomRandom", path: "Sources/LoomRandom", \(v6)),
-        .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], path: "Sources/NumericCore", exclude: ["README.md"], \(v6)),
-        .target(name: "Plotting", path: "Sources/Plotting", exclude: ["README.md"], \(v6)),
-        .target(name: "Environments", dependencies: ["LoomRandom"], path: "Sources/Environments", exclude: ["README.md"], \(v6)),
-        .target(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom"], path: "Sources/LanguageLab", exclude: ["README.md"], \(v6)),
-        .target(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys"], path: "Sources/NoteRuntime", \(v5)),
+    \(targets.joined(separator: "\n"))
       ]
     )
 
@@ -142,7 +141,12 @@ public struct Tangler: Sendable {
   /// Writes `.loom/loom-runtime`: its manifest and symlinks to the library sources.
   func writeRuntimePackage() throws -> URL {
     let dir = project.loomDirectory.appendingPathComponent(Self.runtimePackage)
-    try FileIO.writeIfChanged(runtimePackageSwift(), to: dir.appendingPathComponent("Package.swift"))
+    if try FileIO.writeIfChanged(runtimePackageSwift(), to: dir.appendingPathComponent("Package.swift")) {
+      // The libraries' manifest changed (a Loom upgrade added a target): SwiftPM keeps the old one
+      // in the notes package's workspace state and then cannot find the new module. Forget it.
+      let state = project.buildDirectory.appendingPathComponent(".build")
+      for name in ["workspace-state.json", "manifest.db"] { try? FileManager.default.removeItem(at: state.appendingPathComponent(name)) }
+    }
     let sources = dir.appendingPathComponent("Sources")
     let fm = FileManager.default
     try fm.createDirectory(at: sources, withIntermediateDirectories: true)
