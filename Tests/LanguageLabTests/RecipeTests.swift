@@ -45,6 +45,21 @@ struct RecipeTests {
     #expect(Self.bits(pretrained(world, size: .tiny, config: Self.quick, store: store)) == Self.bits(fresh))
   }
 
+  @Test("A damaged weights file is trained again, from the same initial weights as a fresh run")
+  func damagedFile() throws {
+    let world = ArithmeticWorld()
+    let store = Self.store("damaged")
+    _ = pretrained(world, size: .tiny, config: Self.quick, store: store)
+    let params = try #require(try FileManager.default.contentsOfDirectory(atPath: store.directory).first { $0.hasSuffix(".params") })
+    let path = store.directory + "/" + params
+    let bytes = try #require(FileManager.default.contents(atPath: path))
+    try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: path))  // truncated mid-tensor
+    ArtifactStore.forgetLoaded()
+    let again = pretrained(world, size: .tiny, config: Self.quick, store: store)
+    #expect(!again.provenance.fromMemo)
+    #expect(Self.bits(again) == Self.bits(pretrained(world, size: .tiny, config: Self.quick, store: nil)))
+  }
+
   @Test("A different recipe is a different artifact")
   func keys() {
     let store = Self.store("keys")

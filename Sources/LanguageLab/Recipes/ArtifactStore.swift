@@ -60,9 +60,12 @@ public struct ArtifactStore: Sendable, Hashable {
     defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
 
     var result: (time: TrainingTime, fromMemo: Bool)
+    let initial = module.parameters.map(\.data)
     if let time = Self.readMeta(stem + ".meta", key: key), (try? module.loadParameters(from: stem + ".params")) != nil {
       result = (time, true)
     } else {
+      // A damaged file may have been read part way: train from the initial weights, as a fresh run does.
+      for (p, v) in zip(module.parameters, initial) { p.assign(v) }
       let time = train()
       result = (time, false)
       // A store that cannot be written (read-only, full) still gives the trained model.
