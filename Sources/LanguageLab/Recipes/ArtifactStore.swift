@@ -135,9 +135,9 @@ func blasCore() -> String? {
   #endif
 }
 
-/// A digest of the source code of the libraries a recipe runs: LanguageLab, NumericCore,
-/// LoomRandom and the BLAS shim, read from the folder this file was compiled from. When the sources
-/// are not there (a binary moved elsewhere), the digest says so, and memoised files from a build
+/// A digest of the source code (`.swift`, `.h`, `.modulemap`) of the libraries a recipe runs:
+/// LanguageLab, NumericCore, LoomRandom and the BLAS shim, read from the folder this file was
+/// compiled from. When the sources are not there (a binary moved elsewhere), the digest says so, and memoised files from a build
 /// that had them are not reused.
 enum CodeDigest {
   static let libraries: String = {
@@ -155,7 +155,8 @@ enum CodeDigest {
       // FileManager's enumerator does not enter: resolve them first.
       let dir = sources.appendingPathComponent(lib).resolvingSymlinksInPath().path
       guard let files = fm.enumerator(atPath: dir)?.allObjects as? [String] else { continue }
-      for f in files.sorted() {
+      // Code only: a README edit does not change what training computes.
+      for f in files.sorted() where f.hasSuffix(".swift") || f.hasSuffix(".h") || f.hasSuffix(".modulemap") {
         var isDir: ObjCBool = false
         let path = dir + "/" + f
         guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let data = fm.contents(atPath: path) else { continue }
