@@ -73,7 +73,8 @@ let package = Package(
       name: "loom-bench", dependencies: ["NumericCore", "Environments"], path: "Benchmarks/LoomBench"),
 
     // MARK: - Tests
-    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract"], resources: [.copy("Fixtures")]),
+    // CCMarkGFM: the conformance test renders its inputs with libcmark-gfm itself, to compare.
+    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract", "CCMarkGFM"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),

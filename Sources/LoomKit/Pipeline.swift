@@ -156,115 +156,71 @@ public final class Pipeline: @unchecked Sendable {
     let all = items.filter { !$0.hasReadErrors }.map(\.note)
     let tangler = Tangler(project: project)
     var plan = Tangler.Plan()
-    try tangler.write(notes, all: all, plan: plan)
     console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
     let buildStart = Date()
     var builder = Builder(project: project)
     builder.configuration = options.configuration
     builder.onNotice = { [console] in console.line($0) }
-    var built = try builder.build(notes)
-
-    // Compile errors inside cells marked `error` are expected: keep them as those cells' output,
-    // leave those cells out, and build again.
-    var expectedCompileErrors: [String: [Int: [Diagnostic]]] = [:]
-    var again: [Note] = []
-    for note in notes {
-      guard let ds = built.diagnostics[note.path], !ds.isEmpty else { continue }
-      var inErrorCells: [Int: [Diagnostic]] = [:]
-      var unexpected = false
-      for d in ds {
-        if let cell = note.cells.first(where: { $0.options.expectError && Self.contains($0, line: d.location.line) }) {
-          inErrorCells[cell.index, default: []].append(d)
-        } else {
-          unexpected = true
-        }
-      }
-      if !unexpected {
-        expectedCompileErrors[note.path] = inErrorCells
-        plan.excludedCells[note.path] = Set(inErrorCells.keys)
-        again.append(note)
-      }
-    }
-    if !again.isEmpty {
-      try tangler.write(notes, all: all, plan: plan)
-      let second = try builder.build(again)
-      for note in again {
-        built.diagnostics[note.path] = second.diagnostics[note.path]
-        if second.built.contains(note.targetName) { built.built.insert(note.targetName) }
-      }
-    }
+    // What each `error` cell showed when it failed as expected, by note: its compile error, or the
+    // trap of a cell that had to be left out of the program to get past it.
+    var expected: [String: [Int: CellOutput]] = [:]
+    let built = try buildExpectingErrors(notes, writing: notes, all: all, tangler: tangler, builder: builder, plan: &plan, expected: &expected)
     console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
     if !built.unattributed.isEmpty { console.error(built.unattributed) }
 
-    var runnable: [Int] = []
-    for i in toRun {
-      let note = items[i].note
-      if let ds = built.diagnostics[note.path], !ds.isEmpty {
-        let out = NoteOutputs(status: .compileFailed, diagnostics: ds,
-                              message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
-        items[i].outputs = out
-        console.status(note.slug, "did not compile")
-        report(out, note: note)
-      } else if built.built.contains(note.targetName) {
-        runnable.append(i)
-      } else {
+    /// The notes among `indices` that built; the others get their compile errors as outputs.
+    func runnable(_ indices: [Int], _ built: Builder.Result) -> [Int] {
+      indices.filter { i in
+        let note = items[i].note
+        if let ds = built.diagnostics[note.path], !ds.isEmpty {
+          let out = NoteOutputs(status: .compileFailed, diagnostics: ds,
+                                message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
+          items[i].outputs = out
+          console.status(note.slug, "did not compile")
+          report(out, note: note)
+          return false
+        }
+        if built.built.contains(note.targetName) { return true }
         items[i].outputs = NoteOutputs(status: .compileFailed, message: "\(note.path): error: the note's program was not built")
+        return false
       }
     }
 
-    // Run up to `jobs` notes at a time.
-    let results = ResultBox(count: items.count)
-    let queue = OperationQueue()
-    queue.maxConcurrentOperationCount = max(1, options.jobs)
     var runner = Runner(project: project)
     runner.noteTimeout = options.noteTimeout
     runner.cellTimeout = options.cellTimeout
     runner.memoryLimitMB = options.memoryLimitMB
     runner.reseed = options.reseed
-    let console = self.console
-    for i in runnable {
-      let note = items[i].note
-      let exe = builder.executable(for: note)
-      let r = runner
-      let compileErrors = expectedCompileErrors[note.path] ?? [:]
-      let build = (try? String(contentsOf: tangler.mainSwiftURL(for: note), encoding: .utf8)).flatMap(Tangler.buildID(ofMainSwift:))
-      queue.addOperation {
-        let total = note.cells.count
-        if !console.isTerminal { console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…") }
-        console.progress(note.slug, "starting")
-        defer { console.progress(note.slug, nil) }
-        do {
-          let out = try Self.runExpectingErrors(note, executable: exe, runner: r, compileErrors: compileErrors, expectedBuild: build,
-                                                onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
-          results.set(i, .success(out))
-        } catch {
-          results.set(i, .failure(error))
+    // Run up to `jobs` notes at a time. A note whose `error` cell trapped at file scope (it
+    // declares something, so it cannot be skipped at run time) is rebuilt without that cell and
+    // run again; the others are done.
+    var pending = runnable(toRun, built)
+    while !pending.isEmpty {
+      let results = run(pending, items: items, runner: runner, builder: builder, tangler: tangler, expected: expected)
+      var again: [Int] = []
+      for i in pending {
+        let note = items[i].note
+        switch results.get(i) {
+        case .success(let r)?:
+          if let cell = r.trappedAtFileScope, let output = r.outputs.cells[cell] {
+            expected[note.path, default: [:]][cell] = output
+            plan.excludedCells[note.path, default: []].insert(cell)
+            again.append(i)
+            continue
+          }
+          finish(&items[i], r.outputs, key: keys[i], cache: cache)
+        case .failure(let error)?:
+          items[i].outputs = NoteOutputs(status: .crashed, message: "\(note.path): error: \(error)")
+          console.error("\(note.path): error: \(error)")
+        case nil:
+          break
         }
       }
-    }
-    queue.waitUntilAllOperationsAreFinished()
-
-    for i in runnable {
-      let note = items[i].note
-      switch results.get(i) {
-      case .success(let out)?:
-        items[i].outputs = out
-        let checks = out.checks
-        let failed = checks.filter { !$0.ok }
-        var summary = String(format: "%@ in %.1f s", out.status == .ok ? "ran" : out.status.rawValue, out.seconds)
-        if !checks.isEmpty { summary += ", \(checks.count - failed.count)/\(checks.count) checks passed" }
-        console.status(note.slug, summary)
-        report(out, note: note)
-        // Timeouts depend on the machine's load, and a stale build is a fault: never cache them.
-        if out.status != .timedOut, out.status != .staleBuild, !out.transient, let key = keys[i] {
-          do { try cache.store(out, for: note, key: key) } catch { console.error("warning: could not cache \(note.slug): \(error)") }
-        }
-      case .failure(let error)?:
-        items[i].outputs = NoteOutputs(status: .crashed, message: "\(note.path): error: \(error)")
-        console.error("\(note.path): error: \(error)")
-      case nil:
-        break
-      }
+      guard !again.isEmpty else { break }
+      console.line("rebuilding \(again.count) note\(again.count == 1 ? "" : "s") without the `error` cells that trapped…")
+      let rebuilt = try buildExpectingErrors(again.map { items[$0].note }, writing: notes, all: all, tangler: tangler, builder: builder,
+                                             plan: &plan, expected: &expected)
+      pending = runnable(again, rebuilt)
     }
     // A compile error inside the note's own cells is deterministic for its key: cache it so an
     // unchanged broken note is not rebuilt. A failure outside its cells (a library that did not
@@ -272,6 +228,96 @@ public final class Pipeline: @unchecked Sendable {
     for i in toRun where items[i].outputs?.status == .compileFailed {
       guard let key = keys[i], let out = items[i].outputs, Self.isCacheableCompileFailure(out, note: items[i].note) else { continue }
       try? cache.store(out, for: items[i].note, key: key)
+    }
+  }
+
+  /// Builds `notes` (after writing the package for `writing`). Compile errors in cells marked
+  /// `error` are those cells' expected output: the cells are left out and the notes built again —
+  /// and again, since a later compiler phase (overflow, ownership, escaping closures) only speaks
+  /// once the file type-checks — until no new error falls in an `error` cell. What errors are left
+  /// then are the note's. Each `error` cell is left out at most once, so this ends.
+  func buildExpectingErrors(_ notes: [Note], writing: [Note], all: [Note], tangler: Tangler, builder: Builder,
+                            plan: inout Tangler.Plan, expected: inout [String: [Int: CellOutput]]) throws -> Builder.Result {
+    try tangler.write(writing, all: all, plan: plan)
+    var result = try builder.build(notes)
+    var round = notes
+    while true {
+      var again: [Note] = []
+      for note in round {
+        guard let ds = result.diagnostics[note.path], !ds.isEmpty else { continue }
+        let excluded = plan.excludedCells[note.path] ?? []
+        var inErrorCells: [Int: [Diagnostic]] = [:]
+        for d in ds {
+          if let cell = note.cells.first(where: { $0.options.expectError && !excluded.contains($0.index) && Self.contains($0, line: d.location.line) }) {
+            inErrorCells[cell.index, default: []].append(d)
+          }
+        }
+        // Errors elsewhere may be consequences of an `error` cell (a use of a name it declared
+        // again is "ambiguous"): they are judged by the build without it.
+        guard !inErrorCells.isEmpty else { continue }
+        for (index, errors) in inErrorCells {
+          var c = CellOutput()
+          c.error = errors.map { $0.rendered(sourceLines: note.lines) }.joined(separator: "\n")
+          c.expectedFailure = true
+          expected[note.path, default: [:]][index] = c
+        }
+        plan.excludedCells[note.path, default: []].formUnion(inErrorCells.keys)
+        again.append(note)
+      }
+      guard !again.isEmpty else { return result }
+      try tangler.write(writing, all: all, plan: plan)
+      let next = try builder.build(again)
+      for note in again {
+        result.diagnostics[note.path] = next.diagnostics[note.path]
+        if next.built.contains(note.targetName) { result.built.insert(note.targetName) }
+      }
+      round = again
+    }
+  }
+
+  /// Runs the notes at `indices` of `items`, up to `jobs` at a time.
+  func run(_ indices: [Int], items: [Item], runner: Runner, builder: Builder, tangler: Tangler,
+           expected: [String: [Int: CellOutput]]) -> ResultBox {
+    let results = ResultBox(count: items.count)
+    let queue = OperationQueue()
+    queue.maxConcurrentOperationCount = max(1, options.jobs)
+    let console = self.console
+    for i in indices {
+      let note = items[i].note
+      let exe = builder.executable(for: note)
+      let known = expected[note.path] ?? [:]
+      let build = (try? String(contentsOf: tangler.mainSwiftURL(for: note), encoding: .utf8)).flatMap(Tangler.buildID(ofMainSwift:))
+      queue.addOperation {
+        let total = note.cells.count
+        if !console.isTerminal { console.status(note.slug, "running \(note.cells.filter { !$0.options.norun }.count) cells…") }
+        console.progress(note.slug, "starting")
+        defer { console.progress(note.slug, nil) }
+        do {
+          let r = try Self.runExpectingErrors(note, executable: exe, runner: runner, expected: known, expectedBuild: build,
+                                              onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
+          results.set(i, .success(r))
+        } catch {
+          results.set(i, .failure(error))
+        }
+      }
+    }
+    queue.waitUntilAllOperationsAreFinished()
+    return results
+  }
+
+  /// A note's final outputs: reported, and cached when its code decided them.
+  func finish(_ item: inout Item, _ out: NoteOutputs, key: String?, cache: OutputCache) {
+    let note = item.note
+    item.outputs = out
+    let checks = out.checks
+    let failed = checks.filter { !$0.ok }
+    var summary = String(format: "%@ in %.1f s", out.status == .ok ? "ran" : out.status.rawValue, out.seconds)
+    if !checks.isEmpty { summary += ", \(checks.count - failed.count)/\(checks.count) checks passed" }
+    console.status(note.slug, summary)
+    report(out, note: note)
+    // Timeouts depend on the machine's load, and a stale build is a fault: never cache them.
+    if out.status != .timedOut, out.status != .staleBuild, !out.transient, let key {
+      do { try cache.store(out, for: note, key: key) } catch { console.error("warning: could not cache \(note.slug): \(error)") }
     }
   }
 
@@ -284,37 +330,46 @@ public final class Pipeline: @unchecked Sendable {
 
   static func contains(_ cell: Cell, line: Int) -> Bool { cell.sourceLines.contains(line) }
 
+  /// What running a note gave; `trappedAtFileScope` names an `error` cell that trapped as expected
+  /// but cannot be skipped at run time (it declares something): the note must be rebuilt without it.
+  struct ErrorCellRun: Sendable {
+    var outputs: NoteOutputs
+    var trappedAtFileScope: Int? = nil
+  }
+
   /// Runs a note; a trap inside a cell marked `error` is that cell's expected output, and the note
-  /// is run again without that cell so the rest of it goes on. An `error` cell that neither failed
-  /// to compile nor trapped is reported as a failed check.
-  static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, compileErrors: [Int: [Diagnostic]],
+  /// is run again without that cell so the rest of it goes on. An `error` cell that ran and
+  /// neither failed to compile nor trapped is reported as a failed check (one that never ran,
+  /// because the note stopped before it, is not).
+  /// - Parameter expected: what `error` cells already showed (compile errors, earlier traps).
+  static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, expected known: [Int: CellOutput],
                                  expectedBuild: String? = nil,
-                                 onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
-    var skip: Set<Int> = Set(compileErrors.keys)
-    var expected: [Int: CellOutput] = [:]
-    for (index, ds) in compileErrors {
-      var c = CellOutput()
-      c.error = ds.map { $0.rendered(sourceLines: note.lines) }.joined(separator: "\n")
-      c.expectedFailure = true
-      expected[index] = c
-    }
-    let errorCells = Set(note.cells.filter { $0.options.expectError }.map(\.index))
+                                 onCell: (@Sendable (Int) -> Void)? = nil) throws -> ErrorCellRun {
+    var expected = known
+    var skip = Set(known.keys)
+    let errorCells = note.cells.filter { $0.options.expectError && !$0.options.norun }
+    let errorIndices = Set(errorCells.map(\.index))
+    let skippable = Set(errorCells.filter { Tangler.isSkippable($0, in: note) }.map(\.index))
     var out = try runner.run(note, executable: executable, skip: skip, expectedBuild: expectedBuild, onCell: onCell)
-    if out.status == .staleBuild { return out }
-    while out.status == .crashed, let failed = out.failedCell, errorCells.contains(failed), !skip.contains(failed) {
+    while out.status == .crashed, !out.transient, let failed = out.failedCell, errorIndices.contains(failed), expected[failed] == nil {
       var c = out.cells[failed] ?? CellOutput()
       c.expectedFailure = true
       expected[failed] = c
+      guard skippable.contains(failed) else {
+        out.cells[failed] = c
+        return ErrorCellRun(outputs: out, trappedAtFileScope: failed)
+      }
       skip.insert(failed)
       out = try runner.run(note, executable: executable, skip: skip, expectedBuild: expectedBuild, onCell: onCell)
     }
+    if out.status == .staleBuild { return ErrorCellRun(outputs: out) }
     for (index, c) in expected { out.cells[index] = c }
-    for index in errorCells.sorted() where expected[index] == nil {
+    for index in errorIndices.sorted() where expected[index] == nil && out.cells[index]?.ran == true {
       out.cells[index, default: CellOutput()].checks.append(CheckOutput(
         ok: false, message: "cell \(index) is marked 'error' but it compiled and ran without failing",
         location: note.cells.first { $0.index == index }.map { SourceLocation(file: note.path, line: $0.fenceLine) }))
     }
-    return out
+    return ErrorCellRun(outputs: out)
   }
 
   /// Prints a note's problems: compile errors, a crash or timeout, failed checks.
@@ -350,10 +405,10 @@ public final class Pipeline: @unchecked Sendable {
 
   final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [Int: Result<NoteOutputs, any Error>] = [:]
+    private var values: [Int: Result<ErrorCellRun, any Error>] = [:]
     init(count: Int) {}
-    func set(_ i: Int, _ r: Result<NoteOutputs, any Error>) { lock.lock(); values[i] = r; lock.unlock() }
-    func get(_ i: Int) -> Result<NoteOutputs, any Error>? { lock.lock(); defer { lock.unlock() }; return values[i] }
+    func set(_ i: Int, _ r: Result<ErrorCellRun, any Error>) { lock.lock(); values[i] = r; lock.unlock() }
+    func get(_ i: Int) -> Result<ErrorCellRun, any Error>? { lock.lock(); defer { lock.unlock() }; return values[i] }
   }
 }
 

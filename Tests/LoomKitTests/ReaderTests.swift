@@ -110,22 +110,23 @@ struct ReaderTests {
 
 @Suite("Math in Markdown")
 struct MathSpanTests {
-  @Test("Math is protected from Markdown and keeps line structure")
+  static func html(_ md: String) -> String {
+    let (note, _) = NoteReader().read(md, path: "notes/x.md")
+    return note.blocks.map { if case .prose(let p) = $0 { return p.html } else { return "" } }.joined()
+  }
+
+  @Test("Math is protected from Markdown: no emphasis, escapes stay TeX")
   func protects() {
-    let md = "A $a_1 * b_2$ and\n$$\n\\frac{1}{2} \\\\ x\n$$\nend"
-    let m = MathSpans(protecting: md)
-    #expect(m.spans.count == 2)
-    #expect(m.spans[0].tex == "a_1 * b_2")
-    #expect(m.spans[0].display == false)
-    #expect(m.spans[1].display == true)
-    #expect(m.spans[1].tex.contains("\\\\"))
-    #expect(m.text.split(separator: "\n", omittingEmptySubsequences: false).count == md.split(separator: "\n", omittingEmptySubsequences: false).count)
+    let html = Self.html("A $a_1 * b_2$ and $x*y*z$\n$$\n\\frac{1}{2} \\\\ x\n$$\nend")
+    #expect(html.components(separatedBy: "<math").count - 1 == 3)
+    #expect(html.contains("display=\"block\""))
+    #expect(!html.contains("<em>"))
   }
 
   @Test("Dollars in code, escaped dollars and prices are not math",
         arguments: ["`let s = \"$x$\"`", "costs $5 and $10", "\\$x\\$", "```\n$x$\n```"])
   func notMath(_ md: String) {
-    #expect(MathSpans(protecting: md).spans.isEmpty)
+    #expect(!Self.html(md).contains("<math"))
   }
 
   @Test("Rendered notes carry MathML, not TeX")

@@ -58,7 +58,7 @@ public struct Builder: Sendable {
     let args = ["build", "-c", configuration, "--package-path", project.buildDirectory.path]
     let all = try swiftBuild(swift, args)
     let text = String(decoding: all.stdout + all.stderr, as: UTF8.self)
-    let parsed = Self.parseDiagnostics(text)
+    let parsed = Self.parseDiagnostics(text, root: project.root.path, generated: project.buildDirectory.path)
     for d in parsed where d.location.file.hasSuffix(".md") {
       result.diagnostics[d.location.file, default: []].append(d)
     }
@@ -76,7 +76,7 @@ public struct Builder: Sendable {
         result.built.insert(note.targetName)
       } else {
         let oneText = String(decoding: one.stdout + one.stderr, as: UTF8.self)
-        for d in Self.parseDiagnostics(oneText) where d.location.file.hasSuffix(".md") {
+        for d in Self.parseDiagnostics(oneText, root: project.root.path, generated: project.buildDirectory.path) where d.location.file.hasSuffix(".md") {
           result.diagnostics[d.location.file, default: []].append(d)
           unattributed = false
         }
@@ -92,20 +92,36 @@ public struct Builder: Sendable {
     return result
   }
 
-  /// `file:line:col: error: message` lines from compiler output (errors only; notes' warnings are
-  /// suppressed in the generated package).
-  static func parseDiagnostics(_ text: String) -> [Diagnostic] {
+  /// `file:line:col: error: message` lines from compiler output, each with the `note:` lines the
+  /// compiler printed after it (notes' warnings are suppressed in the generated package). Notes
+  /// that point into the generated package itself (Loom's own wrapper code) are left out; paths
+  /// under `root` are made relative to it.
+  static func parseDiagnostics(_ text: String, root: String? = nil, generated: String? = nil) -> [Diagnostic] {
     var out: [Diagnostic] = []
+    var attach = false
     for line in text.split(separator: "\n") {
-      guard let range = line.range(of: ": error: ") else { continue }
-      let head = line[..<range.lowerBound]
-      let message = String(line[range.upperBound...])
-      let parts = head.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count >= 3, let l = Int(parts[parts.count - 2]), let c = Int(parts[parts.count - 1]) else { continue }
-      let file = parts[0..<(parts.count - 2)].joined(separator: ":")
-      out.append(Diagnostic(.error, message, at: SourceLocation(file: file, line: l, column: c)))
+      if let d = parse(line, kind: .error) {
+        out.append(d)
+        attach = true
+      } else if attach, var note = parse(line, kind: .note) {
+        if let generated, note.location.file.hasPrefix(generated) { continue }
+        if let root, note.location.file.hasPrefix(root + "/") { note.location.file.removeFirst(root.count + 1) }
+        out[out.count - 1].notes.append(note)
+      } else if parse(line, kind: .warning) != nil {
+        attach = false
+      }
     }
     return dedupe(out)
+  }
+
+  private static func parse(_ line: Substring, kind: Diagnostic.Severity) -> Diagnostic? {
+    guard let range = line.range(of: ": \(kind.rawValue): ") else { return nil }
+    let head = line[..<range.lowerBound]
+    let message = String(line[range.upperBound...])
+    let parts = head.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count >= 3, let l = Int(parts[parts.count - 2]), let c = Int(parts[parts.count - 1]) else { return nil }
+    let file = parts[0..<(parts.count - 2)].joined(separator: ":")
+    return Diagnostic(kind, message, at: SourceLocation(file: file, line: l, column: c))
   }
 
   /// SwiftPM prints some diagnostics twice; keep the first of each.

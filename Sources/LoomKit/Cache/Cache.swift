@@ -10,7 +10,7 @@ public struct OutputCache: Sendable {
   public init(directory: URL) { self.directory = directory }
 
   /// Bump when the outputs format or the runtime protocol changes.
-  static let formatVersion = "loom-cache-6"
+  static let formatVersion = "loom-cache-7"
 
   struct Entry: Codable {
     var key: String
@@ -41,6 +41,8 @@ public struct OutputCache: Sendable {
       let o = cell.options
       h.combine("\(o.id ?? "") \(o.norun) \(o.expectError) \(o.export) \(o.timeout ?? -1) \(o.seed.map(String.init) ?? "-") \(o.caption ?? "")")
       h.combine(cell.source)
+      // Indentation moves the columns of compile errors (see Cell.indentation).
+      if !cell.indentation.isEmpty { h.combine("indentation \(cell.indentation)") }
     }
     // Inline values are code too (not their lines: prose may move them).
     for v in note.inlines { h.combine("inline \(v.index) after \(v.afterCell) format \(v.format ?? "-") \(v.expression)") }
@@ -116,12 +118,14 @@ public struct OutputCache: Sendable {
     }
     var out = outputs
     out.message = outputs.message.map(text)
-    out.diagnostics = outputs.diagnostics.map { d in
+    func moved(_ d: Diagnostic) -> Diagnostic {
       var d = d
       d.location = location(d.location)
       d.message = text(d.message)
+      d.notes = d.notes.map(moved)
       return d
     }
+    out.diagnostics = outputs.diagnostics.map(moved)
     for (index, cell) in outputs.cells {
       var c = cell
       c.stderr = text(c.stderr)

@@ -15,22 +15,45 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
 }
 
 /// Something wrong with a note (or a warning about it), printed as `file:line:col: error: message`
-/// followed by the offending Markdown line and a caret.
+/// followed by the offending Markdown line and a caret, and by the compiler's notes about it
+/// ("'x' previously declared here", "consumed here"), each at its own line.
 public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
   public enum Severity: String, Sendable, Codable { case error, warning, note }
   public var severity: Severity
   public var message: String
   public var location: SourceLocation
+  /// Notes that belong to this diagnostic, in the compiler's order.
+  public var notes: [Diagnostic] = []
 
-  public init(_ severity: Severity, _ message: String, at location: SourceLocation) {
+  public init(_ severity: Severity, _ message: String, at location: SourceLocation, notes: [Diagnostic] = []) {
     self.severity = severity
     self.message = message
     self.location = location
+    self.notes = notes
+  }
+
+  enum CodingKeys: String, CodingKey { case severity, message, location, notes }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    severity = try c.decode(Severity.self, forKey: .severity)
+    message = try c.decode(String.self, forKey: .message)
+    location = try c.decode(SourceLocation.self, forKey: .location)
+    notes = try c.decodeIfPresent([Diagnostic].self, forKey: .notes) ?? []
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(severity, forKey: .severity)
+    try c.encode(message, forKey: .message)
+    try c.encode(location, forKey: .location)
+    if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
   }
 
   public var description: String { "\(location): \(severity.rawValue): \(message)" }
 
-  /// The diagnostic with the source line and a caret under the column, as swiftc prints it.
+  /// The diagnostic with the source line and a caret under the column, as swiftc prints it; then
+  /// its notes, with their lines when they point into the same file.
   public func rendered(sourceLines: [Substring]?) -> String {
     var out = description
     if let lines = sourceLines, location.line >= 1, location.line <= lines.count {
@@ -40,6 +63,9 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
       // Keep tabs so the caret lines up under the same characters.
       let pad = text.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
       out += pad + "^"
+    }
+    for note in notes {
+      out += "\n" + note.rendered(sourceLines: note.location.file == location.file ? sourceLines : nil)
     }
     return out
   }

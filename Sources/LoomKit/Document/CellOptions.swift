@@ -47,6 +47,10 @@ public struct CellOptions: Sendable, Hashable, Codable {
         }
       }
       let key = token.key, value = token.value
+      if token.unclosedQuote {
+        fail("the quoted value of option '\(key)' is never closed: a closing \" is missing")
+        continue
+      }
       switch key {
       case "id":
         guard let v = value, !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
@@ -89,7 +93,13 @@ public struct CellOptions: Sendable, Hashable, Codable {
     return (options, diagnostics)
   }
 
-  struct Token { var key: String; var value: String?; var offset: Int }
+  struct Token {
+    var key: String
+    var value: String?
+    var offset: Int
+    /// `key="…` with no closing quote: the value ran to the end of the line.
+    var unclosedQuote = false
+  }
 
   /// Splits `a=1 b="x y" c` into tokens, honouring double quotes.
   static func tokenize(_ s: String) -> [Token] {
@@ -103,6 +113,7 @@ public struct CellOptions: Sendable, Hashable, Codable {
       var key = ""
       while i < chars.count, chars[i] != "=", chars[i] != " ", chars[i] != "\t" { key.append(chars[i]); i += 1 }
       var value: String? = nil
+      var unclosed = false
       if i < chars.count, chars[i] == "=" {
         i += 1
         var v = ""
@@ -112,13 +123,14 @@ public struct CellOptions: Sendable, Hashable, Codable {
             if chars[i] == "\\", i + 1 < chars.count { i += 1 }
             v.append(chars[i]); i += 1
           }
+          unclosed = i >= chars.count
           i += 1
         } else {
           while i < chars.count, chars[i] != " ", chars[i] != "\t" { v.append(chars[i]); i += 1 }
         }
         value = v
       }
-      tokens.append(Token(key: key, value: value, offset: start))
+      tokens.append(Token(key: key, value: value, offset: start, unclosedQuote: unclosed))
     }
     return tokens
   }

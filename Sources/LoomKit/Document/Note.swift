@@ -13,9 +13,17 @@ public struct Note: Sendable {
   public var lines: [Substring]
   /// The `{swift} expr` values in the prose, in order (their placeholders are in the prose HTML).
   public var inlines: [InlineValue] = []
+  /// The file's lines end in CRLF (it is read as LF; `--fix` writes CRLF back).
+  public var crlf = false
 
+  /// Every cell, in order: top-level ones and those nested in a list item or block quote.
   public var cells: [Cell] {
-    blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } }
+    blocks.flatMap { block -> [Cell] in
+      switch block {
+      case .cell(let c): return [c]
+      case .prose(let p): return p.cells
+      }
+    }
   }
 
   /// The first `#` heading, or the front matter title, or the slug.
@@ -59,6 +67,9 @@ public struct Prose: Sendable {
   public var headings: [Heading]
   /// Plain text for the search index.
   public var text: String
+  /// Cells inside this prose (in a list item or a block quote), in order; `html` holds each one's
+  /// `Cell.placeholder(index)`, which the weaver replaces by the cell.
+  public var cells: [Cell] = []
 }
 
 /// A heading, with the anchor id the weaver gives it.
@@ -78,6 +89,10 @@ public struct Cell: Sendable, Hashable {
   public var fenceLine: Int
   /// The ```output block right after this cell, if any (expected output, doctest-style).
   public var expectedOutput: ExpectedOutput?
+  /// UTF-8 bytes before each source line on its Markdown line (an indented fence, a list item, a
+  /// block quote's `> `); empty when there are none. The tangler indents each line by as much, so
+  /// the compiler's columns are the note's.
+  public var indentation: [Int] = []
 
   public var firstSourceLine: Int { fenceLine + 1 }
   /// Markdown lines of the cell's code (between the fences).
@@ -86,6 +101,9 @@ public struct Cell: Sendable, Hashable {
   public var fencedLines: ClosedRange<Int> { fenceLine...(sourceLines.upperBound + 1) }
   /// The cell's id option, or `cell-N`.
   public var id: String { options.id ?? "cell-\(index)" }
+
+  /// Where a cell nested in prose goes in the prose's HTML.
+  public static func placeholder(_ index: Int) -> String { "\u{1E}LOOM-CELL \(index)\u{1E}" }
 }
 
 /// An ```output block that follows a cell: what the cell is expected to print.

@@ -120,7 +120,7 @@ enum HTMLSanitizer {
         if let value {
           let decoded = decodeEntities(value)
           if urlAttributes.contains(attr), !isSafeURL(decoded) { continue }
-          tag += " \(attr)=\"\(decoded.htmlEscaped)\""
+          tag += " \(attr)=\"\(escapedAttribute(value))\""
         } else {
           tag += " \(attr)"
         }
@@ -138,6 +138,29 @@ enum HTMLSanitizer {
   static let namedEntities: [String: Unicode.Scalar] = [
     "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "colon": ":", "tab": "\t", "newline": "\n",
   ]
+
+  /// An attribute value, escaped for a double-quoted attribute: what `decodeEntities` decodes is
+  /// written escaped, and any other entity reference (`&ouml;`) is kept as written, so the browser
+  /// reads the value the note meant.
+  static func escapedAttribute(_ raw: String) -> String {
+    var out = ""
+    var rest = Substring(raw)
+    while let amp = rest.firstIndex(of: "&") {
+      out += String(rest[..<amp]).htmlEscaped
+      let after = rest[rest.index(after: amp)...]
+      if let semi = after.prefix(32).firstIndex(of: ";"), !after[..<semi].isEmpty,
+         after[..<semi].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "#") }) {
+        let reference = String(rest[amp...semi])
+        let decoded = decodeEntities(reference)
+        out += decoded == reference ? reference : decoded.htmlEscaped
+        rest = after[after.index(after: semi)...]
+      } else {
+        out += "&amp;"
+        rest = after
+      }
+    }
+    return out + String(rest).htmlEscaped
+  }
 
   /// The few entities an attribute value needs decoded before it is checked and re-escaped
   /// (`&#106;avascript:` must not slip through as text the browser decodes later).

@@ -1,207 +1,52 @@
-/// Finds TeX math in Markdown (`$…$`, `$$…$$`) outside code, and swaps it for placeholders before
-/// cmark-gfm sees the text, so Markdown never mangles TeX (`\\`, `_`, `*`, `\{`). Placeholders keep
-/// every line where it was, so cmark's line numbers — and thus cell locations — are unchanged.
-struct MathSpans {
-  struct Span: Sendable {
+/// TeX math in prose: `$…$` inline, `$$…$$` display.
+///
+/// Math is an inline construct of cmark-gfm's own parser (a syntax extension, registered in
+/// CMark.swift), with the precedence of a code span: cmark-gfm decides where code blocks, indented
+/// code, code spans, link destinations, autolinks and raw HTML are, and only text it parses as
+/// inline content ever reaches these rules. Inside math, Markdown does nothing (`\\`, `_`, `*`, `\{`
+/// stay TeX). This file holds the delimiter rules; CMark.swift applies them to the parser's bytes.
+enum MathSpans {
+  /// A math span found by the parser.
+  struct Span: Sendable, Equatable {
     var tex: String
     var display: Bool
-    /// 1-based line of the opening dollar, for warnings.
+    /// 1-based Markdown line of the opening dollar.
     var line: Int
   }
 
-  static let prefix = "LOOMMATH"
-  static let continuation = "LOOMMATHC"
-
-  var spans: [Span] = []
-  var text: String = ""
-
-  /// Protects math in `markdown`. Fenced code blocks and inline code spans are left alone, as are
-  /// escaped dollars (`\$`) and dollars that do not look like math (`$5 and $10`).
-  init(protecting markdown: String) {
-    let chars = Array(markdown)
-    var out = ""
-    out.reserveCapacity(chars.count)
-    var i = 0
-    var line = 1
-    var atLineStart = true
-    var fence: (char: Character, count: Int)? = nil
-
-    func lineEnd(from j: Int) -> Int {
-      var k = j
-      while k < chars.count, chars[k] != "\n" { k += 1 }
-      return k
-    }
-
-    while i < chars.count {
-      let c = chars[i]
-      if atLineStart {
-        // Fenced code: copy whole lines verbatim until the closing fence.
-        var j = i, spaces = 0
-        while j < chars.count, chars[j] == " ", spaces < 4 { j += 1; spaces += 1 }
-        if spaces < 4, j < chars.count, chars[j] == "`" || chars[j] == "~" {
-          let fc = chars[j]
-          var n = 0
-          while j + n < chars.count, chars[j + n] == fc { n += 1 }
-          if let f = fence {
-            if fc == f.char, n >= f.count { fence = nil }
-          } else if n >= 3 {
-            fence = (fc, n)
-          }
-          if n >= 3 || fence != nil {
-            let end = lineEnd(from: i)
-            out.append(contentsOf: chars[i..<end])
-            i = end
-            atLineStart = false
-            continue
-          }
-        }
-        if fence != nil {
-          let end = lineEnd(from: i)
-          out.append(contentsOf: chars[i..<end])
-          i = end
-          atLineStart = false
-          continue
-        }
-      }
-      atLineStart = false
-      if c == "\n" {
-        out.append(c); line += 1; atLineStart = true; i += 1
-        continue
-      }
-      if c == "\\", i + 1 < chars.count {
-        out.append(c); out.append(chars[i + 1])
-        if chars[i + 1] == "\n" { line += 1; atLineStart = true }
-        i += 2
-        continue
-      }
-      if c == "`" {
-        var n = 0
-        while i + n < chars.count, chars[i + n] == "`" { n += 1 }
-        if let close = MathSpans.findBacktickRun(chars, from: i + n, length: n) {
-          for k in i..<(close + n) {
-            out.append(chars[k])
-            if chars[k] == "\n" { line += 1 }
-          }
-          i = close + n
-        } else {
-          out.append(contentsOf: chars[i..<(i + n)])
-          i += n
-        }
-        continue
-      }
-      if c == "$" {
-        let display = i + 1 < chars.count && chars[i + 1] == "$"
-        if let (end, tex) = MathSpans.findClose(chars, from: i, display: display) {
-          let index = spans.count
-          spans.append(Span(tex: tex, display: display, line: line))
-          out += "\(MathSpans.prefix)\(index)X"
-          // Keep line structure: one continuation token per newline inside the math.
-          for k in i..<end where chars[k] == "\n" {
-            out += "\n\(MathSpans.continuation)"
-            line += 1
-          }
-          i = end
-          continue
-        }
-      }
-      out.append(c)
-      i += 1
-    }
-    text = out
-  }
-
-  /// Index of the next run of exactly `length` backticks at or after `from`, or nil.
-  private static func findBacktickRun(_ chars: [Character], from: Int, length: Int) -> Int? {
-    var j = from
-    while j < chars.count {
-      if chars[j] == "`" {
-        var n = 0
-        while j + n < chars.count, chars[j + n] == "`" { n += 1 }
-        if n == length { return j }
-        j += n
-      } else {
-        // An inline code span never crosses a blank line.
-        if chars[j] == "\n", j + 1 < chars.count, chars[j + 1] == "\n" { return nil }
-        j += 1
-      }
-    }
-    return nil
-  }
-
-  /// For math opening at `start`: the index just past the closing delimiter, and the TeX inside.
-  private static func findClose(_ chars: [Character], from start: Int, display: Bool) -> (Int, String)? {
-    let open = display ? 2 : 1
-    var j = start + open
-    guard j < chars.count else { return nil }
-    if !display, chars[j] == " " || chars[j] == "\n" || chars[j] == "\t" { return nil }
-    while j < chars.count {
-      let c = chars[j]
-      if c == "\\" { j += 2; continue }
-      if c == "\n", j + 1 < chars.count, chars[j + 1] == "\n" { return nil }  // blank line ends a paragraph
-      if c == "\n", j + 1 < chars.count, chars[j + 1] == "\r" { return nil }
-      if c == "$" {
+  /// Where the math that opens at `start` (a `$`) ends: the offset just past the closing
+  /// delimiter, whether it is display math, and the TeX between the delimiters; nil when this
+  /// dollar does not open math (an escaped or lone dollar, prices: `$5 and $10`).
+  ///
+  /// The rules: `$$` opens display math, closed by the next `$$`; `$` opens inline math when the
+  /// next character is not a space, and the next `$` closes it when it follows a non-space and is
+  /// not followed by a digit. A backslash escapes the character after it (`\$` inside math). The
+  /// search stops at the first dollar after the opening one, so every dollar is looked at once.
+  /// - Parameter byte: the byte at an offset of the parser's text, nil past its end.
+  static func close(at start: Int, byte: (Int) -> UInt8?) -> (end: Int, display: Bool, tex: ClosedRange<Int>?)? {
+    let dollar = UInt8(ascii: "$"), backslash = UInt8(ascii: "\\")
+    let display = byte(start + 1) == dollar
+    var j = start + (display ? 2 : 1)
+    guard let first = byte(j) else { return nil }
+    if !display, isSpace(first) { return nil }
+    while let c = byte(j) {
+      if c == backslash { j += 2; continue }
+      if c == dollar {
         if display {
-          if j + 1 < chars.count, chars[j + 1] == "$" {
-            let tex = String(chars[(start + 2)..<j])
-            return tex.trimmingWhitespace().isEmpty ? nil : (j + 2, tex)
-          }
-          return nil
+          guard byte(j + 1) == dollar else { return nil }
+          let inner = (start + 2)..<j
+          // `$$$$` or `$$ $$`: not math.
+          guard inner.contains(where: { byte($0).map { !isSpace($0) } ?? false }) else { return nil }
+          return (j + 2, true, (start + 2)...(j - 1))
         }
-        let before = chars[j - 1]
-        if before == " " || before == "\t" || before == "\n" { return nil }
-        if j + 1 < chars.count, chars[j + 1].isNumber { return nil }
-        return (j + 1, String(chars[(start + 1)..<j]))
+        guard let before = byte(j - 1), !isSpace(before), j - 1 > start else { return nil }
+        if let after = byte(j + 1), after >= UInt8(ascii: "0"), after <= UInt8(ascii: "9") { return nil }
+        return (j + 1, false, (start + 1)...(j - 1))
       }
       j += 1
     }
     return nil
   }
 
-  /// Replaces placeholders in `html` (and the continuation tokens after them) using `render`.
-  static func substitute(in html: String, spans: [Span], render: (Span) -> String) -> String {
-    guard !spans.isEmpty, html.contains(prefix) else { return html }
-    var out = ""
-    var rest = Substring(html)
-    while let r = rest.range(of: prefix) {
-      out += rest[..<r.lowerBound]
-      var k = r.upperBound
-      var digits = ""
-      while k < rest.endIndex, rest[k].isNumber { digits.append(rest[k]); k = rest.index(after: k) }
-      guard let index = Int(digits), index < spans.count, k < rest.endIndex, rest[k] == "X" else {
-        out += rest[r]
-        rest = rest[r.upperBound...]
-        continue
-      }
-      k = rest.index(after: k)
-      // Swallow "\nLOOMMATHC" continuations (cmark renders soft breaks as "\n"; in a table or
-      // heading they may come out as spaces).
-      while true {
-        var m = k
-        while m < rest.endIndex, rest[m] == "\n" || rest[m] == " " { m = rest.index(after: m) }
-        if rest[m...].hasPrefix(continuation) {
-          k = rest.index(m, offsetBy: continuation.count)
-        } else {
-          break
-        }
-      }
-      out += render(spans[index])
-      rest = rest[k...]
-    }
-    out += rest
-    return out
-  }
-}
-
-extension Substring {
-  func range(of needle: String) -> Range<Index>? {
-    guard let first = needle.first else { return nil }
-    var i = startIndex
-    while i < endIndex {
-      if self[i] == first, self[i...].hasPrefix(needle) {
-        return i..<self.index(i, offsetBy: needle.count)
-      }
-      i = index(after: i)
-    }
-    return nil
-  }
+  private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 }

@@ -8,7 +8,10 @@ public struct OutputFixer: Sendable {
   /// The note's text with every expected-output block that differs replaced by the actual output.
   /// Returns nil when nothing changes.
   public func fixed(_ original: String, note: Note, outputs: NoteOutputs) -> String? {
-    var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Lines as the reader numbered them (a CRLF note is read as LF), written back with the
+    // note's own line endings.
+    let crlf = original.contains("\r\n")
+    var lines = NoteReader.normalizingLineEndings(original).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var changed = false
     // From the bottom up, so earlier line numbers stay valid.
     for cell in note.cells.reversed() {
@@ -18,20 +21,27 @@ public struct OutputFixer: Sendable {
       let first = expected.fenceLine  // 0-based index of the first content line
       let last = expected.endLine - 1  // 0-based index of the closing fence
       guard first <= last, last < lines.count else { continue }
+      // In a list item or a block quote, every line carries the container's prefix (`   `, `> `).
+      let fence = lines[expected.fenceLine - 1]
+      guard let fenceStart = fence.firstIndex(where: { $0 == "`" || $0 == "~" }) else { continue }
+      let prefix = String(fence[..<fenceStart])
+      let container = String(prefix.map { $0 == ">" ? ">" : " " })
+      let ticks = String(fence[fenceStart...].prefix { $0 == fence[fenceStart] })
       var body = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       if body.last == "" { body.removeLast() }
       // A line that starts with the fence would close the block early: widen the fence.
-      let fence = lines[expected.fenceLine - 1]
-      let ticks = fence.prefix { $0 == "`" || $0 == "~" }
-      if body.contains(where: { $0.hasPrefix(String(ticks)) }) {
+      if body.contains(where: { $0.drop { $0 == " " }.hasPrefix(ticks) }) {
         let wider = String(repeating: String(ticks.first ?? "`"), count: ticks.count + 2)
-        lines[expected.fenceLine - 1] = wider + fence.dropFirst(ticks.count)
-        lines[last] = wider
+        lines[expected.fenceLine - 1] = prefix + wider + fence[fenceStart...].dropFirst(ticks.count)
+        let closing = lines[last]
+        let closingStart = closing.firstIndex { $0 == "`" || $0 == "~" } ?? closing.endIndex
+        lines[last] = String(closing[..<closingStart]) + wider
       }
+      body = body.map { $0.isEmpty ? container.trimmingTrailingSpaces : container + $0 }
       lines.replaceSubrange(first..<last, with: body)
       changed = true
     }
-    return changed ? lines.joined(separator: "\n") : nil
+    return changed ? lines.joined(separator: crlf ? "\r\n" : "\n") : nil
   }
 
   /// Rewrites `url` atomically if its expected outputs differ. Refuses when the file changed since

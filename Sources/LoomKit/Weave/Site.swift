@@ -87,30 +87,33 @@ public struct Site: Sendable {
   }
 
   /// Links to notes that are not written yet (`03-x.md` with no such file) become plain text
-  /// marked "not written yet", so the site never has a broken link.
+  /// marked "not written yet", so the site never has a broken link. The reader marked each link to
+  /// another note in cmark-gfm's tree (`CMark.linkOpen` … `CMark.linkClose` around the `<a>` it
+  /// rendered), so what is rewritten is exactly that link, whatever raw HTML the prose holds.
   static func markMissingNotes(_ html: String, existing: Set<String>) -> String {
+    guard html.contains(CMark.linkOpen) else { return html }
     var out = ""
     var rest = Substring(html)
-    let open = "<a href=\""
-    while let r = rest.range(of: open) {
-      out += rest[..<r.lowerBound]
-      let afterHref = rest[r.upperBound...]
-      guard let quote = afterHref.firstIndex(of: "\""), let close = afterHref.range(of: "</a>") else {
-        out += rest[r]
-        rest = afterHref
+    while let open = rest.range(of: CMark.linkOpen) {
+      out += rest[..<open.lowerBound]
+      let afterOpen = rest[open.upperBound...]
+      guard let urlEnd = afterOpen.firstIndex(of: "\u{1E}"), let close = afterOpen.range(of: CMark.linkClose) else {
+        rest = afterOpen
         continue
       }
-      let href = String(afterHref[..<quote])
-      let file = String(href.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
-      let isLocalPage = file.hasSuffix(".html") && !file.contains("/") && !file.contains(":")
-      if isLocalPage, !existing.contains(file), let tagEnd = afterHref[quote...].firstIndex(of: ">") {
-        let text = afterHref[afterHref.index(after: tagEnd)..<close.lowerBound]
-        out += "<span class=\"missing-note\" title=\"not written yet\">\(text)</span>"
-        rest = afterHref[close.upperBound...]
+      let url = String(afterOpen[..<urlEnd])
+      var link = afterOpen[afterOpen.index(after: urlEnd)..<close.lowerBound]
+      let file = String(url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+      let decoded = file.removingPercentEncoding ?? file
+      if existing.contains(file) || existing.contains(decoded) {
+        out += link
       } else {
-        out += rest[r]
-        rest = afterHref
+        // `<a href="…" …>text</a>` as cmark-gfm rendered it → the text.
+        if link.hasPrefix("<a "), let tagEnd = link.firstIndex(of: ">") { link = link[link.index(after: tagEnd)...] }
+        if link.hasSuffix("</a>") { link = link.dropLast(4) }
+        out += "<span class=\"missing-note\" title=\"not written yet\">\(link)</span>"
       }
+      rest = afterOpen[close.upperBound...]
     }
     return out + rest
   }
@@ -235,6 +238,7 @@ public struct Site: Sendable {
         case .cell(let c):
           text += " " + c.source
         }
+        if case .prose(let p) = block { for c in p.cells { text += " " + c.source } }
       }
       flush()
     }

@@ -34,7 +34,13 @@ public struct Weaver: Sendable {
     for block in note.blocks {
       switch block {
       case .prose(let p):
-        html += Self.fillingInlineValues(p.html, note: note, outputs: outputs)
+        var prose = Self.fillingInlineValues(p.html, note: note, outputs: outputs)
+        // Cells inside a list item or a block quote go where their placeholder is.
+        for cell in p.cells {
+          let shown = self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs, links: links, tree: trees[cell.index]!)
+          prose = prose.replacingOccurrences(of: Cell.placeholder(cell.index), with: shown)
+        }
+        html += prose
       case .cell(let cell):
         html += self.cell(cell, note: note, output: outputs?.cells[cell.index], outputs: outputs, links: links, tree: trees[cell.index]!)
       }
