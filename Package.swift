@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "Environments", targets: ["Environments"]),
     .library(name: "LoomRandom", targets: ["LoomRandom"]),
+    .library(name: "LanguageLab", targets: ["LanguageLab"]),
     .library(name: "LoomContract", targets: ["LoomContract"]),
   ],
   dependencies: [
@@ -56,6 +57,8 @@ let package = Package(
     .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], exclude: ["README.md"]),
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
+    // Tokenizer, synthetic worlds with gold rewards, memoised pretraining recipes (lectures 09–15).
+    .target(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom", "LoomContract"], exclude: ["README.md"]),
     .target(
       name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys", "LoomContract"],
       // NB: Swift 6 mode rejects any use of C's `stdout`/`stderr` globals, which the runtime must
@@ -75,6 +78,7 @@ let package = Package(
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),
+    .testTarget(name: "LanguageLabTests", dependencies: ["LanguageLab"]),
     .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NoteRuntimeTests", dependencies: ["NoteRuntime"], resources: [.copy("Fixtures")]),
   ],

@@ -87,7 +87,7 @@ bin="$(cd "$pkg" && "${build[@]}" --show-bin-path)/loom-bench"
 # than all of Loom's and then all of the reference's.
 workloads=("$@")
 if [ ${#workloads[@]} -eq 0 ]; then
-  workloads=(sgemm_64 sgemm_256 sgemm_1024 sgemm_2048 mlp_step gpt_step policy_act)
+  workloads=(sgemm_64 sgemm_256 sgemm_1024 sgemm_2048 mlp_step gpt_step policy_act gpt_generate gpt_logprobs rlhf_ppo_iteration)
   if [ -f "$cartpole_py" ] && [ -f "$root/Benchmarks/LoomBench/CartPoleBench.swift" ]; then
     workloads+=(cartpole_steps)
   fi
@@ -127,6 +127,7 @@ pinned_core = sys.argv[4]
 cores = {side: sorted(set(map(str, d.pop("openblas_core", [])))) for side, d in (("pinned", pinned), ("native", native))}
 # unit, and whether a larger value is better (throughput) or worse (time per step)
 units = {"sgemm": ("GFLOP/s", True), "mlp_step": ("ms", False), "gpt_step": ("ms", False),
+         "gpt_generate": ("ms", False), "gpt_logprobs": ("ms", False), "rlhf_ppo_iteration": ("ms", False),
          "policy_act": ("us", False), "cartpole_steps": ("steps/s", True)}
 def ratio(a, b, higher):
     """How many times faster a is than b."""

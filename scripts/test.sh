@@ -21,8 +21,9 @@ unit_passed=$(( unit_total > unit_failed ? unit_total - unit_failed : 0 ))
 echo "unit tests: $unit_passed passed, $unit_failed failed"
 
 echo "== notes (loom test) =="
-# With no note named: every note, plus the note-format guide (whose examples are tests too).
-if [ $# -eq 0 ]; then set -- notes/*.md docs/note-format.md; fi
+# With no note named: every note, plus the note-format guide and the language-lab page (whose
+# examples are tests too).
+if [ $# -eq 0 ]; then set -- notes/*.md docs/note-format.md docs/language-lab.md; fi
 # (Not `tee /dev/stderr`: when stderr is a file, reopening it truncates the log.)
 notes_log=$(mktemp)
 .build/debug/loom test "$@" | tee "$notes_log"

@@ -86,6 +86,48 @@ func gptStep() -> Double {
   return medianSeconds(runs: 5, repeats: 5, step) * 1e3
 }
 
+/// The language-lab GPT of the generation workloads: vocab 64, context 80, d 64, 2 layers, 4 heads.
+func labGPT(seed: UInt64) -> GPT {
+  var rng = SeededGenerator(seed: seed)
+  return GPT(vocabSize: 64, contextLength: 80, dModel: 64, layers: 2, heads: 4, using: &rng)
+}
+
+/// Milliseconds to sample 64 new tokens for each of 64 prompts of 16 tokens (temperature 1, a seed
+/// per sequence, log-probs returned), with the key–value cache.
+func gptGenerate() -> Double {
+  let gpt = labGPT(seed: 5)
+  var rng = SeededGenerator(seed: 6)
+  let prompts = (0..<64).map { _ in (0..<16).map { _ in 1 + rng.int(below: 63) } }
+  let config = GenerationConfig(maxNewTokens: 64, pad: 0)
+  var round: UInt64 = 0
+  var total = 0
+  let ms = medianSeconds(runs: 5, repeats: 1) {
+    round += 1
+    let out = gpt.generate(prompts, config, seeds: (0..<64).map { round &* 1000 &+ UInt64($0) })
+    total &+= out.reduce(0) { $0 + $1.response.count }
+  } * 1e3
+  precondition(total > 0)
+  return ms
+}
+
+/// Milliseconds for masked per-token log-probs of 64 sequences of 80 tokens (16 prompt + 64
+/// response) in one forward pass, without recording a graph.
+func gptLogProbs() -> Double {
+  let gpt = labGPT(seed: 7)
+  var rng = SeededGenerator(seed: 8)
+  let prompts = (0..<64).map { _ in (0..<16).map { _ in 1 + rng.int(below: 63) } }
+  let responses = (0..<64).map { _ in (0..<64).map { _ in 1 + rng.int(below: 63) } }
+  let batch = ResponseBatch(prompts: prompts, responses: responses, pad: 0)
+  let mask = Tensor(batch.responseMask, shape: [64, 79])
+  var sink: Float = 0
+  let ms = bench {
+    let lp = withNoGrad { gpt.tokenLogProbs(batch) * mask }
+    sink += lp.data[100]
+  } * 1e3
+  precondition(sink.isFinite)
+  return ms
+}
+
 /// Microseconds to push one observation through the 4→64→64→2 policy and sample an action.
 func policyAct() -> Double {
   var rng = SeededGenerator(seed: 4)
@@ -104,7 +146,8 @@ let workloads: [(String, () -> Double)] = {
   var w: [(String, () -> Double)] = [
     ("sgemm_64", { sgemm(64) }), ("sgemm_256", { sgemm(256) }), ("sgemm_1024", { sgemm(1024) }),
     ("sgemm_2048", { sgemm(2048) }), ("mlp_step", mlpStep), ("gpt_step", gptStep),
-    ("policy_act", policyAct),
+    ("policy_act", policyAct), ("gpt_generate", gptGenerate), ("gpt_logprobs", gptLogProbs),
+    ("rlhf_ppo_iteration", { RLHFBench.milliseconds() }),
   ]
   #if canImport(Environments)
   w.append(("cartpole_steps", { CartPoleBench.stepsPerSecond() }))

@@ -29,6 +29,8 @@ public enum LoomContract {
     public static let memoryLimitMB = "LOOM_MEMORY_LIMIT_MB"
     /// The per-run marker nonce (the program reads it once and removes it from its environment).
     public static let markerNonce = "LOOM_MARKER_NONCE"
+    /// Where LanguageLab memoises trained weights (`<loom dir>/artifacts` unless the caller set it).
+    public static let artifacts = "LOOM_ARTIFACTS"
   }
 
   /// Names of the functions the generated `main.swift` calls (defined in NoteRuntime).

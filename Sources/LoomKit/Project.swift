@@ -38,6 +38,7 @@ public struct Project: Sendable {
     NoteLibrary(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], hasReadme: true),
     NoteLibrary(name: "Plotting", hasReadme: true),
     NoteLibrary(name: "Environments", dependencies: ["LoomRandom"], hasReadme: true),
+    NoteLibrary(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom", "LoomContract"], hasReadme: true),
     NoteLibrary(name: "NoteRuntime", dependencies: ["Plotting", "LoomRandom", "CBLAS", "CLoomSys", "LoomContract"], swift5: true),
   ]
 

@@ -73,3 +73,47 @@ public func dpoLosses<S>(
     return (delta - 1 / (2 * beta)).squared()
   }
 }
+
+// MARK: - Reference-free and unpaired preference losses (lecture 11)
+
+/// SimPO's per-pair losses (Meng et al., 2024; TRL's `CPOTrainer` with `loss_type="simpo"`):
+/// `−(1−ls)·logσ(z) − ls·logσ(−z)` with `z = β·(logπ(y_w)/|y_w| − logπ(y_l)/|y_l|) − γ`.
+/// No reference model: the implicit reward is the length-normalised log-prob, and γ a target margin.
+/// Log-probs are sums over completion tokens; lengths are token counts.
+public func simpoLosses<S>(
+  policyChosen: TensorOf<S>, policyRejected: TensorOf<S>, chosenLengths: TensorOf<S>,
+  rejectedLengths: TensorOf<S>, beta: S = 2, gamma: S = 0.5, labelSmoothing: S = 0
+) -> TensorOf<S> {
+  let z = (policyChosen / chosenLengths - policyRejected / rejectedLengths) * beta - gamma
+  return -(1 - labelSmoothing) * z.logSigmoid() - labelSmoothing * (-z).logSigmoid()
+}
+
+/// ORPO's odds-ratio term per pair (Hong et al., 2024; TRL's `ORPOTrainer.odds_ratio_loss`):
+/// `λ·(−logσ(log odds(y_w) − log odds(y_l)))`, with `log odds(y) = log p − log(1 − p)` and
+/// `log p` the **mean** per-token log-prob of the completion (negative). The ORPO loss is the
+/// chosen completions' NLL plus the mean of this term.
+public func orpoOddsRatioLosses<S>(policyChosen: TensorOf<S>, policyRejected: TensorOf<S>, lambda: S = 0.1) -> TensorOf<S> {
+  func logOdds(_ logP: TensorOf<S>) -> TensorOf<S> { logP - (1 - logP.exp()).log() }
+  return -lambda * (logOdds(policyChosen) - logOdds(policyRejected)).logSigmoid()
+}
+
+/// KTO's per-example losses (Ethayarajh et al., 2024; TRL's `KTOTrainer.kto_loss`), for unpaired
+/// completions labelled desirable or not. With `r = logπ(y) − logπ_ref(y)` (summed log-probs) and
+/// the reference point `z` (`ktoReferencePoint`, a constant):
+/// desirable `w_d·(1 − σ(β(r − z)))`, undesirable `w_u·(1 − σ(β(z − r)))`.
+public func ktoLosses<S>(
+  policy: TensorOf<S>, reference: TensorOf<S>, desirable: [Bool], referencePoint z: S, beta: S = 0.1,
+  desirableWeight: S = 1, undesirableWeight: S = 1
+) -> TensorOf<S> {
+  ensure(desirable.count == policy.count, "ktoLosses: \(desirable.count) labels for \(policy.count) completions")
+  let sign = TensorOf<S>(desirable.map { $0 ? 1 : -1 }, shape: policy.shape)
+  let weight = TensorOf<S>(desirable.map { $0 ? desirableWeight : undesirableWeight }, shape: policy.shape)
+  return weight * (1 - (sign * (policy - reference - z) * beta).sigmoid())
+}
+
+/// KTO's reference point `z = max(0, mean(logπ(y') − logπ_ref(y')))` over mismatched completions
+/// y' (TRL pairs each prompt with another example's completion), computed without gradient.
+public func ktoReferencePoint(policy: [Double], reference: [Double]) -> Double {
+  ensure(policy.count == reference.count && !policy.isEmpty, "ktoReferencePoint: \(policy.count) vs \(reference.count) log-probs")
+  return max(0, zip(policy, reference).reduce(0) { $0 + $1.0 - $1.1 } / Double(policy.count))
+}

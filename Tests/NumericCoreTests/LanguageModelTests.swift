@@ -57,6 +57,26 @@ struct LanguageModelTests {
     }
   }
 
+  @Test("Unfiltered sampling draws tokens with the softmax's frequencies and reports their log-probs")
+  func samplingFrequencies() {
+    let gpt = Self.model()
+    let prompt = [1, 4, 6]
+    let logits = GPTDecoder(gpt, batch: 1, capacity: 3, pads: [0]).append(prompt).suffix(gpt.vocabSize).map { Double($0) / 2 }
+    let z = logits.map { exp($0) }.reduce(0, +)
+    let probs = logits.map { exp($0) / z }
+    let n = 4000
+    let gens = gpt.generate(Array(repeating: prompt, count: n), GenerationConfig(maxNewTokens: 1, temperature: 2, pad: 0), seeds: (0..<n).map(UInt64.init))
+    var counts = [Int](repeating: 0, count: gpt.vocabSize)
+    for g in gens {
+      counts[g.response[0]] += 1
+      #expect(abs(Double(g.logProbs[0]) - log(probs[g.response[0]])) < 1e-4)
+    }
+    for (c, p) in zip(counts, probs) {
+      // Within 4.5 standard errors of the expected count.
+      #expect(abs(Double(c) - Double(n) * p) < 4.5 * (Double(n) * p * (1 - p)).squareRoot() + 1, "\(c) vs \(Double(n) * p)")
+    }
+  }
+
   @Test("A prompt gives the same continuation alone or left-padded in a batch")
   func paddingChangesNothing() {
     let gpt = Self.model()

@@ -43,6 +43,11 @@ public struct Runner: Sendable {
     // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
     env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=12,top=4"
     env[LoomContract.Environment.skipCells] = skip.sorted().map(String.init).joined(separator: ",")
+    // LanguageLab memoises trained weights here (keyed by recipe, library code, BLAS kernel and
+    // reseed), so notes of one run, and of later runs, share each pretraining.
+    if env[LoomContract.Environment.artifacts] == nil {
+      env[LoomContract.Environment.artifacts] = project.loomDirectory.appendingPathComponent("artifacts").path
+    }
 
     // Per-cell limits: the runner watches the markers as they stream in.
     let cellLimits: [Int: Double] = Dictionary(uniqueKeysWithValues: note.cells.compactMap { c in

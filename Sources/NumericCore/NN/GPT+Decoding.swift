@@ -9,6 +9,7 @@
 // log-probs alone or in a batch. Training batches are RIGHT-padded: under a causal mask no real
 // token can see a pad that comes after it, so the autograd forward needs no mask at all.
 
+import CBLAS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -133,7 +134,7 @@ public final class GPTDecoder {
   public let pads: [Int]
   /// Columns filled so far.
   public private(set) var length = 0
-  // Per layer, [B, H, capacity, hd].
+  // Per layer: keys [B, H, hd, capacity] (transposed), values [B, H, capacity, hd].
   private var keys: [[Float]]
   private var values: [[Float]]
   private let d: Int, h: Int, hd: Int
@@ -236,46 +237,59 @@ public final class GPTDecoder {
 
   /// Stores the new keys and values, then attends from each new column to every earlier real
   /// column of its row (causal; left pads masked).
+  ///
+  /// Keys are cached transposed, `[B, H, hd, capacity]`, so that a query's scores over all columns
+  /// are `hd` contiguous axpy's (vectorised; each score still sums its `hd` products in order), and
+  /// values `[B, H, capacity, hd]`, so that the output is an axpy per column.
   private func attend(_ qkv: [Float], n: Int, layer: Int) -> [Float] {
     var y = [Float](repeating: 0, count: batch * n * d)
     let scale = 1 / Float(hd).squareRoot()
-    for b in 0..<batch {
-      for i in 0..<n {
-        let src = (b * n + i) * 3 * d
-        for head in 0..<h {
-          let dst = ((b * h + head) * capacity + length + i) * hd
-          for j in 0..<hd {
-            keys[layer][dst + j] = qkv[src + d + head * hd + j]
-            values[layer][dst + j] = qkv[src + 2 * d + head * hd + j]
-          }
-        }
-      }
-    }
+    let (d, h, hd, capacity, length, batch) = (self.d, self.h, self.hd, self.capacity, self.length, self.batch)
+    let pads = self.pads
     var scores = [Float](repeating: 0, count: capacity)
-    for b in 0..<batch {
-      for head in 0..<h {
-        let base = (b * h + head) * capacity * hd
-        for i in 0..<n {
-          let query = length + i
-          let first = min(pads[b], query)  // a pad column attends to itself only
-          let q = (b * n + i) * 3 * d + head * hd
-          var maxScore = -Float.infinity
-          for j in first...query {
-            var s: Float = 0
-            for k in 0..<hd { s += qkv[q + k] * keys[layer][base + j * hd + k] }
-            s *= scale
-            scores[j] = s
-            maxScore = max(maxScore, s)
-          }
-          var total: Float = 0
-          for j in first...query {
-            scores[j] = Float.exp(scores[j] - maxScore)
-            total += scores[j]
-          }
-          let out = (b * n + i) * d + head * hd
-          for j in first...query {
-            let p = scores[j] / total
-            for k in 0..<hd { y[out + k] += p * values[layer][base + j * hd + k] }
+    keys[layer].withUnsafeMutableBufferPointer { kb in
+      values[layer].withUnsafeMutableBufferPointer { vb in
+        qkv.withUnsafeBufferPointer { qb in
+          y.withUnsafeMutableBufferPointer { yb in
+            scores.withUnsafeMutableBufferPointer { sb in
+              let (keys, values, qkv, y, scores) = (kb.baseAddress!, vb.baseAddress!, qb.baseAddress!, yb.baseAddress!, sb.baseAddress!)
+              for b in 0..<batch {
+                for i in 0..<n {
+                  let src = (b * n + i) * 3 * d
+                  let column = length + i
+                  for head in 0..<h {
+                    let kt = keys + (b * h + head) * hd * capacity
+                    let v = values + ((b * h + head) * capacity + column) * hd
+                    for j in 0..<hd {
+                      kt[j * capacity + column] = qkv[src + d + head * hd + j]
+                      v[j] = qkv[src + 2 * d + head * hd + j]
+                    }
+                  }
+                }
+              }
+              for b in 0..<batch {
+                for head in 0..<h {
+                  let kt = keys + (b * h + head) * hd * capacity
+                  let vs = values + (b * h + head) * capacity * hd
+                  for i in 0..<n {
+                    let query = length + i
+                    let first = min(pads[b], query)  // a pad column attends to itself only
+                    let q = qkv + (b * n + i) * 3 * d + head * hd
+                    let count = Int32(query - first + 1)
+                    // scores = scale · Kᵀq over the columns first…query
+                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
+                    var maxScore = -Float.infinity
+                    for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
+                    for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
+                    var total: Float = 0
+                    for j in 0..<Int(count) { total += scores[j] }
+                    // out = Vᵀ·softmax
+                    let out = y + (b * n + i) * d + head * hd
+                    cblas_sgemv(CblasRowMajor, CblasTrans, count, Int32(hd), 1 / total, vs + first * hd, Int32(hd), scores, 1, 0, out, 1)
+                  }
+                }
+              }
+            }
           }
         }
       }
@@ -341,6 +355,7 @@ extension GPT {
     var logits = decoder?.append(columns.flatMap { $0 }) ?? []
     var lastColumn = width - 1
     var stride = width
+    var scratch = [Double](repeating: 0, count: vocab)
     for step in 0..<config.maxNewTokens {
       if decoder == nil {
         let full = GPTDecoder(self, batch: batch, capacity: columns[0].count, pads: pads)
@@ -349,13 +364,15 @@ extension GPT {
         lastColumn = stride - 1
       }
       var next = [Int](repeating: config.pad, count: batch)
-      for b in 0..<batch where !out[b].stopped {
-        let row = Array(logits[((b * stride) + lastColumn) * vocab..<((b * stride) + lastColumn + 1) * vocab])
-        let (token, logProb) = Self.sample(row, config, using: &rngs[b])
-        next[b] = token
-        out[b].response.append(token)
-        out[b].logProbs.append(logProb)
-        if config.stopTokens.contains(token) { out[b].stopped = true }
+      logits.withUnsafeBufferPointer { all in
+        for b in 0..<batch where !out[b].stopped {
+          let start = ((b * stride) + lastColumn) * vocab
+          let (token, logProb) = Self.sample(UnsafeBufferPointer(rebasing: all[start..<(start + vocab)]), config, scratch: &scratch, using: &rngs[b])
+          next[b] = token
+          out[b].response.append(token)
+          out[b].logProbs.append(logProb)
+          if config.stopTokens.contains(token) { out[b].stopped = true }
+        }
       }
       if out.allSatisfy(\.stopped) || step == config.maxNewTokens - 1 { break }
       for b in 0..<batch { columns[b].append(next[b]) }
@@ -369,18 +386,45 @@ extension GPT {
   }
 
   /// Draws a token from one row of logits; returns it with its log-probability at the temperature.
-  static func sample(_ logits: [Float], _ c: GenerationConfig, using rng: inout SeededGenerator) -> (Int, Float) {
-    if let problem = Categorical<Float>.samplingProblem(logits: logits) { fatalError("generate: \(problem)") }
+  /// Without top-k or top-p, one pass in id order (`scratch` holds the probabilities); with them,
+  /// the candidates are sorted, most likely first.
+  static func sample(
+    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: inout [Double], using rng: inout SeededGenerator
+  ) -> (Int, Float) {
+    if let problem = rowSamplingProblem(logits, row: 0) { fatalError("generate: \(problem)") }
     let t = c.temperature > 0 ? c.temperature : 1
-    let scaled = logits.map { $0 / t }
-    let m = scaled.max()!
-    var logZ: Float = 0
-    for v in scaled { logZ += Float.exp(v - m) }
-    logZ = m + Float.log(logZ)
+    var m = -Float.infinity
+    for v in logits { m = max(m, v / t) }
+    var z: Float = 0
+    for v in logits { z += Float.exp(v / t - m) }
+    let logZ = m + Float.log(z)
     if c.temperature <= 0 {
-      let best = scaled.indices.max { scaled[$0] < scaled[$1] || (scaled[$0] == scaled[$1] && $0 > $1) }!
-      return (best, scaled[best] - logZ)
+      var best = 0  // the first of the largest
+      for i in 1..<logits.count where logits[i] / t > logits[best] / t { best = i }
+      return (best, logits[best] / t - logZ)
     }
+    let filtered = (c.topK.map { $0 > 0 && $0 < logits.count } ?? false) || (c.topP.map { $0 < 1 } ?? false)
+    guard filtered else {
+      // rng.categorical's walk, without building an array per row.
+      var total = 0.0
+      for i in 0..<logits.count {
+        scratch[i] = Double(Float.exp(logits[i] / t - logZ))
+        total += scratch[i]
+      }
+      precondition(total > 0 && total.isFinite, "generate: probabilities sum to \(total)")
+      var u = rng.uniform() * total
+      var pick = -1
+      for i in 0..<logits.count {
+        u -= scratch[i]
+        if u < 0 {
+          pick = i
+          break
+        }
+      }
+      if pick < 0 { pick = (0..<logits.count).last { scratch[$0] > 0 } ?? logits.count - 1 }
+      return (pick, logits[pick] / t - logZ)
+    }
+    let scaled = logits.map { $0 / t }
     // Candidates, most likely first (ties: lower id first); then top-k and top-p.
     var order = Array(scaled.indices).sorted { scaled[$0] > scaled[$1] || (scaled[$0] == scaled[$1] && $0 < $1) }
     if let k = c.topK, k > 0, k < order.count { order = Array(order.prefix(k)) }
