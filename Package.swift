@@ -74,7 +74,7 @@ let package = Package(
 
     // MARK: - Tests
     // CCMarkGFM: the conformance test renders its inputs with libcmark-gfm itself, to compare.
-    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract", "CCMarkGFM"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract", "CCMarkGFM", .product(name: "FlyingFox", package: "FlyingFox")], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),

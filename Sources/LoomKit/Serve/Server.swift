@@ -25,7 +25,11 @@ public final class Server: @unchecked Sendable {
   public func run() async throws {
     pipeline.keepEnvironment = true
     rebuild(reason: "start")
-    let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 30, logger: .disabled)
+    // The port the user asked for is the front door's (bound first, so a busy port fails at once);
+    // FlyingFox answers behind it on a free loopback port (see FrontDoor for why).
+    let (front, _) = try FrontDoor.listen(port: port)
+    let pool = HTTPServer.defaultPool()
+    let server = HTTPServer(config: .init(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30, pool: pool, logger: .disabled))
     let siteRoot = pipeline.project.siteDirectory.standardizedFileURL.resolvingSymlinksInPath()
     let state = self.state
     await server.appendRoute("GET /__loom/version") { _ in
@@ -36,8 +40,15 @@ public final class Server: @unchecked Sendable {
     }
     let watcher = Thread { [self] in self.watch() }
     watcher.start()
-    pipeline.console.line("serving \(pipeline.project.relativePath(pipeline.project.siteDirectory)) at http://127.0.0.1:\(port)/ — edit a note and the open page reloads (Ctrl-C to stop)")
-    try await server.run()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.run() }
+      try await server.waitUntilListening()
+      guard case let .ip4(_, backendPort)? = await server.listeningAddress else { throw SocketError.unsupportedAddress }
+      group.addTask { try await FrontDoor(backendPort: backendPort).run(on: front, pool: pool) }
+      pipeline.console.line("serving \(pipeline.project.relativePath(pipeline.project.siteDirectory)) at http://127.0.0.1:\(port)/ — edit a note and the open page reloads (Ctrl-C to stop)")
+      try await group.next()
+      group.cancelAll()
+    }
   }
 
   /// The response for a request path: a file inside `root`, or 403/404.
