@@ -54,6 +54,34 @@ struct TanglerTests {
     #expect(!runtime.contains("swift-syntax") && !runtime.contains("FlyingFox") && !runtime.contains("ArgumentParser"))
     #expect(pkg.range(of: "Note01A")!.lowerBound < pkg.range(of: "Note02B")!.lowerBound)
   }
+
+  @Test("A note of more than 300 cells compiles with -Onone unless it says optimize: speed; optimize: none is honoured; a bad value is an error")
+  func optimization() {
+    let cells = (0..<301).map { "```swift\nprint(\($0))\n```\n" }.joined(separator: "\n")
+    let long = NoteReader().read(cells, path: "notes/01-long.md").0
+    let longFast = NoteReader().read("---\noptimize: speed\n---\n" + cells, path: "notes/02-fast.md").0
+    let short = NoteReader().read("```swift\nprint(1)\n```", path: "notes/03-short.md").0
+    let shortNone = NoteReader().read("---\noptimize: none\n---\n```swift\nprint(1)\n```", path: "notes/04-none.md").0
+    #expect(long.optimization == .none && longFast.optimization == .speed)
+    #expect(short.optimization == .speed && shortNone.optimization == .none)
+    let pkg = Tangler(project: project).packageSwift(for: [long, longFast, short, shortNone])
+    func settings(_ name: String) -> String {
+      let start = pkg.range(of: "name: \"\(name)\"")!.upperBound
+      let end = pkg[start...].range(of: "),\n")!.lowerBound
+      return String(pkg[start..<end])
+    }
+    #expect(settings("Note01Long").contains("\"-Onone\""))
+    #expect(!settings("Note02Fast").contains("-Onone"))
+    #expect(!settings("Note03Short").contains("-Onone"))
+    #expect(settings("Note04None").contains("\"-Onone\""))
+    // Only a non-default optimisation enters the cache key: keys of -O notes stay as they were.
+    let shortSpeed = NoteReader().read("---\noptimize: speed\n---\n```swift\nprint(1)\n```", path: "notes/03-short.md").0
+    let shortOnone = NoteReader().read("---\noptimize: none\n---\n```swift\nprint(1)\n```", path: "notes/03-short.md").0
+    #expect(OutputCache.key(for: short, environment: "e") == OutputCache.key(for: shortSpeed, environment: "e"))
+    #expect(OutputCache.key(for: short, environment: "e") != OutputCache.key(for: shortOnone, environment: "e"))
+    let bad = NoteReader().read("---\noptimize: fast\n---\n", path: "notes/05-bad.md").1
+    #expect(bad.contains { $0.message.contains("'optimize' has a malformed value 'fast' (speed or none)") && $0.location.line == 2 })
+  }
 }
 
 @Suite("Splitting output per cell")

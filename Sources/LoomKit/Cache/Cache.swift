@@ -34,6 +34,8 @@ public struct OutputCache: Sendable {
     h.combine(formatVersion)
     h.combine(environment)
     for key in ["seed", "timeout", "cell-timeout", "memory"] { h.combine("\(key)=\(note.frontMatter.values[key] ?? "")") }
+    // Only when it is not the default, so the keys of notes compiled with -O stay what they were.
+    if note.optimization == .none { h.combine("optimize=none") }
     h.combine(note.path)
     for cell in note.cells {
       // Not the cell's line: prose above it may grow or shrink (see `relocated`).

@@ -16,6 +16,12 @@ public struct Note: Sendable {
   /// The file's lines end in CRLF (it is read as LF; `--fix` writes CRLF back).
   public var crlf = false
 
+  /// How the program is compiled: the front matter's `optimize:`, else `none` for a note of more
+  /// than `Optimization.cellLimit` cells to tangle (see `FrontMatter.Optimization`).
+  public var optimization: FrontMatter.Optimization {
+    frontMatter.optimize ?? (cells.filter { !$0.options.norun }.count > FrontMatter.Optimization.cellLimit ? .none : .speed)
+  }
+
   /// Every cell, in order: top-level ones and those nested in a list item or block quote.
   public var cells: [Cell] {
     blocks.flatMap { block -> [Cell] in
@@ -126,4 +132,14 @@ public struct FrontMatter: Sendable, Hashable {
   public var timeout: Double? { values["timeout"].flatMap { Double($0) } }
   /// Module name for this note's `export` cells.
   public var module: String? { values["module"] }
+
+  /// How the note's program is compiled: `speed` (-O, what `swift build -c release` does) or
+  /// `none` (-Onone). The optimiser's time grows faster than quadratically with the size of one
+  /// `main.swift` (measured here: 250 one-line cells with a `print` 20 s, 500 cells 118 s; -Onone
+  /// 5 s and 13 s), so a note of more than `Optimization.cellLimit` cells is compiled with `none`
+  /// unless its front matter says `optimize: speed`.
+  public enum Optimization: String, Sendable { case speed, none
+    public static let cellLimit = 300
+  }
+  public var optimize: Optimization? { values["optimize"].flatMap(Optimization.init(rawValue:)) }
 }

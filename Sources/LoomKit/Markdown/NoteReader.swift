@@ -88,7 +88,7 @@ public struct NoteReader: Sendable {
     return (language, String(chars[i..<end]), i + 1)
   }
 
-  static let frontMatterKeys: Set<String> = ["title", "seed", "timeout", "module", "description", "author", "cell-timeout", "memory"]
+  static let frontMatterKeys: Set<String> = ["title", "seed", "timeout", "module", "description", "author", "cell-timeout", "memory", "optimize"]
 
   /// Front matter: `key: value` lines (and blank or `#` comment lines among them) between a `---`
   /// first line and the next `---`. Its lines are blanked (not removed) in the body so that cmark's line
@@ -136,9 +136,11 @@ public struct NoteReader: Sendable {
       let checks: [String: (String) -> Bool] = [
         "seed": { UInt64($0) != nil }, "timeout": positive, "cell-timeout": positive,
         "memory": { Int($0).map { $0 > 0 } ?? false },
+        "optimize": { FrontMatter.Optimization(rawValue: $0) != nil },
       ]
       if let check = checks[key], !check(value) {
-        let hint = key == "memory" ? " (a whole number of MiB, e.g. memory: 4096)" : key == "seed" ? " (a non-negative integer)" : " (a positive number of seconds)"
+        let hint = key == "memory" ? " (a whole number of MiB, e.g. memory: 4096)" : key == "seed" ? " (a non-negative integer)"
+          : key == "optimize" ? " (speed or none)" : " (a positive number of seconds)"
         diagnostics.append(Diagnostic(.error, "front matter '\(key)' has a malformed value '\(value)'\(hint)", at: SourceLocation(file: path, line: n + 1)))
       }
       fm.values[key] = value

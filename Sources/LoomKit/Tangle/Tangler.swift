@@ -244,7 +244,7 @@ public struct Tangler: Sendable {
             dependencies: [\((moduleDeps(note) + products).joined(separator: ", "))],
             path: "Sources/\(note.targetName)",
             // Notes read like scripts: Swift 5 mode keeps top-level code free of actor-isolation noise.
-            \(settings)
+            \(note.optimization == .none ? settings.replacingOccurrences(of: "\"llvm\"", with: "\"llvm\", \"-Onone\"") : settings)
           ),
       """)
     }
