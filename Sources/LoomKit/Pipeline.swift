@@ -113,6 +113,43 @@ public final class Pipeline: @unchecked Sendable {
     return graph
   }
 
+  /// What `loom build` reports: per note with code, the compile errors that are the note's (errors
+  /// in cells marked `error` are expected and left out, as when the notes run).
+  public struct BuildReport: Sendable {
+    public var errors: [String: [Diagnostic]] = [:]
+    /// Notes whose program was not built (their errors, or a failure outside their cells).
+    public var failed: [String] = []
+    public var unattributed = ""
+  }
+
+  /// Tangles and builds the notes without running them, under the same lock and with the same
+  /// handling of `error` cells as `execute`.
+  public func build(_ items: inout [Item]) throws -> BuildReport {
+    let lock = try DirectoryLock(project.loomDirectory, waiting: { [console] in console.line($0) })
+    defer { withExtendedLifetime(lock) {} }
+    _ = link(&items)
+    let notes = items.filter { !$0.hasReadErrors && Self.hasCode($0.note) }.map(\.note)
+    var report = BuildReport()
+    guard !notes.isEmpty else { return report }
+    var builder = Builder(project: project)
+    builder.configuration = options.configuration
+    builder.onNotice = { [console] in console.line($0) }
+    console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
+    var plan = Tangler.Plan()
+    var expected: [String: [Int: CellOutput]] = [:]
+    let result = try buildExpectingErrors(notes, writing: notes, all: items.filter { !$0.hasReadErrors }.map(\.note),
+                                          tangler: Tangler(project: project), builder: builder, plan: &plan, expected: &expected)
+    report.unattributed = result.unattributed
+    for note in notes {
+      let errors = result.diagnostics[note.path] ?? []
+      if !errors.isEmpty { report.errors[note.path] = errors }
+      for d in errors { console.diagnostic(d, lines: note.lines) }
+      if !errors.isEmpty || !result.built.contains(note.targetName) { report.failed.append(note.path) }
+    }
+    if !result.unattributed.isEmpty { console.error(result.unattributed) }
+    return report
+  }
+
   /// Brings every item's outputs up to date: cached when the key matches, else tangled, built and run.
   public func execute(_ items: inout [Item]) throws {
     // One loom process at a time per .loom/: another would rewrite the generated package mid-build.

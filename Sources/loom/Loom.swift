@@ -81,15 +81,9 @@ extension Loom {
 
     func run() throws {
       let p = try common.pipeline()
-      let items = try p.read(try p.project.noteFiles(common.notes))
-      let good = items.filter { !$0.hasReadErrors && $0.note.cells.contains { !$0.options.norun } }
-      try p.tangle(good)
-      let result = try LoomKit.Builder(project: p.project).build(good.map(\.note))
-      if !result.unattributed.isEmpty { p.console.error(result.unattributed) }
-      for item in good {
-        for d in result.diagnostics[item.note.path] ?? [] { p.console.diagnostic(d, lines: item.note.lines) }
-      }
-      if items.contains(where: \.hasReadErrors) || result.built.count < good.count { throw ExitCode.failure }
+      var items = try p.read(try p.project.noteFiles(common.notes))
+      let report = try p.build(&items)
+      if items.contains(where: \.hasReadErrors) || !report.failed.isEmpty { throw ExitCode.failure }
     }
   }
 

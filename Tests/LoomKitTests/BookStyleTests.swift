@@ -20,6 +20,19 @@ extension EndToEndTests {
       (note.lines.firstIndex { $0.contains(text) } ?? -1) + 1
     }
 
+    @Test("loom build (no run) accepts the error cells that loom run accepts, and reports a real compile error")
+    func buildOnly() throws {
+      let p = pipeline()
+      var items = try p.read([EndToEndTests.fixtures.appendingPathComponent("book-style.md")])
+      let report = try p.build(&items)
+      #expect(report.failed.isEmpty, "\(report.errors)")
+      // A cell not marked `error` that does not compile is the note's error, at its Markdown line.
+      var broken = [Pipeline.Item(note: NoteReader().read("# B\n\n```swift\nlet x: Int = \"no\"\n```\n", path: "notes/zz-broken.md").0, readDiagnostics: [])]
+      let failed = try p.build(&broken)
+      #expect(failed.failed == ["notes/zz-broken.md"])
+      #expect(failed.errors["notes/zz-broken.md"]?.first?.location.line == 4)
+    }
+
     @Test("Every error cell fails as expected — parse, type-check, overflow, ownership, escaping closures, traps — and the rest runs")
     func bookStyle() throws {
       let p = pipeline()
