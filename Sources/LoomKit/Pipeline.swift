@@ -131,14 +131,9 @@ public final class Pipeline: @unchecked Sendable {
     let notes = items.filter { !$0.hasReadErrors && Self.hasCode($0.note) }.map(\.note)
     var report = BuildReport()
     guard !notes.isEmpty else { return report }
-    var builder = Builder(project: project)
-    builder.configuration = options.configuration
-    builder.onNotice = { [console] in console.line($0) }
     console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
-    var plan = Tangler.Plan()
-    var expected: [String: [Int: CellOutput]] = [:]
-    let result = try buildExpectingErrors(notes, writing: notes, all: items.filter { !$0.hasReadErrors }.map(\.note),
-                                          tangler: Tangler(project: project), builder: builder, plan: &plan, expected: &expected)
+    var session = BuildSession(pipeline: self, notes: notes, all: items.filter { !$0.hasReadErrors }.map(\.note))
+    let result = try session.build(notes)
     report.unattributed = result.unattributed
     for note in notes {
       let errors = result.diagnostics[note.path] ?? []
@@ -151,16 +146,37 @@ public final class Pipeline: @unchecked Sendable {
   }
 
   /// Brings every item's outputs up to date: cached when the key matches, else tangled, built and run.
+  /// The stages, in order: link → plan (cache hits, keys of the rest) → build → run (rebuilding
+  /// past `error` cells that trapped at file scope) → record what may be cached.
   public func execute(_ items: inout [Item]) throws {
     // One loom process at a time per .loom/: another would rewrite the generated package mid-build.
     let lock = try DirectoryLock(project.loomDirectory, waiting: { [console] in console.line($0) })
     defer { withExtendedLifetime(lock) {} }
     let graph = link(&items)
-    let environment = cachedEnvironment ?? CacheKeys.environment(project: project)
-    if keepEnvironment { cachedEnvironment = environment }
     let cache = OutputCache(directory: project.cacheDirectory(reseed: options.reseed))
+    let plan = planRuns(&items, graph: graph, cache: cache)
+    guard !plan.toRun.isEmpty else { return }
+    var session = BuildSession(pipeline: self, notes: plan.toRun.map { items[$0].note },
+                               all: items.filter { !$0.hasReadErrors }.map(\.note))
+    console.line("building \(session.notes.count) note\(session.notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
+    let buildStart = Date()
+    let built = try session.build(session.notes)
+    console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
+    if !built.unattributed.isEmpty { console.error(built.unattributed) }
+    try runAll(runnable(plan.toRun, built, &items), &items, session: &session, plan: plan, cache: cache)
+    recordCompileFailures(plan, items, cache: cache)
+  }
+
+  /// Which notes must run, and the cache key of each: the others get their cached outputs here.
+  struct RunPlan {
     var toRun: [Int] = []
     var keys: [Int: String] = [:]
+  }
+
+  func planRuns(_ items: inout [Item], graph: NoteGraph, cache: OutputCache) -> RunPlan {
+    let environment = cachedEnvironment ?? CacheKeys.environment(project: project)
+    if keepEnvironment { cachedEnvironment = environment }
+    var plan = RunPlan()
     for i in items.indices {
       let note = items[i].note
       if items[i].hasReadErrors {
@@ -173,7 +189,7 @@ public final class Pipeline: @unchecked Sendable {
       let upstream = graph.transitiveDependencies(of: note.path).compactMap { path in items.first { $0.note.path == path }?.note }
       let key = OutputCache.key(for: note, environment: environment, upstream: upstream, reseed: options.reseed,
                                 memoryLimitMB: options.memoryLimitMB)
-      keys[i] = key
+      plan.keys[i] = key
       if options.useCache, let cached = cache.lookup(note, key: key) {
         items[i].outputs = cached
         items[i].cached = true
@@ -184,68 +200,81 @@ public final class Pipeline: @unchecked Sendable {
       if !upstream.isEmpty, cache.hasEntry(for: note) {
         console.status(note.slug, "re-running: it imports \(upstream.map(\.slug).joined(separator: ", ")), whose code or exports changed")
       }
-      toRun.append(i)
+      plan.toRun.append(i)
     }
-    guard !toRun.isEmpty else { return }
+    return plan
+  }
 
-    // Tangle and build only what must run, in one SwiftPM invocation.
-    let notes = toRun.map { items[$0].note }
-    let all = items.filter { !$0.hasReadErrors }.map(\.note)
-    let tangler = Tangler(project: project)
+  /// The generated package as one run builds it: what is written, what `error` cells left out.
+  struct BuildSession {
+    let tangler: Tangler
+    var builder: Builder
+    /// The notes that run (the package holds these); `all` is every readable note (for imports).
+    let notes: [Note]
+    let all: [Note]
     var plan = Tangler.Plan()
-    console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
-    let buildStart = Date()
-    var builder = Builder(project: project)
-    builder.configuration = options.configuration
-    builder.onNotice = { [console] in console.line($0) }
-    // What each `error` cell showed when it failed as expected, by note: its compile error, or the
-    // trap of a cell that had to be left out of the program to get past it.
+    /// What each `error` cell showed when it failed as expected, by note: its compile error, or the
+    /// trap of a cell that had to be left out of the program to get past it.
     var expected: [String: [Int: CellOutput]] = [:]
-    let built = try buildExpectingErrors(notes, writing: notes, all: all, tangler: tangler, builder: builder, plan: &plan, expected: &expected)
-    console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
-    if !built.unattributed.isEmpty { console.error(built.unattributed) }
+    let pipeline: Pipeline
 
-    /// The notes among `indices` that built; the others get their compile errors as outputs.
-    func runnable(_ indices: [Int], _ built: Builder.Result) -> [Int] {
-      indices.filter { i in
-        let note = items[i].note
-        if let ds = built.diagnostics[note.path], !ds.isEmpty {
-          let out = NoteOutputs(status: .compileFailed, diagnostics: ds,
-                                message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
-          items[i].outputs = out
-          console.status(note.slug, "did not compile")
-          report(out, note: note)
-          return false
-        }
-        if built.built.contains(note.targetName) { return true }
-        items[i].outputs = NoteOutputs(status: .compileFailed, message: "\(note.path): error: the note's program was not built")
+    init(pipeline: Pipeline, notes: [Note], all: [Note]) {
+      self.pipeline = pipeline
+      self.notes = notes
+      self.all = all
+      tangler = Tangler(project: pipeline.project)
+      builder = Builder(project: pipeline.project)
+      builder.configuration = pipeline.options.configuration
+      builder.onNotice = { [console = pipeline.console] in console.line($0) }
+    }
+
+    mutating func build(_ these: [Note]) throws -> Builder.Result {
+      try pipeline.buildExpectingErrors(these, writing: notes, all: all, tangler: tangler, builder: builder, plan: &plan, expected: &expected)
+    }
+  }
+
+  /// The notes among `indices` that built; the others get their compile errors as outputs.
+  func runnable(_ indices: [Int], _ built: Builder.Result, _ items: inout [Item]) -> [Int] {
+    indices.filter { i in
+      let note = items[i].note
+      if let ds = built.diagnostics[note.path], !ds.isEmpty {
+        let out = NoteOutputs(status: .compileFailed, diagnostics: ds,
+                              message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
+        items[i].outputs = out
+        console.status(note.slug, "did not compile")
+        report(out, note: note)
         return false
       }
+      if built.built.contains(note.targetName) { return true }
+      items[i].outputs = NoteOutputs(status: .compileFailed, message: "\(note.path): error: the note's program was not built")
+      return false
     }
+  }
 
+  /// Runs up to `jobs` notes at a time. A note whose `error` cell trapped at file scope (it
+  /// declares something, so it cannot be skipped at run time) is rebuilt without that cell and run
+  /// again; the others are done, and their outputs recorded.
+  func runAll(_ first: [Int], _ items: inout [Item], session: inout BuildSession, plan: RunPlan, cache: OutputCache) throws {
     var runner = Runner(project: project)
     runner.noteTimeout = options.noteTimeout
     runner.cellTimeout = options.cellTimeout
     runner.memoryLimitMB = options.memoryLimitMB
     runner.reseed = options.reseed
-    // Run up to `jobs` notes at a time. A note whose `error` cell trapped at file scope (it
-    // declares something, so it cannot be skipped at run time) is rebuilt without that cell and
-    // run again; the others are done.
-    var pending = runnable(toRun, built)
+    var pending = first
     while !pending.isEmpty {
-      let results = run(pending, items: items, runner: runner, builder: builder, tangler: tangler, expected: expected)
+      let results = run(pending, items: items, runner: runner, builder: session.builder, tangler: session.tangler, expected: session.expected)
       var again: [Int] = []
       for i in pending {
         let note = items[i].note
         switch results.get(i) {
         case .success(let r)?:
           if let cell = r.trappedAtFileScope, let output = r.outputs.cells[cell] {
-            expected[note.path, default: [:]][cell] = output
-            plan.excludedCells[note.path, default: []].insert(cell)
+            session.expected[note.path, default: [:]][cell] = output
+            session.plan.excludedCells[note.path, default: []].insert(cell)
             again.append(i)
             continue
           }
-          finish(&items[i], r.outputs, key: keys[i], cache: cache)
+          finish(&items[i], r.outputs, key: plan.keys[i], cache: cache)
         case .failure(let error)?:
           items[i].outputs = NoteOutputs(status: .crashed, message: "\(note.path): error: \(error)")
           console.error("\(note.path): error: \(error)")
@@ -255,15 +284,16 @@ public final class Pipeline: @unchecked Sendable {
       }
       guard !again.isEmpty else { break }
       console.line("rebuilding \(again.count) note\(again.count == 1 ? "" : "s") without the `error` cells that trapped…")
-      let rebuilt = try buildExpectingErrors(again.map { items[$0].note }, writing: notes, all: all, tangler: tangler, builder: builder,
-                                             plan: &plan, expected: &expected)
-      pending = runnable(again, rebuilt)
+      pending = runnable(again, try session.build(again.map { items[$0].note }), &items)
     }
-    // A compile error inside the note's own cells is deterministic for its key: cache it so an
-    // unchanged broken note is not rebuilt. A failure outside its cells (a library that did not
-    // build, perhaps edited mid-build; a linker error) is not the note's: never cache it.
-    for i in toRun where items[i].outputs?.status == .compileFailed {
-      guard let key = keys[i], let out = items[i].outputs, Self.isCacheableCompileFailure(out, note: items[i].note) else { continue }
+  }
+
+  /// A compile error inside the note's own cells is deterministic for its key: cache it so an
+  /// unchanged broken note is not rebuilt. A failure outside its cells (a library that did not
+  /// build, perhaps edited mid-build; a linker error) is not the note's: never cache it.
+  func recordCompileFailures(_ plan: RunPlan, _ items: [Item], cache: OutputCache) {
+    for i in plan.toRun where items[i].outputs?.status == .compileFailed {
+      guard let key = plan.keys[i], let out = items[i].outputs, Self.isCacheableCompileFailure(out, note: items[i].note) else { continue }
       try? cache.store(out, for: items[i].note, key: key)
     }
   }
