@@ -33,38 +33,17 @@ public struct Runner: Sendable {
     let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
     try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? FileManager.default.removeItem(at: events)
-    // The arithmetic is pinned whatever the caller's environment says (see ArithmeticPin).
-    var env = ArithmeticPin.apply(to: ProcessInfo.processInfo.environment)
-    env[LoomContract.Environment.reseed] = String(reseed)
-    env[LoomContract.Environment.events] = events.path
-    let memory = note.frontMatter.values["memory"].flatMap(Int.init) ?? memoryLimitMB
-    env[LoomContract.Environment.memoryLimitMB] = String(memory)
-    // On a crash the Swift runtime prints a backtrace; its frames carry the note's own lines
-    // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
-    env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=12,top=4"
-    env[LoomContract.Environment.skipCells] = skip.sorted().map(String.init).joined(separator: ",")
-    // LanguageLab memoises trained weights here (keyed by recipe, library code, BLAS kernel and
-    // reseed), so notes of one run, and of later runs, share each pretraining.
-    if env[LoomContract.Environment.artifacts] == nil {
-      env[LoomContract.Environment.artifacts] = project.loomDirectory.appendingPathComponent("artifacts").path
-    }
-
-    // Per-cell limits: the runner watches the markers as they stream in.
-    let cellLimits: [Int: Double] = Dictionary(uniqueKeysWithValues: note.cells.compactMap { c in
-      let limit = c.options.timeout ?? note.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? cellTimeout
-      return limit.map { (c.index, $0) }
-    })
     let nonce = String(UInt64.random(in: 1...UInt64.max), radix: 36)
     let marker = Self.marker(nonce: nonce)
-    env[LoomContract.Environment.markerNonce] = nonce
+    let limits = Limits(note: note, runner: self)
+    let env = environment(for: note, events: events, skip: skip, nonce: nonce, memory: limits.memory)
     let watch = CellWatch(onCell: onCell, marker: marker)
-    let noteLimit = note.frontMatter.timeout ?? noteTimeout
     let start = Date()
     let result = try ChildProcess.run(
-      executable, [], in: project.root, environment: env, timeout: noteLimit,
+      executable, [], in: project.root, environment: env, timeout: limits.note,
       onStdout: { chunk in watch.scan(chunk) },
       shouldKill: {
-        guard let (cell, since) = watch.current(), let limit = cellLimits[cell] else { return false }
+        guard let (cell, since) = watch.current(), let limit = limits.cells[cell] else { return false }
         if Date().timeIntervalSince(since) > limit { watch.markCellTimeout(cell); return true }
         return false
       },
@@ -72,50 +51,120 @@ public struct Runner: Sendable {
       capping: ChildProcess.SegmentCap(marker: marker, limit: outputLimit))
     let seconds = Date().timeIntervalSince(start)
 
-    var outputs = NoteOutputs(status: .ok, seconds: seconds)
-    outputs.reseed = reseed
-    let stdoutParts = split(result.stdout, marker: marker)
-    var stderrParts = split(result.stderr, marker: marker)
-    // Cut the runtime's backtrace out of the cell's stderr; keep where it points.
-    var crash: (message: String, location: SourceLocation?, frame: String?)? = nil
-    let fullStderr = String(decoding: result.stderr, as: UTF8.self)
-    if let last = stderrParts.keys.max(), let text = stderrParts[last], let r = text.range(of: "\n*** Signal") ?? text.range(of: "*** Signal") {
-      crash = Self.parseBacktrace(String(text[r.lowerBound...]), notePath: note.path)
-      stderrParts[last] = String(text[..<r.lowerBound]) + (text[..<r.lowerBound].isEmpty ? "" : "\n")
-    }
-    for cell in note.cells where !cell.options.norun {
-      var c = CellOutput()
-      c.stdout = stdoutParts[cell.index] ?? ""
-      c.stderr = stderrParts[cell.index] ?? ""
-      c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
-      outputs.cells[cell.index] = c
-    }
-    let (builtFrom, blas, finished) = readEvents(events, into: &outputs, note: note)
+    var run = Collected(result: result, note: note, marker: marker, runner: self)
+    run.outputs.seconds = seconds
+    let (builtFrom, blas, finished) = readEvents(events, into: &run.outputs, note: note)
     if let problem = ArithmeticPin.mismatch(reportedCore: blas.core, reportedThreads: blas.threads) {
-      outputs.diagnostics.append(Diagnostic(.warning, problem, at: SourceLocation(file: note.path, line: 1)))
+      run.outputs.diagnostics.append(Diagnostic(.warning, problem, at: SourceLocation(file: note.path, line: 1)))
     }
     if let expectedBuild, let builtFrom, builtFrom != expectedBuild {
       return NoteOutputs(status: .staleBuild, seconds: seconds, message: "\(note.path): error: the executable is stale: it was built from an older version of the note's code (build \(builtFrom), expected \(expectedBuild)), so its output was not used. Run again with --no-cache; if it happens again, please report it.")
     }
-
-    let lastCell = stdoutParts.keys.max() ?? 0
-    let failedCell = note.cells.first(where: { $0.index == lastCell })
-    if result.timedOut || result.signaled || result.status != 0 { outputs.failedCell = lastCell }
-    let place = failedCell.map { "cell \($0.index) (\(note.path):\($0.fenceLine))" } ?? "before the first cell"
-    if let timedOutCell = watch.timedOutCell, let cell = note.cells.first(where: { $0.index == timedOutCell }) {
-      let limit = cellLimits[timedOutCell] ?? 0
-      outputs.status = .timedOut
-      outputs.message = "\(note.path):\(cell.fenceLine): error: cell \(cell.index) was stopped after its \(format(limit)) s limit (raise it with timeout= on the cell)"
-      outputs.cells[cell.index, default: CellOutput()].error = "Stopped: this cell ran longer than its \(format(limit)) s limit."
+    if result.timedOut || result.signaled || result.status != 0 { run.outputs.failedCell = run.lastCell }
+    if let cell = watch.timedOutCell {
+      run.cellTimedOut(cell, limit: limits.cells[cell] ?? 0)
     } else if result.timedOut {
-      outputs.status = .timedOut
-      outputs.message = "\(note.path): error: the note was stopped after its \(format(noteLimit)) s limit, in \(place) (raise it with 'timeout:' in the front matter)"
-      if let cell = failedCell {
-        outputs.cells[cell.index, default: CellOutput()].error = "Stopped: the note ran longer than its \(format(noteLimit)) s limit while this cell was running."
-      }
+      run.noteTimedOut(limit: limits.note)
     } else if !result.signaled, result.status == 0, !finished {
-      // exit(0) in a cell (or anything that ends the process quietly): the cells after it never
-      // ran, and their checks were never counted. That is a failure, not a pass.
+      run.endedEarly()
+    } else if result.signaled || result.status != 0 {
+      run.crashed(memory: limits.memory)
+    }
+    return run.outputs
+  }
+
+  /// The wall-clock and memory limits of one run of `note`.
+  struct Limits: Sendable {
+    let note: Double
+    /// Per cell, from the cell's `timeout=`, the front matter's `cell-timeout:` or the runner's default.
+    let cells: [Int: Double]
+    let memory: Int
+
+    init(note n: Note, runner: Runner) {
+      note = n.frontMatter.timeout ?? runner.noteTimeout
+      cells = Dictionary(uniqueKeysWithValues: n.cells.compactMap { c in
+        let limit = c.options.timeout ?? n.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? runner.cellTimeout
+        return limit.map { (c.index, $0) }
+      })
+      memory = n.frontMatter.values["memory"].flatMap(Int.init) ?? runner.memoryLimitMB
+    }
+  }
+
+  /// The program's environment: the caller's, with the arithmetic pinned (see ArithmeticPin) and
+  /// the contract's variables set.
+  func environment(for note: Note, events: URL, skip: Set<Int>, nonce: String, memory: Int) -> [String: String] {
+    var env = ArithmeticPin.apply(to: ProcessInfo.processInfo.environment)
+    env[LoomContract.Environment.reseed] = String(reseed)
+    env[LoomContract.Environment.events] = events.path
+    env[LoomContract.Environment.memoryLimitMB] = String(memory)
+    // On a crash the Swift runtime prints a backtrace; its frames carry the note's own lines
+    // (through #sourceLocation), which is how a trap is mapped to notes/NN.md:LINE:COL.
+    env["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=no,limit=12,top=4"
+    env[LoomContract.Environment.skipCells] = skip.sorted().map(String.init).joined(separator: ",")
+    env[LoomContract.Environment.markerNonce] = nonce
+    // LanguageLab memoises trained weights here (keyed by recipe, library code, BLAS kernel and
+    // reseed), so notes of one run, and of later runs, share each pretraining.
+    if env[LoomContract.Environment.artifacts] == nil {
+      env[LoomContract.Environment.artifacts] = project.loomDirectory.appendingPathComponent("artifacts").path
+    }
+    return env
+  }
+
+  /// What one run printed, split per cell, and how it ended, as outputs.
+  struct Collected {
+    var outputs = NoteOutputs(status: .ok)
+    let note: Note
+    let result: ChildProcess.Result
+    var stderrParts: [Int: String]
+    /// The runtime's backtrace, cut out of the last cell's stderr (where it points is kept).
+    var crash: (message: String, location: SourceLocation?, frame: String?)?
+    let fullStderr: String
+    /// The cell that was running last, and its place in words.
+    let lastCell: Int
+    let failedCell: Cell?
+    let place: String
+
+    init(result: ChildProcess.Result, note: Note, marker: [UInt8], runner: Runner) {
+      self.note = note
+      self.result = result
+      outputs.reseed = runner.reseed
+      let stdoutParts = runner.split(result.stdout, marker: marker)
+      stderrParts = runner.split(result.stderr, marker: marker)
+      fullStderr = String(decoding: result.stderr, as: UTF8.self)
+      if let last = stderrParts.keys.max(), let text = stderrParts[last], let r = text.range(of: "\n*** Signal") ?? text.range(of: "*** Signal") {
+        crash = Runner.parseBacktrace(String(text[r.lowerBound...]), notePath: note.path)
+        stderrParts[last] = String(text[..<r.lowerBound]) + (text[..<r.lowerBound].isEmpty ? "" : "\n")
+      }
+      for cell in note.cells where !cell.options.norun {
+        var c = CellOutput()
+        c.stdout = stdoutParts[cell.index] ?? ""
+        c.stderr = stderrParts[cell.index] ?? ""
+        c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
+        outputs.cells[cell.index] = c
+      }
+      lastCell = stdoutParts.keys.max() ?? 0
+      failedCell = note.cells.first { $0.index == stdoutParts.keys.max() ?? 0 }
+      place = failedCell.map { "cell \($0.index) (\(note.path):\($0.fenceLine))" } ?? "before the first cell"
+    }
+
+    mutating func cellTimedOut(_ index: Int, limit: Double) {
+      guard let cell = note.cells.first(where: { $0.index == index }) else { return }
+      outputs.status = .timedOut
+      outputs.message = "\(note.path):\(cell.fenceLine): error: cell \(cell.index) was stopped after its \(Runner.format(limit)) s limit (raise it with timeout= on the cell)"
+      outputs.cells[cell.index, default: CellOutput()].error = "Stopped: this cell ran longer than its \(Runner.format(limit)) s limit."
+    }
+
+    mutating func noteTimedOut(limit: Double) {
+      outputs.status = .timedOut
+      outputs.message = "\(note.path): error: the note was stopped after its \(Runner.format(limit)) s limit, in \(place) (raise it with 'timeout:' in the front matter)"
+      if let cell = failedCell {
+        outputs.cells[cell.index, default: CellOutput()].error = "Stopped: the note ran longer than its \(Runner.format(limit)) s limit while this cell was running."
+      }
+    }
+
+    /// exit(0) in a cell (or anything that ends the process quietly): the cells after it never
+    /// ran, and their checks were never counted. That is a failure, not a pass.
+    mutating func endedEarly() {
       outputs.status = .crashed
       outputs.failedCell = lastCell
       let loc = failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
@@ -125,23 +174,15 @@ public struct Runner: Sendable {
       if let cell = failedCell {
         outputs.cells[cell.index, default: CellOutput()].error = "The program ended here, before the note's last cell finished (exit() was called, or something ended the process); the cells after this one did not run."
       }
-    } else if result.signaled || result.status != 0 {
+    }
+
+    /// A trap, a signal or a non-zero exit: where (the runtime's own location when it printed one)
+    /// and why, in the words a reader needs.
+    mutating func crashed(memory: Int) {
       outputs.status = .crashed
-      let how = result.signaled ? "was killed by signal \(result.status) (\(signalName(result.status)))" : "exited with status \(result.status)"
-      var trap = trapMessage(stderrParts[lastCell] ?? "")
-      if trap.text == nil, var crash {
-        // The Swift runtime calls running off the stack's guard page a bad pointer dereference.
-        if crash.message.hasPrefix("Bad pointer dereference"),
-           Self.looksLikeRecursion(fullStderr) {
-          crash.message = "stack overflow: the call stack ran out, most likely deep or endless recursion"
-        }
-        var text = crash.message == "Illegal instruction"
-          ? "a Swift runtime check failed (index out of range, precondition, arithmetic overflow or force-unwrap of nil)"
-          : crash.message
-        if let frame = crash.frame, !frame.contains("_main +") { text += " in \(frame)" }
-        trap.text = text
-      }
-      // Prefer the location the Swift runtime printed (it points into the note through #sourceLocation).
+      let how = result.signaled ? "was killed by signal \(result.status) (\(Runner.signalName(result.status)))" : "exited with status \(result.status)"
+      var trap = Runner.trapMessage(stderrParts[lastCell] ?? "")
+      if trap.text == nil, let crash { trap.text = Self.describe(crash, fullStderr: fullStderr) }
       let loc = trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
       outputs.message = "\(loc): error: the note's program \(how) in \(place)\(trap.text.map { ": \($0)" } ?? "")"
       // Running into the address-space limit shows up as a failed allocation.
@@ -151,13 +192,25 @@ public struct Runner: Sendable {
       }
       // Killed from outside (the OOM killer's SIGKILL, a SIGTERM): not determined by the note's code.
       if result.signaled, [SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT].contains(result.status) { outputs.transient = true }
-      let diag = Diagnostic(.error, "runtime error in cell \(lastCell): \(trap.text ?? how)", at: loc)
-      outputs.diagnostics.append(diag)
+      outputs.diagnostics.append(Diagnostic(.error, "runtime error in cell \(lastCell): \(trap.text ?? how)", at: loc))
       if let cell = failedCell {
         outputs.cells[cell.index, default: CellOutput()].error = trap.text.map { "\(loc): \($0)" } ?? "The program \(how)."
       }
     }
-    return outputs
+
+    /// The runtime's crash message in a reader's words.
+    static func describe(_ crash: (message: String, location: SourceLocation?, frame: String?), fullStderr: String) -> String {
+      var message = crash.message
+      // The Swift runtime calls running off the stack's guard page a bad pointer dereference.
+      if message.hasPrefix("Bad pointer dereference"), Runner.looksLikeRecursion(fullStderr) {
+        message = "stack overflow: the call stack ran out, most likely deep or endless recursion"
+      }
+      var text = message == "Illegal instruction"
+        ? "a Swift runtime check failed (index out of range, precondition, arithmetic overflow or force-unwrap of nil)"
+        : message
+      if let frame = crash.frame, !frame.contains("_main +") { text += " in \(frame)" }
+      return text
+    }
   }
 
   // MARK: - Pieces
@@ -285,7 +338,7 @@ public struct Runner: Sendable {
   }
 
   /// The Swift runtime's "file:line: Fatal error: message" line, if the program printed one.
-  private func trapMessage(_ stderr: String) -> (text: String?, location: SourceLocation?) {
+  static func trapMessage(_ stderr: String) -> (text: String?, location: SourceLocation?) {
     for line in stderr.split(separator: "\n").reversed() {
       for kind in ["Fatal error", "Precondition failed", "Assertion failed"] {
         guard let r = line.range(of: kind) else { continue }
@@ -303,7 +356,7 @@ public struct Runner: Sendable {
     return (nil, nil)
   }
 
-  private func signalName(_ s: Int32) -> String {
+  static func signalName(_ s: Int32) -> String {
     switch s {
     case SIGILL: return "SIGILL: a Swift runtime trap (precondition, index out of range, overflow, force-unwrap of nil)"
     case SIGTRAP: return "SIGTRAP: a Swift runtime trap"
@@ -315,7 +368,7 @@ public struct Runner: Sendable {
     }
   }
 
-  private func format(_ x: Double) -> String {
+  static func format(_ x: Double) -> String {
     x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
   }
 }

@@ -121,57 +121,16 @@ public struct Site: Sendable {
   /// Where a note's volatile outputs are written, relative to the site.
   static func volatilePath(_ note: Note) -> String { "volatile/\(note.slug).js" }
 
-  /// The full HTML document for a page.
+  /// The full HTML document for a page: the sidebar (lectures, then this page's sections), the
+  /// woven article, the notes list on the index, the pager.
   public func render(_ page: Page, lectures: [Page]) -> String {
     let note = page.note
     let isIndex = note.slug == "index"
     let article = weaver.article(note, outputs: page.outputs, readDiagnostics: page.diagnostics)
-    let position = lectures.firstIndex { $0.note.slug == note.slug }
-    let prev = position.flatMap { $0 > 0 ? lectures[$0 - 1] : nil }
-    let next: Page? = isIndex ? lectures.first : position.flatMap { $0 + 1 < lectures.count ? lectures[$0 + 1] : nil }
-
-    var nav = "<nav class=\"site-nav\" aria-label=\"Lectures\"><ul>"
-    nav += "<li\(isIndex ? " class=\"current\"" : "")><a href=\"index.html\">Overview</a></li>"
-    for l in lectures {
-      let current = l.note.slug == note.slug
-      let status = l.outputs.map { $0.status == .ok && $0.checks.allSatisfy(\.ok) ? "" : " broken" } ?? ""
-      nav += "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.href)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
-    }
-    nav += "</ul></nav>"
-
-    let headings = note.blocks.flatMap { block -> [Heading] in
-      if case .prose(let p) = block { return p.headings.filter { $0.level >= 2 && $0.level <= 3 } }
-      return []
-    }
-    var toc = ""
-    if !headings.isEmpty {
-      toc = "<nav class=\"toc\" aria-label=\"On this page\"><p class=\"toc-title\">On this page</p><ul>"
-      for h in headings { toc += "<li class=\"toc-h\(h.level)\"><a href=\"#\(h.id)\">\(h.text.htmlEscaped)</a></li>" }
-      toc += "</ul></nav>"
-    }
-
-    var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
-    if let prev { pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.href)\">← \(prev.note.title.htmlEscaped)</a>" } else if !isIndex { pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>" }
-    if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.href)\">\(next.note.title.htmlEscaped) →</a>" }
-    pager += "</nav>"
-
-    var notesList = ""
-    if isIndex {
-      notesList = "<section class=\"notes-list\"><h2 id=\"all-notes\">All notes<a class=\"anchor\" href=\"#all-notes\">#</a></h2><ul>"
-      for l in lectures {
-        let checks = l.outputs?.checks ?? []
-        let failed = checks.filter { !$0.ok }.count
-        var badge = ""
-        if let o = l.outputs {
-          badge = o.status != .ok ? "<span class=\"badge bad\">\(o.status.rawValue)</span>"
-            : failed > 0 ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
-            : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
-        }
-        notesList += "<li><a href=\"\(l.href)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
-      }
-      notesList += "</ul></section>"
-    }
-
+    let nav = Self.lectureNav(current: note, lectures: lectures)
+    let toc = Self.toc(note)
+    let pager = Self.pager(current: note, lectures: lectures)
+    let notesList = isIndex ? Self.notesList(lectures) : ""
     return """
     <!DOCTYPE html>
     <html lang="en" data-page="\(note.slug.htmlEscaped)">
@@ -205,6 +164,59 @@ public struct Site: Sendable {
     </html>
 
     """
+  }
+
+  /// The sidebar's list of lectures; the current one marked, broken ones flagged.
+  static func lectureNav(current note: Note, lectures: [Page]) -> String {
+    var nav = "<nav class=\"site-nav\" aria-label=\"Lectures\"><ul>"
+    nav += "<li\(note.slug == "index" ? " class=\"current\"" : "")><a href=\"index.html\">Overview</a></li>"
+    for l in lectures {
+      let current = l.note.slug == note.slug
+      let status = l.outputs.map { $0.status == .ok && $0.checks.allSatisfy(\.ok) ? "" : " broken" } ?? ""
+      nav += "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.href)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
+    }
+    return nav + "</ul></nav>"
+  }
+
+  /// "On this page": the note's level-2 and level-3 headings.
+  static func toc(_ note: Note) -> String {
+    let headings = note.blocks.flatMap { block -> [Heading] in
+      if case .prose(let p) = block { return p.headings.filter { $0.level >= 2 && $0.level <= 3 } }
+      return []
+    }
+    guard !headings.isEmpty else { return "" }
+    var toc = "<nav class=\"toc\" aria-label=\"On this page\"><p class=\"toc-title\">On this page</p><ul>"
+    for h in headings { toc += "<li class=\"toc-h\(h.level)\"><a href=\"#\(h.id)\">\(h.text.htmlEscaped)</a></li>" }
+    return toc + "</ul></nav>"
+  }
+
+  /// Previous and next lecture (the index leads to the first; the first leads back to the index).
+  static func pager(current note: Note, lectures: [Page]) -> String {
+    let isIndex = note.slug == "index"
+    let position = lectures.firstIndex { $0.note.slug == note.slug }
+    let prev = position.flatMap { $0 > 0 ? lectures[$0 - 1] : nil }
+    let next: Page? = isIndex ? lectures.first : position.flatMap { $0 + 1 < lectures.count ? lectures[$0 + 1] : nil }
+    var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
+    if let prev { pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.href)\">← \(prev.note.title.htmlEscaped)</a>" } else if !isIndex { pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>" }
+    if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.href)\">\(next.note.title.htmlEscaped) →</a>" }
+    return pager + "</nav>"
+  }
+
+  /// The index page's list of every note, with how its checks fared.
+  static func notesList(_ lectures: [Page]) -> String {
+    var list = "<section class=\"notes-list\"><h2 id=\"all-notes\">All notes<a class=\"anchor\" href=\"#all-notes\">#</a></h2><ul>"
+    for l in lectures {
+      let checks = l.outputs?.checks ?? []
+      let failed = checks.filter { !$0.ok }.count
+      var badge = ""
+      if let o = l.outputs {
+        badge = o.status != .ok ? "<span class=\"badge bad\">\(o.status.rawValue)</span>"
+          : failed > 0 ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
+          : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
+      }
+      list += "<li><a href=\"\(l.href)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
+    }
+    return list + "</ul></section>"
   }
 
   /// `window.LOOM_SEARCH = [...]`: a script (not JSON) so search works from file:// too.
