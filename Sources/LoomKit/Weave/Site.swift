@@ -46,7 +46,7 @@ public struct Site: Sendable {
     }
     let existing = Set(pages.flatMap { [$0.fileName, $0.href] })
     for page in pages where only?.contains(page.note.slug) ?? true {
-      let html = Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
+      let html = self.html(for: page, lectures: lectures, existing: existing)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
       // Machine-dependent outputs (cells marked volatile) live beside the page, not in it.
       let volatileFile = dir.appendingPathComponent(Self.volatilePath(page.note))
@@ -120,6 +120,12 @@ public struct Site: Sendable {
 
   /// Where a note's volatile outputs are written, relative to the site.
   static func volatilePath(_ note: Note) -> String { "volatile/\(note.slug).js" }
+
+  /// A page's file as written: `render`ed, with links to notes outside `existing` (page file names
+  /// and hrefs) marked missing.
+  public func html(for page: Page, lectures: [Page], existing: Set<String>) -> String {
+    Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
+  }
 
   /// The full HTML document for a page: the sidebar (lectures, then this page's sections), the
   /// woven article, the notes list on the index, the pager.
