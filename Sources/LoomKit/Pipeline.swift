@@ -58,8 +58,10 @@ public final class Pipeline: @unchecked Sendable {
       let path = project.relativePath(url)
       var (note, diagnostics) = NoteReader().read(text, path: path)
       if let invalid {
-        diagnostics.insert(Diagnostic(.error, "this byte is not valid UTF-8; save the note as UTF-8 (it is shown here as \u{FFFD})",
-                                      at: SourceLocation(file: path, line: invalid.line, column: invalid.column)), at: 0)
+        diagnostics.insert(
+          Diagnostic(
+            .error, "this byte is not valid UTF-8; save the note as UTF-8 (it is shown here as \u{FFFD})",
+            at: SourceLocation(file: path, line: invalid.line, column: invalid.column)), at: 0)
       }
       for d in diagnostics { console.diagnostic(d, lines: note.lines) }
       return Item(note: note, readDiagnostics: diagnostics)
@@ -85,7 +87,10 @@ public final class Pipeline: @unchecked Sendable {
     for (target, indices) in byTarget.sorted(by: { $0.key < $1.key }) where indices.count > 1 {
       for i in indices {
         let others = indices.filter { $0 != i }.map { items[$0].note.path }.joined(separator: ", ")
-        let d = Diagnostic(.error, "this note and \(others) both become the build target '\(target)' (target names keep only the ASCII letters and digits of the file name); rename one of them", at: SourceLocation(file: items[i].note.path, line: 1))
+        let d = Diagnostic(
+          .error,
+          "this note and \(others) both become the build target '\(target)' (target names keep only the ASCII letters and digits of the file name); rename one of them",
+          at: SourceLocation(file: items[i].note.path, line: 1))
         items[i].readDiagnostics.append(d)
         console.diagnostic(d, lines: items[i].note.lines)
       }
@@ -103,7 +108,8 @@ public final class Pipeline: @unchecked Sendable {
       for i in items.indices where !items[i].hasReadErrors {
         for dep in graph.transitiveDependencies(of: items[i].note.path) {
           if let j = items.firstIndex(where: { $0.note.path == dep }), items[j].hasReadErrors {
-            items[i].readDiagnostics.append(Diagnostic(.error, "it imports the module of \(dep), which has errors", at: SourceLocation(file: items[i].note.path, line: 1)))
+            items[i].readDiagnostics.append(
+              Diagnostic(.error, "it imports the module of \(dep), which has errors", at: SourceLocation(file: items[i].note.path, line: 1)))
             changed = true
             break
           }
@@ -156,8 +162,9 @@ public final class Pipeline: @unchecked Sendable {
     let cache = OutputCache(directory: project.cacheDirectory(reseed: options.reseed))
     let plan = planRuns(&items, graph: graph, cache: cache)
     guard !plan.toRun.isEmpty else { return }
-    var session = BuildSession(pipeline: self, notes: plan.toRun.map { items[$0].note },
-                               all: items.filter { !$0.hasReadErrors }.map(\.note))
+    var session = BuildSession(
+      pipeline: self, notes: plan.toRun.map { items[$0].note },
+      all: items.filter { !$0.hasReadErrors }.map(\.note))
     console.line("building \(session.notes.count) note\(session.notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
     let buildStart = Date()
     let built = try session.build(session.notes)
@@ -187,8 +194,9 @@ public final class Pipeline: @unchecked Sendable {
       // The key covers the export cells of every note this one imports, transitively, so an edit
       // to an export re-runs exactly the notes downstream of it.
       let upstream = graph.transitiveDependencies(of: note.path).compactMap { path in items.first { $0.note.path == path }?.note }
-      let key = OutputCache.key(for: note, environment: environment, upstream: upstream, reseed: options.reseed,
-                                memoryLimitMB: options.memoryLimitMB)
+      let key = OutputCache.key(
+        for: note, environment: environment, upstream: upstream, reseed: options.reseed,
+        memoryLimitMB: options.memoryLimitMB)
       plan.keys[i] = key
       if options.useCache, let cached = cache.lookup(note, key: key) {
         items[i].outputs = cached
@@ -238,8 +246,9 @@ public final class Pipeline: @unchecked Sendable {
     indices.filter { i in
       let note = items[i].note
       if let ds = built.diagnostics[note.path], !ds.isEmpty {
-        let out = NoteOutputs(status: .compileFailed, diagnostics: ds,
-                              message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
+        let out = NoteOutputs(
+          status: .compileFailed, diagnostics: ds,
+          message: "\(note.path): error: the note did not compile (\(ds.count) error\(ds.count == 1 ? "" : "s"))")
         items[i].outputs = out
         console.status(note.slug, "did not compile")
         report(out, note: note)
@@ -303,8 +312,10 @@ public final class Pipeline: @unchecked Sendable {
   /// and again, since a later compiler phase (overflow, ownership, escaping closures) only speaks
   /// once the file type-checks — until no new error falls in an `error` cell. What errors are left
   /// then are the note's. Each `error` cell is left out at most once, so this ends.
-  func buildExpectingErrors(_ notes: [Note], writing: [Note], all: [Note], tangler: Tangler, builder: Builder,
-                            plan: inout Tangler.Plan, expected: inout [String: [Int: CellOutput]]) throws -> Builder.Result {
+  func buildExpectingErrors(
+    _ notes: [Note], writing: [Note], all: [Note], tangler: Tangler, builder: Builder,
+    plan: inout Tangler.Plan, expected: inout [String: [Int: CellOutput]]
+  ) throws -> Builder.Result {
     try tangler.write(writing, all: all, plan: plan)
     var result = try builder.build(notes)
     var round = notes
@@ -343,8 +354,10 @@ public final class Pipeline: @unchecked Sendable {
   }
 
   /// Runs the notes at `indices` of `items`, up to `jobs` at a time.
-  func run(_ indices: [Int], items: [Item], runner: Runner, builder: Builder, tangler: Tangler,
-           expected: [String: [Int: CellOutput]]) -> ResultBox {
+  func run(
+    _ indices: [Int], items: [Item], runner: Runner, builder: Builder, tangler: Tangler,
+    expected: [String: [Int: CellOutput]]
+  ) -> ResultBox {
     let results = ResultBox(count: items.count)
     let queue = OperationQueue()
     queue.maxConcurrentOperationCount = max(1, options.jobs)
@@ -360,8 +373,9 @@ public final class Pipeline: @unchecked Sendable {
         console.progress(note.slug, "starting")
         defer { console.progress(note.slug, nil) }
         do {
-          let r = try Self.runExpectingErrors(note, executable: exe, runner: runner, expected: known, expectedBuild: build,
-                                              onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
+          let r = try Self.runExpectingErrors(
+            note, executable: exe, runner: runner, expected: known, expectedBuild: build,
+            onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
           results.set(i, .success(r))
         } catch {
           results.set(i, .failure(error))
@@ -390,9 +404,10 @@ public final class Pipeline: @unchecked Sendable {
 
   /// A compile failure whose every error lies inside the note's cells (the note's own fault).
   static func isCacheableCompileFailure(_ out: NoteOutputs, note: Note) -> Bool {
-    out.status == .compileFailed && !out.diagnostics.isEmpty && out.diagnostics.allSatisfy { d in
-      d.location.file == note.path && note.cells.contains { contains($0, line: d.location.line) }
-    }
+    out.status == .compileFailed && !out.diagnostics.isEmpty
+      && out.diagnostics.allSatisfy { d in
+        d.location.file == note.path && note.cells.contains { contains($0, line: d.location.line) }
+      }
   }
 
   static func contains(_ cell: Cell, line: Int) -> Bool { cell.sourceLines.contains(line) }
@@ -409,9 +424,11 @@ public final class Pipeline: @unchecked Sendable {
   /// neither failed to compile nor trapped is reported as a failed check (one that never ran,
   /// because the note stopped before it, is not).
   /// - Parameter expected: what `error` cells already showed (compile errors, earlier traps).
-  static func runExpectingErrors(_ note: Note, executable: URL, runner: Runner, expected known: [Int: CellOutput],
-                                 expectedBuild: String? = nil,
-                                 onCell: (@Sendable (Int) -> Void)? = nil) throws -> ErrorCellRun {
+  static func runExpectingErrors(
+    _ note: Note, executable: URL, runner: Runner, expected known: [Int: CellOutput],
+    expectedBuild: String? = nil,
+    onCell: (@Sendable (Int) -> Void)? = nil
+  ) throws -> ErrorCellRun {
     var expected = known
     var skip = Set(known.keys)
     let errorCells = note.cells.filter { $0.options.expectError && !$0.options.norun }
@@ -432,9 +449,10 @@ public final class Pipeline: @unchecked Sendable {
     if out.status == .staleBuild { return ErrorCellRun(outputs: out) }
     for (index, c) in expected { out.cells[index] = c }
     for index in errorIndices.sorted() where expected[index] == nil && out.cells[index]?.ran == true {
-      out.cells[index, default: CellOutput()].checks.append(CheckOutput(
-        ok: false, message: "cell \(index) is marked 'error' but it compiled and ran without failing",
-        location: note.cells.first { $0.index == index }.map { SourceLocation(file: note.path, line: $0.fenceLine) }))
+      out.cells[index, default: CellOutput()].checks.append(
+        CheckOutput(
+          ok: false, message: "cell \(index) is marked 'error' but it compiled and ran without failing",
+          location: note.cells.first { $0.index == index }.map { SourceLocation(file: note.path, line: $0.fenceLine) }))
     }
     return ErrorCellRun(outputs: out)
   }

@@ -58,7 +58,8 @@ public struct Project: Sendable {
     let fm = FileManager.default
     while true {
       if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-         fm.fileExists(atPath: dir.appendingPathComponent("notes").path) {
+        fm.fileExists(atPath: dir.appendingPathComponent("notes").path)
+      {
         return Project(root: dir)
       }
       let parent = dir.deletingLastPathComponent()
@@ -81,7 +82,8 @@ public struct Project: Sendable {
     let fm = FileManager.default
     if !named.isEmpty {
       return try named.map { name in
-        let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath)).absoluteURL
+        let url =
+          name.hasPrefix("/") ? URL(fileURLWithPath: name) : URL(fileURLWithPath: name, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath)).absoluteURL
         guard fm.fileExists(atPath: url.path) else {
           throw LoomError(.usage, "\(name): no such note (give a path to a .md file, e.g. notes/01-mdps-bellman.md)")
         }

@@ -171,8 +171,7 @@ extension Parser {
       break
     }
     // A trailing `\\` leaves one empty cell behind; drop that row.
-    if !(cells.count == 1 && cells[0] == .empty && !rows.isEmpty && pendingTag == nil) || lineAbove
-    {
+    if !(cells.count == 1 && cells[0] == .empty && !rows.isEmpty && pendingTag == nil) || lineAbove {
       finishRow(&self)
     }
     (hardStops, pendingTag) = saved

@@ -42,7 +42,9 @@ struct RunOptions: ParsableArguments {
   @Option(name: .customLong("loom-dir"), help: "Folder for the generated package, build products and cache (default: .loom).")
   var loomDir: String?
 
-  @Option(help: ArgumentHelp("Shift every random stream of every note by N (0: the default run). A claim that holds at one N and not at another is not a result.", valueName: "N"))
+  @Option(
+    help: ArgumentHelp(
+      "Shift every random stream of every note by N (0: the default run). A claim that holds at one N and not at another is not a result.", valueName: "N"))
   var reseed: UInt64 = 0
 
   func pipeline() throws -> Pipeline {
@@ -138,7 +140,8 @@ extension Loom {
       try p.execute(&selected)
       for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
       try p.weave(items)
-      p.console.line(String(format: "wove %d pages into %@ in %.1f s", items.count, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
+      p.console.line(
+        String(format: "wove %d pages into %@ in %.1f s", items.count, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
       if selected.contains(where: { $0.hasReadErrors || ($0.outputs.map { $0.status != .ok || $0.checks.contains { !$0.ok } } ?? false) }) {
         throw ExitCode.failure
       }
@@ -172,8 +175,10 @@ extension Loom {
             let ca = oa.cells[cell.index], cb = ob.cells[cell.index]
             if ca?.stdout != cb?.stdout || ca?.figures != cb?.figures || ca?.tables != cb?.tables || ca?.checks.map(\.ok) != cb?.checks.map(\.ok) {
               summary.failed += 1
-              summary.failures.append(.init(location: SourceLocation(file: a.note.path, line: cell.fenceLine),
-                                            message: "cell \(cell.index) is not deterministic: its output differs between two runs (seed everything random with cellSeed)"))
+              summary.failures.append(
+                .init(
+                  location: SourceLocation(file: a.note.path, line: cell.fenceLine),
+                  message: "cell \(cell.index) is not deterministic: its output differs between two runs (seed everything random with cellSeed)"))
             } else {
               summary.passed += 1
             }

@@ -43,7 +43,9 @@ extension EndToEndTests {
       let note = items[0].note
       #expect(out.status == .ok, "\(out.message ?? "") \(out.diagnostics)")
       for cell in note.cells where cell.options.expectError {
-        #expect(out.cells[cell.index]?.expectedFailure == true, "cell \(cell.index) (line \(cell.fenceLine)) did not fail as expected: \(out.cells[cell.index] ?? CellOutput())")
+        #expect(
+          out.cells[cell.index]?.expectedFailure == true,
+          "cell \(cell.index) (line \(cell.fenceLine)) did not fail as expected: \(out.cells[cell.index] ?? CellOutput())")
       }
       let summary = Tester().evaluate(items)
       #expect(summary.failed == 0, "\(summary.failures)")

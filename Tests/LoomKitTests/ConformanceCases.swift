@@ -218,7 +218,10 @@ extension ConformanceTests {
     c("tasks: ordered", "1. [ ] first\n2. [x] second\n"),
     c("escape: all punctuation", "\\!\\\"\\#\\$\\%\\&\\'\\(\\)\\*\\+\\,\\-\\.\\/\\:\\;\\<\\=\\>\\?\\@\\[\\\\\\]\\^\\_\\`\\{\\|\\}\\~\n"),
     c("escape: other characters stay", "\\\t\\A\\a\\ \\3\\φ\\«\n"),
-    c("escape: escaped markup", "\\*not emphasized*\n\\<br/> not a tag\n\\[not a link](/foo)\n\\`not code`\n1\\. not a list\n\\* not a list\n\\# not a heading\n\\[foo]: /url \"not a reference\"\n\\&ouml; not a character entity\n"),
+    c(
+      "escape: escaped markup",
+      "\\*not emphasized*\n\\<br/> not a tag\n\\[not a link](/foo)\n\\`not code`\n1\\. not a list\n\\* not a list\n\\# not a heading\n\\[foo]: /url \"not a reference\"\n\\&ouml; not a character entity\n"
+    ),
     c("escape: backslash escaped", "\\\\*emphasis*\n"),
     c("escape: hard break", "foo\\\nbar\n"),
     c("escape: not in code span", "`` \\[\\` ``\n"),
@@ -310,7 +313,9 @@ extension ConformanceTests {
     c("autolink ext: www", "www.commonmark.org\n"),
     c("autolink ext: www with path and punctuation", "Visit www.commonmark.org/help for more information.\n"),
     c("autolink ext: trailing punctuation", "Visit www.commonmark.org.\n\nVisit www.commonmark.org/a.b.\n"),
-    c("autolink ext: parentheses balance", "www.google.com/search?q=Markup+(business)\n\nwww.google.com/search?q=Markup+(business)))\n\n(www.google.com/search?q=Markup+(business))\n"),
+    c(
+      "autolink ext: parentheses balance",
+      "www.google.com/search?q=Markup+(business)\n\nwww.google.com/search?q=Markup+(business)))\n\n(www.google.com/search?q=Markup+(business))\n"),
     c("autolink ext: entity-like tail", "www.google.com/search?q=commonmark&hl=en\n\nwww.google.com/search?q=commonmark&hl;\n"),
     c("autolink ext: stops at less-than", "www.commonmark.org/he<lp\n"),
     c("autolink ext: http and https", "http://commonmark.org\n\n(Visit https://encrypted.google.com/search?q=Markup+(business))\n"),

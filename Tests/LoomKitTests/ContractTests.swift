@@ -14,8 +14,9 @@ struct ContractTests {
         continue
       }
       // The target's declaration, up to the next target.
-      let start = try #require(manifest.range(of: #"\.target\(\s*name: ""# + lib.name + "\"", options: .regularExpression),
-                               "\(lib.name) is not a target in Package.swift")
+      let start = try #require(
+        manifest.range(of: #"\.target\(\s*name: ""# + lib.name + "\"", options: .regularExpression),
+        "\(lib.name) is not a target in Package.swift")
       let rest = manifest[start.upperBound...]
       let end = rest.range(of: ".target(")?.lowerBound ?? rest.range(of: ".executableTarget(")?.lowerBound ?? rest.endIndex
       let decl = rest[..<end]

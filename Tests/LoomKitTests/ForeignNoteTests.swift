@@ -22,13 +22,14 @@ struct ForeignNoteTests {
     #expect(prose(note).contains("<math"))
   }
 
-  @Test("Dollars in indented code, code spans and link destinations stay dollars",
-        arguments: [
-          ("Text.\n\n    echo $HOME/$USER\n", "echo $HOME/$USER"),
-          ("See [the query](https://example.com/api?$filter=a&$top=5).\n", "href=\"https://example.com/api?$filter=a&amp;$top=5\""),
-          ("A span `$a$ and $b$` here.\n", "<code>$a$ and $b$</code>"),
-          ("<https://example.com/$a$b$>\n", "href=\"https://example.com/$a$b$\""),
-        ])
+  @Test(
+    "Dollars in indented code, code spans and link destinations stay dollars",
+    arguments: [
+      ("Text.\n\n    echo $HOME/$USER\n", "echo $HOME/$USER"),
+      ("See [the query](https://example.com/api?$filter=a&$top=5).\n", "href=\"https://example.com/api?$filter=a&amp;$top=5\""),
+      ("A span `$a$ and $b$` here.\n", "<code>$a$ and $b$</code>"),
+      ("<https://example.com/$a$b$>\n", "href=\"https://example.com/$a$b$\""),
+    ])
   func dollarsInCode(_ c: (String, String)) {
     let html = prose(read(c.0).0)
     #expect(html.contains(c.1), "\(html)")
@@ -181,7 +182,10 @@ struct ForeignNoteTests {
     out.cells[2] = CellOutput()
     out.cells[2]!.stdout = "```\n"
     let fixed = OutputFixer().fixed(md, note: note, outputs: out)
-    #expect(fixed == "1. Step:\n\n   ```swift\n   print(1)\n   ```\n\n   ```output\n   new\n\n   lines\n   ```\n\n> ```swift\n> print(2)\n> ```\n>\n> `````output\n> ```\n> `````\n")
+    #expect(
+      fixed
+        == "1. Step:\n\n   ```swift\n   print(1)\n   ```\n\n   ```output\n   new\n\n   lines\n   ```\n\n> ```swift\n> print(2)\n> ```\n>\n> `````output\n> ```\n> `````\n"
+    )
     let (again, _) = read(fixed ?? "")
     #expect(again.cells.map { $0.expectedOutput?.text } == ["new\n\nlines\n", "```\n"])
   }
@@ -207,7 +211,8 @@ struct ForeignNoteTests {
 
   @Test("An error cell stays at file scope unless a scope changes nothing (statements, bindings no other cell uses)")
   func errorCellScope() {
-    let md = "```swift error\nextension Int { var twice: Int { self * 2 } }\nlet s: String = 2.twice\n```\n\n```swift error\nprint([1][3])\n```\n\n```swift error\nguard let x = Int(\"a\") else { fatalError() }\n```\n\n```swift error\nlet unused = [1][3]\n```\n\n```swift error\nlet used = [1][3]\n```\n\n```swift\nprint(used)\n```\n"
+    let md =
+      "```swift error\nextension Int { var twice: Int { self * 2 } }\nlet s: String = 2.twice\n```\n\n```swift error\nprint([1][3])\n```\n\n```swift error\nguard let x = Int(\"a\") else { fatalError() }\n```\n\n```swift error\nlet unused = [1][3]\n```\n\n```swift error\nlet used = [1][3]\n```\n\n```swift\nprint(used)\n```\n"
     let (note, _) = read(md, path: "notes/e.md")
     #expect(note.cells.map { Tangler.isSkippable($0, in: note) } == [false, true, false, true, false, true])
     let main = Tangler(project: Project(root: URL(fileURLWithPath: "/tmp"))).mainSwift(for: note)
@@ -232,7 +237,10 @@ struct ForeignNoteTests {
       """
     let ds = Builder.parseDiagnostics(log, root: "/p", generated: "/p/.loom/build")
     #expect(ds.count == 1)
-    #expect(ds.first?.notes.map(\.description) == ["notes/a.md:10:5: note: 'x' previously declared here", "Sources/NumericCore/Tensor.swift:7:3: note: 'Tensor' declared here"])
+    #expect(
+      ds.first?.notes.map(\.description) == [
+        "notes/a.md:10:5: note: 'x' previously declared here", "Sources/NumericCore/Tensor.swift:7:3: note: 'Tensor' declared here",
+      ])
     let lines = (1...12).map { Substring($0 == 10 ? "let x = 1" : $0 == 12 ? "let x = 2" : "") }
     let shown = ds[0].rendered(sourceLines: lines)
     #expect(shown.contains("notes/a.md:10:5: note: 'x' previously declared here\nlet x = 1\n    ^"), "\(shown)")

@@ -71,7 +71,9 @@ struct FrontDoorTests {
       let group = DispatchGroup()
       for (i, job) in jobs.enumerated() {
         group.enter()
-        Thread { results.update { $0[i] = job() }; group.leave() }.start()
+        Thread {
+          results.update { $0[i] = job() }; group.leave()
+        }.start()
       }
       group.notify(queue: .global()) { continuation.resume(returning: results.value.map { $0! }) }
     }
@@ -85,8 +87,9 @@ struct FrontDoorTests {
     func update(_ f: (inout V) -> Void) { lock.lock(); f(&_value); lock.unlock() }
   }
 
-  @Test("Under load: 200 KB URLs and a 1 MB header block are refused while ordinary requests are answered",
-        .timeLimit(.minutes(1)))
+  @Test(
+    "Under load: 200 KB URLs and a 1 MB header block are refused while ordinary requests are answered",
+    .timeLimit(.minutes(1)))
   func load() async throws {
     let pool = HTTPServer.defaultPool()
     let backend = HTTPServer(config: .init(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30, pool: pool, logger: .disabled))

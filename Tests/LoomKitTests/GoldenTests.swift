@@ -49,7 +49,9 @@ struct GoldenTests {
     if golden != actual {
       let a = golden.split(separator: "\n", omittingEmptySubsequences: false), b = actual.split(separator: "\n", omittingEmptySubsequences: false)
       let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-      Issue.record("\(name) differs from its golden file at line \(line + 1):\n golden: \(line < a.count ? String(a[line]) : "<end>")\n actual: \(line < b.count ? String(b[line]) : "<end>")\n(LOOM_UPDATE_GOLDEN=1 rewrites it after an intended change)", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(name) differs from its golden file at line \(line + 1):\n golden: \(line < a.count ? String(a[line]) : "<end>")\n actual: \(line < b.count ? String(b[line]) : "<end>")\n(LOOM_UPDATE_GOLDEN=1 rewrites it after an intended change)",
+        sourceLocation: sourceLocation)
     }
   }
 

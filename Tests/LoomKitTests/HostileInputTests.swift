@@ -97,7 +97,8 @@ extension EndToEndTests {
 
     @Test("@main and #sourceLocation in a cell are errors at their line")
     func forbiddenInCells() {
-      let (_, d) = NoteReader().read("```swift\n@main struct App { static func main() {} }\n```\n\n```swift\n#sourceLocation(file: \"x\", line: 1)\n```\n", path: "notes/f.md")
+      let (_, d) = NoteReader().read(
+        "```swift\n@main struct App { static func main() {} }\n```\n\n```swift\n#sourceLocation(file: \"x\", line: 1)\n```\n", path: "notes/f.md")
       let errors = d.filter { $0.severity == .error }
       #expect(errors.map(\.location.line) == [2, 6])
     }
@@ -125,19 +126,20 @@ extension EndToEndTests {
       #expect(site.searchIndex(pages).contains("javascript%3Aalert%281%29.html"))
     }
 
-    @Test("Prose keeps safe raw HTML and loses scripts, handlers, styles and javascript: URLs",
-          arguments: [
-            ("<script>alert(1)</script>\n", "<script"),
-            ("Text <img src=x onerror=alert(1)> more.\n", "onerror"),
-            ("[click](javascript:alert(1))\n", "javascript:"),
-            ("<a href=\"jav&#x09;ascript:alert(1)\">x</a>\n", "ascript:alert"),
-            ("<a href=\"&#106;avascript:alert(1)\">x</a>\n", "avascript:alert"),
-            ("<style>body{display:none}</style>\n", "<style"),
-            ("<div style=\"position:fixed\" onclick=\"alert(1)\">x</div>\n", "onclick"),
-            ("<iframe src=\"https://example.com\"></iframe>\n", "<iframe"),
-            ("<svg><script>alert(1)</script></svg>\n", "<script"),
-            ("<details open><summary>More</summary>\n\nhidden\n\n</details>\n", "NOTHING-FORBIDDEN"),
-          ])
+    @Test(
+      "Prose keeps safe raw HTML and loses scripts, handlers, styles and javascript: URLs",
+      arguments: [
+        ("<script>alert(1)</script>\n", "<script"),
+        ("Text <img src=x onerror=alert(1)> more.\n", "onerror"),
+        ("[click](javascript:alert(1))\n", "javascript:"),
+        ("<a href=\"jav&#x09;ascript:alert(1)\">x</a>\n", "ascript:alert"),
+        ("<a href=\"&#106;avascript:alert(1)\">x</a>\n", "avascript:alert"),
+        ("<style>body{display:none}</style>\n", "<style"),
+        ("<div style=\"position:fixed\" onclick=\"alert(1)\">x</div>\n", "onclick"),
+        ("<iframe src=\"https://example.com\"></iframe>\n", "<iframe"),
+        ("<svg><script>alert(1)</script></svg>\n", "<script"),
+        ("<details open><summary>More</summary>\n\nhidden\n\n</details>\n", "NOTHING-FORBIDDEN"),
+      ])
     func proseSanitised(_ input: (String, String)) {
       let (note, _) = NoteReader().read(input.0, path: "notes/p.md")
       let html = Weaver().article(note, outputs: nil, readDiagnostics: [])

@@ -123,8 +123,9 @@ struct MathSpanTests {
     #expect(!html.contains("<em>"))
   }
 
-  @Test("Dollars in code, escaped dollars and prices are not math",
-        arguments: ["`let s = \"$x$\"`", "costs $5 and $10", "\\$x\\$", "```\n$x$\n```"])
+  @Test(
+    "Dollars in code, escaped dollars and prices are not math",
+    arguments: ["`let s = \"$x$\"`", "costs $5 and $10", "\\$x\\$", "```\n$x$\n```"])
   func notMath(_ md: String) {
     #expect(!Self.html(md).contains("<math"))
   }

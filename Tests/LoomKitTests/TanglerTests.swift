@@ -162,7 +162,9 @@ struct CacheKeyTests {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-cache-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let before = NoteReader().read("# T\n\n```swift\nprint(1)\n```\n\n```swift\ncheck(false, \"x\")\n```\n", path: "notes/a.md").0
-    let after = NoteReader().read("# T\n\nA new paragraph,\nthree lines\nlong.\n\n```swift\nprint(1)\n```\n\n```swift\ncheck(false, \"x\")\n```\n", path: "notes/a.md").0
+    let after = NoteReader().read(
+      "# T\n\nA new paragraph,\nthree lines\nlong.\n\n```swift\nprint(1)\n```\n\n```swift\ncheck(false, \"x\")\n```\n", path: "notes/a.md"
+    ).0
     #expect(OutputCache.key(for: before, environment: "e") == OutputCache.key(for: after, environment: "e"))
     // Cell 2 is at line 7 before (its check at line 8) and at line 11 after.
     var out = NoteOutputs(status: .crashed, message: "notes/a.md:8:1: error: the note's program trapped in cell 2 (notes/a.md:7)")
@@ -186,7 +188,9 @@ struct CacheKeyTests {
   func compileFailureCaching() {
     let (note, _) = NoteReader().read("# T\n\n```swift\nlet a: Int = \"x\"\n```\n", path: "notes/01-t.md")
     let inCell = NoteOutputs(status: .compileFailed, diagnostics: [Diagnostic(.error, "cannot convert", at: SourceLocation(file: note.path, line: 4))])
-    let outside = NoteOutputs(status: .compileFailed, diagnostics: [Diagnostic(.error, "the note's program failed to build for a reason outside its cells", at: SourceLocation(file: note.path, line: 1))])
+    let outside = NoteOutputs(
+      status: .compileFailed,
+      diagnostics: [Diagnostic(.error, "the note's program failed to build for a reason outside its cells", at: SourceLocation(file: note.path, line: 1))])
     #expect(Pipeline.isCacheableCompileFailure(inCell, note: note))
     #expect(!Pipeline.isCacheableCompileFailure(outside, note: note))
     #expect(!Pipeline.isCacheableCompileFailure(NoteOutputs(status: .compileFailed, message: "not built"), note: note))

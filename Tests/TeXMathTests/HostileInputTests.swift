@@ -4,10 +4,13 @@ import Testing
 
 @Suite("Hostile input")
 struct HostileInputTests {
-  @Test("Thousands of repeated scripts make one flat row, not a tree deep enough to overflow the stack",
-        arguments: [String(repeating: "^", count: 3000), String(repeating: "_", count: 3000),
-                    String(repeating: "^x", count: 3000), String(repeating: "_1^2", count: 2000),
-                    String(repeating: "'", count: 3000) + "^2^3"])
+  @Test(
+    "Thousands of repeated scripts make one flat row, not a tree deep enough to overflow the stack",
+    arguments: [
+      String(repeating: "^", count: 3000), String(repeating: "_", count: 3000),
+      String(repeating: "^x", count: 3000), String(repeating: "_1^2", count: 2000),
+      String(repeating: "'", count: 3000) + "^2^3",
+    ])
   func repeatedScripts(_ tail: String) {
     let (xml, problems) = TeXMath.convert("x" + tail, display: false)
     #expect(parseXML(xml).wellFormed)

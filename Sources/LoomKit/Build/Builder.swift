@@ -15,11 +15,14 @@ public struct Builder: Sendable {
   /// Runs one `swift build`, telling the user when SwiftPM waits for another instance.
   private func swiftBuild(_ swift: URL, _ args: [String]) throws -> ChildProcess.Result {
     let notice = onNotice
-    let result = try ChildProcess.run(swift, args, in: project.root, timeout: timeout, onStdout: { chunk in
-      Self.forwardWaiting(chunk, to: notice)
-    }, onStderr: { chunk in
-      Self.forwardWaiting(chunk, to: notice)
-    })
+    let result = try ChildProcess.run(
+      swift, args, in: project.root, timeout: timeout,
+      onStdout: { chunk in
+        Self.forwardWaiting(chunk, to: notice)
+      },
+      onStderr: { chunk in
+        Self.forwardWaiting(chunk, to: notice)
+      })
     if result.timedOut {
       throw LoomError(.buildFailed, "swift build ran longer than \(Int(timeout)) s and was stopped (\(args.joined(separator: " ")))")
     }
@@ -81,7 +84,11 @@ public struct Builder: Sendable {
           unattributed = false
         }
         if result.diagnostics[note.path] == nil {
-          result.diagnostics[note.path] = [Diagnostic(.error, "the note's program failed to build for a reason outside its cells (see the build log above)", at: SourceLocation(file: note.path, line: 1))]
+          result.diagnostics[note.path] = [
+            Diagnostic(
+              .error, "the note's program failed to build for a reason outside its cells (see the build log above)",
+              at: SourceLocation(file: note.path, line: 1))
+          ]
         }
       }
     }

@@ -21,8 +21,10 @@ public struct OutputCache: Sendable {
   }
 
   /// The key for `note`, given the digest of library sources and the toolchain version.
-  public static func key(for note: Note, environment: String, upstream: [Note] = [], reseed: UInt64 = 0,
-                         memoryLimitMB: Int = 0) -> String {
+  public static func key(
+    for note: Note, environment: String, upstream: [Note] = [], reseed: UInt64 = 0,
+    memoryLimitMB: Int = 0
+  ) -> String {
     var h = Hasher128()
     h.combine("reseed \(reseed)")
     // The limit decides whether a big allocation succeeds.
@@ -67,7 +69,8 @@ public struct OutputCache: Sendable {
         let url = dir.appendingPathComponent(f)
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
-              let data = fm.contents(atPath: url.path) else { continue }
+          let data = fm.contents(atPath: url.path)
+        else { continue }
         h.combine("\(lib)/\(f)")
         h.combine(data)
       }
@@ -81,9 +84,9 @@ public struct OutputCache: Sendable {
   public func lookup(_ note: Note, key: String) -> NoteOutputs? {
     let url = file(for: note)
     guard let data = try? Data(contentsOf: url),
-          let entry = try? JSONDecoder().decode(Entry.self, from: data),
-          entry.key == key,
-          entry.checksum == Self.checksum(entry.outputs)
+      let entry = try? JSONDecoder().decode(Entry.self, from: data),
+      entry.key == key,
+      entry.checksum == Self.checksum(entry.outputs)
     else { return nil }
     return Self.relocated(entry.outputs, path: note.path, from: entry.fenceLines, to: note)
   }

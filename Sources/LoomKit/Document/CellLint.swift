@@ -22,12 +22,14 @@ enum CellLint {
         return SourceLocation(file: note.path, line: cell.firstSourceLine + loc.line - 1, column: loc.column)
       }
       for (node, what) in finder.found {
-        out.append(Diagnostic(
-          .warning, "literal seed (\(what)): derive it from cellSeed or seeds(k) so that 'seed:', 'seed=' and --reseed govern it",
-          at: at(node)))
+        out.append(
+          Diagnostic(
+            .warning, "literal seed (\(what)): derive it from cellSeed or seeds(k) so that 'seed:', 'seed=' and --reseed govern it",
+            at: at(node)))
       }
       for node in finder.forbidden {
-        let message = node.is(AttributeSyntax.self)
+        let message =
+          node.is(AttributeSyntax.self)
           ? "@main cannot be used in a cell: a note's cells are the top-level code of one program; call your function from a cell instead"
           : "#sourceLocation cannot be used in a cell: Loom maps every line of the generated program back to the note itself"
         if !cell.options.expectError { out.append(Diagnostic(.error, message, at: at(node))) }
@@ -59,8 +61,10 @@ enum CellLint {
 
     override func visit(_ node: PatternBindingSyntax) -> SyntaxVisitorContinueKind {
       if let name = node.pattern.as(IdentifierPatternSyntax.self)?.identifier.text, name.lowercased().contains("seed"),
-         let value = node.initializer?.value {
-        let literal = Self.isLiteral(value)
+        let value = node.initializer?.value
+      {
+        let literal =
+          Self.isLiteral(value)
           || (value.as(ArrayExprSyntax.self).map { !$0.elements.isEmpty && $0.elements.allSatisfy { Self.isLiteral($0.expression) } } ?? false)
         if literal { found.append((Syntax(value), "\(name) = \(value.trimmedDescription)")) }
       }
@@ -76,7 +80,8 @@ enum CellLint {
       if let infix = e.as(InfixOperatorExprSyntax.self) { return isLiteral(infix.leftOperand) && isLiteral(infix.rightOperand) }
       if let paren = e.as(TupleExprSyntax.self), paren.elements.count == 1 { return isLiteral(paren.elements.first!.expression) }
       if let call = e.as(FunctionCallExprSyntax.self), call.arguments.count == 1,
-         let callee = call.calledExpression.as(DeclReferenceExprSyntax.self), callee.baseName.text.hasPrefix("UInt") || callee.baseName.text.hasPrefix("Int") {
+        let callee = call.calledExpression.as(DeclReferenceExprSyntax.self), callee.baseName.text.hasPrefix("UInt") || callee.baseName.text.hasPrefix("Int")
+      {
         return isLiteral(call.arguments.first!.expression)
       }
       return false

@@ -138,7 +138,8 @@ public struct FrontMatter: Sendable, Hashable {
   /// `main.swift` (measured here: 250 one-line cells with a `print` 20 s, 500 cells 118 s; -Onone
   /// 5 s and 13 s), so a note of more than `Optimization.cellLimit` cells is compiled with `none`
   /// unless its front matter says `optimize: speed`.
-  public enum Optimization: String, Sendable { case speed, none
+  public enum Optimization: String, Sendable {
+    case speed, none
     public static let cellLimit = 300
   }
   public var optimize: Optimization? { values["optimize"].flatMap(Optimization.init(rawValue:)) }

@@ -85,7 +85,8 @@ public struct SwiftHighlighter: Sendable {
         if defined.contains(start) {
           out += "<span class=\"\(cls) hl-def\" id=\"\(selfAnchor.map { "\($0)-def-" } ?? "def-")\(text.htmlEscaped)\">\(escaped)</span>"
         } else if let target = links[text], target != selfAnchor.map({ "#\($0)" }), !Self.isMemberAccess(bytes, at: start), !locals.names.contains(text) {
-          out += "<a class=\"hl-ref \(cls)\" href=\"\(target.htmlEscaped)\" title=\"defined in \((target.hasPrefix("#") ? String(target.dropFirst()) : target).htmlEscaped)\">\(escaped)</a>"
+          out +=
+            "<a class=\"hl-ref \(cls)\" href=\"\(target.htmlEscaped)\" title=\"defined in \((target.hasPrefix("#") ? String(target.dropFirst()) : target).htmlEscaped)\">\(escaped)</a>"
         } else if range.kind == .type {
           out += "<span class=\"hl-type\">\(escaped)</span>"
         } else {
@@ -114,7 +115,9 @@ public struct SwiftHighlighter: Sendable {
     let bytes = Array(source.utf8)
     return Self.topLevelDefinitionTokens(tree).compactMap { offset in
       var end = offset
-      while end < bytes.count, bytes[end] == 0x5F || (bytes[end] >= 0x30 && bytes[end] <= 0x39) || (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A) || bytes[end] >= 0x80 { end += 1 }
+      while end < bytes.count,
+        bytes[end] == 0x5F || (bytes[end] >= 0x30 && bytes[end] <= 0x39) || (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A) || bytes[end] >= 0x80
+      { end += 1 }
       return end > offset ? String(decoding: bytes[offset..<end], as: UTF8.self) : nil
     }
   }
@@ -125,17 +128,25 @@ public struct SwiftHighlighter: Sendable {
     for item in tree.statements {
       let node = item.item
       func add(_ token: TokenSyntax) { offsets.append(token.positionAfterSkippingLeadingTrivia.utf8Offset) }
-      if let d = node.as(FunctionDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(StructDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(ClassDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(EnumDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(ProtocolDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(TypeAliasDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(ActorDeclSyntax.self) { add(d.name) }
-      else if let d = node.as(VariableDeclSyntax.self) {
+      if let d = node.as(FunctionDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(StructDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(ClassDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(EnumDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(ProtocolDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(TypeAliasDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(ActorDeclSyntax.self) {
+        add(d.name)
+      } else if let d = node.as(VariableDeclSyntax.self) {
         for binding in d.bindings {
-          if let p = binding.pattern.as(IdentifierPatternSyntax.self) { add(p.identifier) }
-          else if let t = binding.pattern.as(TuplePatternSyntax.self) {
+          if let p = binding.pattern.as(IdentifierPatternSyntax.self) {
+            add(p.identifier)
+          } else if let t = binding.pattern.as(TuplePatternSyntax.self) {
             for e in t.elements { if let p = e.pattern.as(IdentifierPatternSyntax.self) { add(p.identifier) } }
           }
         }

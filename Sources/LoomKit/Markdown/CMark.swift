@@ -214,7 +214,8 @@ enum CMark {
       end = start + 2
       tex = Array("$$".utf8)
     } else if let next = byte(start + 1), next != UInt8(ascii: "$"), next > 0x20, !(0x30...0x39).contains(next),
-              !((start + 1)...).lazy.prefix { byte($0) != nil }.contains(where: { byte($0) == UInt8(ascii: "$") }) {
+      !((start + 1)...).lazy.prefix { byte($0) != nil }.contains(where: { byte($0) == UInt8(ascii: "$") })
+    {
       // `$x…` with no dollar after it in the paragraph: math that a Markdown block may have cut
       // off (a line starting with `+ `). The reader warns if the paragraph was interrupted.
       flags = 3
@@ -284,8 +285,9 @@ enum CMark {
       }
     }
     for node in inlineValues {
-      let html = hooks.inlineValue(string(cmark_node_get_literal(node)), Int(cmark_node_get_start_line(node)),
-                                   Int(cmark_node_get_start_column(node)), blockEnd)
+      let html = hooks.inlineValue(
+        string(cmark_node_get_literal(node)), Int(cmark_node_get_start_line(node)),
+        Int(cmark_node_get_start_column(node)), blockEnd)
       replace(node, with: CMARK_NODE_HTML_INLINE, html)
     }
     for (node, inFootnote) in nested {

@@ -149,7 +149,8 @@ enum HTMLSanitizer {
       out += String(rest[..<amp]).htmlEscaped
       let after = rest[rest.index(after: amp)...]
       if let semi = after.prefix(32).firstIndex(of: ";"), !after[..<semi].isEmpty,
-         after[..<semi].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "#") }) {
+        after[..<semi].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "#") })
+      {
         let reference = String(rest[amp...semi])
         let decoded = decodeEntities(reference)
         out += decoded == reference ? reference : decoded.htmlEscaped
@@ -174,9 +175,13 @@ enum HTMLSanitizer {
       guard let semi = after.prefix(12).firstIndex(of: ";") else { out += "&"; rest = after; continue }
       let body = after[..<semi]
       var scalar: Unicode.Scalar? = nil
-      if body.hasPrefix("#x") || body.hasPrefix("#X") { scalar = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) }
-      else if body.hasPrefix("#") { scalar = UInt32(body.dropFirst()).flatMap(Unicode.Scalar.init) }
-      else { scalar = namedEntities[String(body)] }
+      if body.hasPrefix("#x") || body.hasPrefix("#X") {
+        scalar = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+      } else if body.hasPrefix("#") {
+        scalar = UInt32(body.dropFirst()).flatMap(Unicode.Scalar.init)
+      } else {
+        scalar = namedEntities[String(body)]
+      }
       if let scalar { out.unicodeScalars.append(scalar) } else { out += "&" + body + ";" }
       rest = after[after.index(after: semi)...]
     }

@@ -42,12 +42,20 @@ final class Reading {
       return mathML
     }
     h.unclosedDisplayMath = { [unowned self] line in
-      diagnostics.append(Diagnostic(.warning, "this $$ opens display math that nothing closes in its paragraph; a line inside it that starts with -, +, *, >, # or '1.' starts a new Markdown block: put the formula on one line, or in a ```math block", at: SourceLocation(file: path, line: line)))
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "this $$ opens display math that nothing closes in its paragraph; a line inside it that starts with -, +, *, >, # or '1.' starts a new Markdown block: put the formula on one line, or in a ```math block",
+          at: SourceLocation(file: path, line: line)))
     }
     h.unclosedInlineMath = { [unowned self] line, paragraphEnd in
       // Only when a block interrupted the paragraph: its next line is not blank.
       guard let next = lines[safe: paragraphEnd], !next.trimmingWhitespace().isEmpty else { return }
-      diagnostics.append(Diagnostic(.warning, "this $ opens math that nothing closes in its paragraph: line \(paragraphEnd + 1) starts a new Markdown block (a line that starts with -, +, *, >, # or '1.' does), which cut the formula off; wrap the line elsewhere", at: SourceLocation(file: path, line: line)))
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "this $ opens math that nothing closes in its paragraph: line \(paragraphEnd + 1) starts a new Markdown block (a line that starts with -, +, *, >, # or '1.' does), which cut the formula off; wrap the line elsewhere",
+          at: SourceLocation(file: path, line: line)))
     }
     h.inlineValue = { [unowned self] literal, line, column, blockEnd in inlineValue(literal, line: line, column: column, blockEnd: blockEnd) }
     h.nestedCode = { [unowned self] code in
@@ -86,11 +94,20 @@ final class Reading {
     let loc = SourceLocation(file: path, line: code.startLine, column: restColumn)
     let closed = code.endLine > code.startLine && isClosingFence(lines[safe: code.endLine - 1] ?? "", code)
     if !closed, code.endLine >= lastContentLine {
-      let what = language == "swift" ? "everything after it, to the end of the note, is this cell's code" : "everything after it, to the end of the note, is shown as code"
-      diagnostics.append(Diagnostic(.warning, "this \(String(repeating: code.fenceCharacter, count: code.fenceLength)) fence is never closed: \(what); close it with a line of \(String(repeating: code.fenceCharacter, count: code.fenceLength))", at: SourceLocation(file: path, line: code.startLine)))
+      let what =
+        language == "swift"
+        ? "everything after it, to the end of the note, is this cell's code" : "everything after it, to the end of the note, is shown as code"
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "this \(String(repeating: code.fenceCharacter, count: code.fenceLength)) fence is never closed: \(what); close it with a line of \(String(repeating: code.fenceCharacter, count: code.fenceLength))",
+          at: SourceLocation(file: path, line: code.startLine)))
     }
     if language == "swift", code.inFootnote {
-      diagnostics.append(Diagnostic(.warning, "a ```swift block inside a footnote is shown, not run; move it out of the footnote to make it a cell", at: SourceLocation(file: path, line: code.startLine)))
+      diagnostics.append(
+        Diagnostic(
+          .warning, "a ```swift block inside a footnote is shown, not run; move it out of the footnote to make it a cell",
+          at: SourceLocation(file: path, line: code.startLine)))
     } else if language == "swift" {
       addCell(code, rest: rest, location: loc)
       return code.nested ? "\(Cell.placeholder(cells.count))\n" : nil
@@ -139,11 +156,17 @@ final class Reading {
       if token.key == "tolerance", let v = token.value.flatMap(Double.init), v >= 0 {
         tolerance = v
       } else {
-        diagnostics.append(Diagnostic(.error, "unknown or malformed output option '\(token.key)'; the only option is tolerance=<relative tolerance>, e.g. tolerance=1e-6", at: tloc))
+        diagnostics.append(
+          Diagnostic(
+            .error, "unknown or malformed output option '\(token.key)'; the only option is tolerance=<relative tolerance>, e.g. tolerance=1e-6", at: tloc))
       }
     }
     if cell.options.volatile {
-      diagnostics.append(Diagnostic(.error, "cell \(cell.index) is marked 'volatile' (its output changes from run to run), so it cannot have an ```output block; assert what must hold with check(...) instead", at: SourceLocation(file: path, line: code.startLine)))
+      diagnostics.append(
+        Diagnostic(
+          .error,
+          "cell \(cell.index) is marked 'volatile' (its output changes from run to run), so it cannot have an ```output block; assert what must hold with check(...) instead",
+          at: SourceLocation(file: path, line: code.startLine)))
     }
     cell.expectedOutput = ExpectedOutput(text: code.literal, fenceLine: code.startLine, endLine: code.endLine, tolerance: tolerance)
     cells[cells.count - 1] = cell
@@ -204,7 +227,10 @@ final class Reading {
     }
     let (valueLine, valueColumn) = found ?? (line, column)
     guard let (expression, format) = InlineValue.parse(literal) else {
-      diagnostics.append(Diagnostic(.error, "an inline value needs a Swift expression after {swift}, e.g. `{swift} 6 * 7`", at: SourceLocation(file: path, line: valueLine, column: valueColumn)))
+      diagnostics.append(
+        Diagnostic(
+          .error, "an inline value needs a Swift expression after {swift}, e.g. `{swift} 6 * 7`",
+          at: SourceLocation(file: path, line: valueLine, column: valueColumn)))
       return "<code>\(literal.htmlEscaped)</code>"
     }
     let value = InlineValue(index: inlines.count + 1, expression: expression, format: format, line: valueLine, column: valueColumn, afterCell: 0)

@@ -99,7 +99,7 @@ public struct NoteReader: Sendable {
     var fm = FrontMatter()
     var diagnostics: [Diagnostic] = []
     guard lines.first?.trimmingWhitespace() == "---",
-          let close = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" })
+      let close = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" })
     else {
       return (fm, lines.joined(separator: "\n"), [])
     }
@@ -107,7 +107,8 @@ public struct NoteReader: Sendable {
       guard let colon = line.firstIndex(of: ":") else { return nil }
       let key = line[..<colon].trimmingWhitespace()
       guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
-            !line[..<colon].hasPrefix(" ") else { return nil }
+        !line[..<colon].hasPrefix(" ")
+      else { return nil }
       var value = line[line.index(after: colon)...].trimmingWhitespace()
       if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
       return (key, value)
@@ -125,12 +126,19 @@ public struct NoteReader: Sendable {
     }
     for (n, pair) in pairs {
       guard let (key, value) = pair else {
-        diagnostics.append(Diagnostic(.error, "front matter lines are 'key: value' (known keys: \(frontMatterKeys.sorted().joined(separator: ", "))); if this '---' block is meant as prose, start the note with something else", at: SourceLocation(file: path, line: n + 1)))
+        diagnostics.append(
+          Diagnostic(
+            .error,
+            "front matter lines are 'key: value' (known keys: \(frontMatterKeys.sorted().joined(separator: ", "))); if this '---' block is meant as prose, start the note with something else",
+            at: SourceLocation(file: path, line: n + 1)))
         continue
       }
       if !frontMatterKeys.contains(key) {
         let suggestion = CellOptions.closest(key, in: frontMatterKeys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-        diagnostics.append(Diagnostic(.error, "unknown front matter key '\(key)'\(suggestion); known keys: \(frontMatterKeys.sorted().joined(separator: ", "))", at: SourceLocation(file: path, line: n + 1)))
+        diagnostics.append(
+          Diagnostic(
+            .error, "unknown front matter key '\(key)'\(suggestion); known keys: \(frontMatterKeys.sorted().joined(separator: ", "))",
+            at: SourceLocation(file: path, line: n + 1)))
       }
       let positive = { (v: String) in Double(v).map { $0 > 0 && $0.isFinite } ?? false }
       let checks: [String: (String) -> Bool] = [
@@ -139,8 +147,12 @@ public struct NoteReader: Sendable {
         "optimize": { FrontMatter.Optimization(rawValue: $0) != nil },
       ]
       if let check = checks[key], !check(value) {
-        let hint = key == "memory" ? " (a whole number of MiB, e.g. memory: 4096)" : key == "seed" ? " (a non-negative integer)"
-          : key == "optimize" ? " (speed or none)" : " (a positive number of seconds)"
+        let hint =
+          key == "memory"
+          ? " (a whole number of MiB, e.g. memory: 4096)"
+          : key == "seed"
+            ? " (a non-negative integer)"
+            : key == "optimize" ? " (speed or none)" : " (a positive number of seconds)"
         diagnostics.append(Diagnostic(.error, "front matter '\(key)' has a malformed value '\(value)'\(hint)", at: SourceLocation(file: path, line: n + 1)))
       }
       fm.values[key] = value

@@ -55,8 +55,10 @@ public enum ArithmeticPin {
 
   /// The OpenBLAS shared library notes load (the Debian alternative resolves to a versioned file).
   public static var openBLASLibrary: String? {
-    let candidates = ["/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
-                      "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0"]
+    let candidates = [
+      "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+      "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0",
+    ]
     for path in candidates where FileManager.default.fileExists(atPath: path) {
       return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
@@ -114,6 +116,7 @@ public enum ArithmeticPin {
     if core.lowercased() != blasCore.lowercased() { problems.append("OpenBLAS ran its \(core) kernel, not \(blasCore)") }
     if let t = reportedThreads, t != blasThreads { problems.append("OpenBLAS used \(t) threads, not \(blasThreads)") }
     guard !problems.isEmpty else { return nil }
-    return problems.joined(separator: "; ") + " — this CPU cannot run the pinned arithmetic (it needs x86-64 with AVX2 and FMA), so this note's numbers may differ from other machines' (see `loom doctor`)"
+    return problems.joined(separator: "; ")
+      + " — this CPU cannot run the pinned arithmetic (it needs x86-64 with AVX2 and FMA), so this note's numbers may differ from other machines' (see `loom doctor`)"
   }
 }

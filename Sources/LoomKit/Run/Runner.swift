@@ -28,8 +28,10 @@ public struct Runner: Sendable {
   /// Runs the note's program; cells in `skip` are passed over (see `error` cells).
   /// With `expectedBuild` (the fingerprint in the generated main.swift), a program that reports a
   /// different one was built from older source: its outputs are not used.
-  public func run(_ note: Note, executable: URL, skip: Set<Int> = [], expectedBuild: String? = nil,
-                  onCell: (@Sendable (Int) -> Void)? = nil) throws -> NoteOutputs {
+  public func run(
+    _ note: Note, executable: URL, skip: Set<Int> = [], expectedBuild: String? = nil,
+    onCell: (@Sendable (Int) -> Void)? = nil
+  ) throws -> NoteOutputs {
     let events = project.loomDirectory.appendingPathComponent("run").appendingPathComponent("\(note.slug).events.jsonl")
     try FileManager.default.createDirectory(at: events.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? FileManager.default.removeItem(at: events)
@@ -58,7 +60,11 @@ public struct Runner: Sendable {
       run.outputs.diagnostics.append(Diagnostic(.warning, problem, at: SourceLocation(file: note.path, line: 1)))
     }
     if let expectedBuild, let builtFrom, builtFrom != expectedBuild {
-      return NoteOutputs(status: .staleBuild, seconds: seconds, message: "\(note.path): error: the executable is stale: it was built from an older version of the note's code (build \(builtFrom), expected \(expectedBuild)), so its output was not used. Run again with --no-cache; if it happens again, please report it.")
+      return NoteOutputs(
+        status: .staleBuild, seconds: seconds,
+        message:
+          "\(note.path): error: the executable is stale: it was built from an older version of the note's code (build \(builtFrom), expected \(expectedBuild)), so its output was not used. Run again with --no-cache; if it happens again, please report it."
+      )
     }
     if result.timedOut || result.signaled || result.status != 0 { run.outputs.failedCell = run.lastCell }
     if let cell = watch.timedOutCell {
@@ -82,10 +88,11 @@ public struct Runner: Sendable {
 
     init(note n: Note, runner: Runner) {
       note = n.frontMatter.timeout ?? runner.noteTimeout
-      cells = Dictionary(uniqueKeysWithValues: n.cells.compactMap { c in
-        let limit = c.options.timeout ?? n.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? runner.cellTimeout
-        return limit.map { (c.index, $0) }
-      })
+      cells = Dictionary(
+        uniqueKeysWithValues: n.cells.compactMap { c in
+          let limit = c.options.timeout ?? n.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? runner.cellTimeout
+          return limit.map { (c.index, $0) }
+        })
       memory = n.frontMatter.values["memory"].flatMap(Int.init) ?? runner.memoryLimitMB
     }
   }
@@ -150,15 +157,18 @@ public struct Runner: Sendable {
     mutating func cellTimedOut(_ index: Int, limit: Double) {
       guard let cell = note.cells.first(where: { $0.index == index }) else { return }
       outputs.status = .timedOut
-      outputs.message = "\(note.path):\(cell.fenceLine): error: cell \(cell.index) was stopped after its \(Runner.format(limit)) s limit (raise it with timeout= on the cell)"
+      outputs.message =
+        "\(note.path):\(cell.fenceLine): error: cell \(cell.index) was stopped after its \(Runner.format(limit)) s limit (raise it with timeout= on the cell)"
       outputs.cells[cell.index, default: CellOutput()].error = "Stopped: this cell ran longer than its \(Runner.format(limit)) s limit."
     }
 
     mutating func noteTimedOut(limit: Double) {
       outputs.status = .timedOut
-      outputs.message = "\(note.path): error: the note was stopped after its \(Runner.format(limit)) s limit, in \(place) (raise it with 'timeout:' in the front matter)"
+      outputs.message =
+        "\(note.path): error: the note was stopped after its \(Runner.format(limit)) s limit, in \(place) (raise it with 'timeout:' in the front matter)"
       if let cell = failedCell {
-        outputs.cells[cell.index, default: CellOutput()].error = "Stopped: the note ran longer than its \(Runner.format(limit)) s limit while this cell was running."
+        outputs.cells[cell.index, default: CellOutput()].error =
+          "Stopped: the note ran longer than its \(Runner.format(limit)) s limit while this cell was running."
       }
     }
 
@@ -172,7 +182,8 @@ public struct Runner: Sendable {
       outputs.message = "\(loc): error: \(text)"
       outputs.diagnostics.append(Diagnostic(.error, text, at: loc))
       if let cell = failedCell {
-        outputs.cells[cell.index, default: CellOutput()].error = "The program ended here, before the note's last cell finished (exit() was called, or something ended the process); the cells after this one did not run."
+        outputs.cells[cell.index, default: CellOutput()].error =
+          "The program ended here, before the note's last cell finished (exit() was called, or something ended the process); the cells after this one did not run."
       }
     }
 
@@ -183,7 +194,8 @@ public struct Runner: Sendable {
       let how = result.signaled ? "was killed by signal \(result.status) (\(Runner.signalName(result.status)))" : "exited with status \(result.status)"
       var trap = Runner.trapMessage(stderrParts[lastCell] ?? "")
       if trap.text == nil, let crash { trap.text = Self.describe(crash, fullStderr: fullStderr) }
-      let loc = trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
+      let loc =
+        trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
       outputs.message = "\(loc): error: the note's program \(how) in \(place)\(trap.text.map { ": \($0)" } ?? "")"
       // Running into the address-space limit shows up as a failed allocation.
       let stderrText = stderrParts[lastCell] ?? ""
@@ -205,7 +217,8 @@ public struct Runner: Sendable {
       if message.hasPrefix("Bad pointer dereference"), Runner.looksLikeRecursion(fullStderr) {
         message = "stack overflow: the call stack ran out, most likely deep or endless recursion"
       }
-      var text = message == "Illegal instruction"
+      var text =
+        message == "Illegal instruction"
         ? "a Swift runtime check failed (index out of range, precondition, arithmetic overflow or force-unwrap of nil)"
         : message
       if let frame = crash.frame, !frame.contains("_main +") { text += " in \(frame)" }

@@ -165,8 +165,10 @@ final class FrontDoor: Sendable {
   }
 
   /// `operation`'s result, or nil when `seconds` pass first (then `onTimeout` runs, to wake it).
-  static func within<T: Sendable>(_ seconds: Double, onTimeout: @escaping @Sendable () -> Void,
-                                  _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+  static func within<T: Sendable>(
+    _ seconds: Double, onTimeout: @escaping @Sendable () -> Void,
+    _ operation: @escaping @Sendable () async throws -> T
+  ) async throws -> T? {
     try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask { try await operation() }
       group.addTask {

@@ -45,7 +45,9 @@ public final class Server: @unchecked Sendable {
       try await server.waitUntilListening()
       guard case let .ip4(_, backendPort)? = await server.listeningAddress else { throw SocketError.unsupportedAddress }
       group.addTask { try await FrontDoor(backendPort: backendPort).run(on: front, pool: pool) }
-      pipeline.console.line("serving \(pipeline.project.relativePath(pipeline.project.siteDirectory)) at http://127.0.0.1:\(port)/ — edit a note and the open page reloads (Ctrl-C to stop)")
+      pipeline.console.line(
+        "serving \(pipeline.project.relativePath(pipeline.project.siteDirectory)) at http://127.0.0.1:\(port)/ — edit a note and the open page reloads (Ctrl-C to stop)"
+      )
       try await group.next()
       group.cancelAll()
     }

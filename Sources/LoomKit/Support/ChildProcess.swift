@@ -114,8 +114,9 @@ public struct ChildProcess {
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
     for entry in entries {
       guard let pid = pid_t(entry), pid != me, !ours.contains(pid),
-            let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")") else { continue }
+        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { continue }
       // "pid (comm) state ppid …": the fields after the command name.
       let fields = stat[stat.index(after: close)...].split(separator: " ")
       guard fields.count > 2, pid_t(fields[1]) == me else { continue }

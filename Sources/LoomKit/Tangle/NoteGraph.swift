@@ -14,12 +14,19 @@ public struct NoteGraph: Sendable {
       let exports = note.cells.filter { $0.options.export && !$0.options.norun }
       guard let first = exports.first else { continue }
       guard let module = note.frontMatter.module else {
-        diagnostics.append(Diagnostic(.error, "an export cell needs a module name: add 'module: SomeName' to the note's front matter", at: SourceLocation(file: note.path, line: first.fenceLine)))
+        diagnostics.append(
+          Diagnostic(
+            .error, "an export cell needs a module name: add 'module: SomeName' to the note's front matter",
+            at: SourceLocation(file: note.path, line: first.fenceLine)))
         continue
       }
       let valid = module.first.map { $0.isLetter || $0 == "_" } ?? false && module.allSatisfy { ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }
       if !valid || Self.reserved.contains(module) || module.hasPrefix("Note") {
-        diagnostics.append(Diagnostic(.error, "module name '\(module)' must be a Swift identifier, not start with 'Note', and not be one of \(Self.reserved.sorted().joined(separator: ", "))", at: SourceLocation(file: note.path, line: 1)))
+        diagnostics.append(
+          Diagnostic(
+            .error,
+            "module name '\(module)' must be a Swift identifier, not start with 'Note', and not be one of \(Self.reserved.sorted().joined(separator: ", "))",
+            at: SourceLocation(file: note.path, line: 1)))
         continue
       }
       if let other = modules[module] {
@@ -34,7 +41,10 @@ public struct NoteGraph: Sendable {
         for (offset, line) in cell.source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
           guard let name = Self.importedModule(line), let owner = modules[name] else { continue }
           if owner == note.path {
-            diagnostics.append(Diagnostic(.error, "a note cannot import its own module '\(name)'; its export cells are already visible to it", at: SourceLocation(file: note.path, line: cell.firstSourceLine + offset)))
+            diagnostics.append(
+              Diagnostic(
+                .error, "a note cannot import its own module '\(name)'; its export cells are already visible to it",
+                at: SourceLocation(file: note.path, line: cell.firstSourceLine + offset)))
           } else if !deps.contains(owner) {
             deps.append(owner)
           }
@@ -82,7 +92,10 @@ public struct NoteGraph: Sendable {
       for d in dependencies[p] ?? [] {
         if state[d] == 1 {
           let cycle = stack[stack.firstIndex(of: d)!...] + [d]
-          found.append(Diagnostic(.error, "notes import each other in a cycle: \(cycle.joined(separator: " → ")); move the shared code into one note's export cells", at: SourceLocation(file: p, line: 1)))
+          found.append(
+            Diagnostic(
+              .error, "notes import each other in a cycle: \(cycle.joined(separator: " → ")); move the shared code into one note's export cells",
+              at: SourceLocation(file: p, line: 1)))
         } else if state[d] == nil {
           visit(d)
         }

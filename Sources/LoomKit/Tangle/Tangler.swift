@@ -176,21 +176,21 @@ public struct Tangler: Sendable {
       return "    .target(\(args.joined(separator: ", "))),"
     }
     return """
-    // swift-tools-version:6.1
-    \(Self.banner) Package.swift (the libraries notes link)
-    import PackageDescription
+      // swift-tools-version:6.1
+      \(Self.banner) Package.swift (the libraries notes link)
+      import PackageDescription
 
-    let package = Package(
-      name: "LoomRuntime",
-      products: [
-    \(products.joined(separator: "\n"))
-      ],
-      targets: [
-    \(targets.joined(separator: "\n"))
-      ]
-    )
+      let package = Package(
+        name: "LoomRuntime",
+        products: [
+      \(products.joined(separator: "\n"))
+        ],
+        targets: [
+      \(targets.joined(separator: "\n"))
+        ]
+      )
 
-    """
+      """
   }
 
   /// Writes `.loom/loom-runtime`: its manifest and symlinks to the library sources.
@@ -233,35 +233,37 @@ public struct Tangler: Sendable {
     for lib in libraries.sorted(by: { $0.path < $1.path }) {
       guard let module = graph?.module(of: lib) else { continue }
       let deps = moduleDeps(lib).filter { $0 != "\"\(module)\"" } + products.filter { !$0.contains("NoteRuntime") }
-      targets.append("""
-          .target(name: "\(module)", dependencies: [\(deps.joined(separator: ", "))], path: "Sources/\(module)", \(settings)),
-      """)
+      targets.append(
+        """
+            .target(name: "\(module)", dependencies: [\(deps.joined(separator: ", "))], path: "Sources/\(module)", \(settings)),
+        """)
     }
     for note in notes.sorted(by: { $0.targetName < $1.targetName }) {
-      targets.append("""
-          .executableTarget(
-            name: "\(note.targetName)",
-            dependencies: [\((moduleDeps(note) + products).joined(separator: ", "))],
-            path: "Sources/\(note.targetName)",
-            // Notes read like scripts: Swift 5 mode keeps top-level code free of actor-isolation noise.
-            \(note.optimization == .none ? settings.replacingOccurrences(of: "\"llvm\"", with: "\"llvm\", \"-Onone\"") : settings)
-          ),
-      """)
+      targets.append(
+        """
+            .executableTarget(
+              name: "\(note.targetName)",
+              dependencies: [\((moduleDeps(note) + products).joined(separator: ", "))],
+              path: "Sources/\(note.targetName)",
+              // Notes read like scripts: Swift 5 mode keeps top-level code free of actor-isolation noise.
+              \(note.optimization == .none ? settings.replacingOccurrences(of: "\"llvm\"", with: "\"llvm\", \"-Onone\"") : settings)
+            ),
+        """)
     }
     return """
-    // swift-tools-version:6.1
-    \(Self.banner) notes/*.md
-    import PackageDescription
+      // swift-tools-version:6.1
+      \(Self.banner) notes/*.md
+      import PackageDescription
 
-    let package = Package(
-      name: "LoomNotes",
-      dependencies: [.package(path: "../\(Self.runtimePackage)")],
-      targets: [
-    \(targets.joined(separator: "\n"))
-      ]
-    )
+      let package = Package(
+        name: "LoomNotes",
+        dependencies: [.package(path: "../\(Self.runtimePackage)")],
+        targets: [
+      \(targets.joined(separator: "\n"))
+        ]
+      )
 
-    """
+      """
   }
 
   /// Writes the generated package for `notes` (and the libraries of every module they need,

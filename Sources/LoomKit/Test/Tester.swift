@@ -46,7 +46,9 @@ public struct Tester: Sendable {
         s.failures.append(Failure(location: loc, message: out.message ?? "the note \(out.status.rawValue)"))
       }
       for c in out.checks {
-        if c.ok { s.passed += 1; s.checksPassed += 1 } else {
+        if c.ok {
+          s.passed += 1; s.checksPassed += 1
+        } else {
           s.failed += 1
           s.checksFailed += 1
           s.failures.append(Failure(location: c.location ?? SourceLocation(file: note.path, line: 1), message: "check failed: \(c.message)"))
@@ -62,7 +64,10 @@ public struct Tester: Sendable {
         if let mismatch = Self.compare(actual: actual, expected: expected.text, tolerance: expected.tolerance) {
           s.failed += 1
           s.outputsDiffered += 1
-          s.failures.append(Failure(location: SourceLocation(file: note.path, line: expected.fenceLine + mismatch.line), message: "output differs from the expected output of cell \(cell.index): \(mismatch.message) (run 'loom test --fix' to record the new output)"))
+          s.failures.append(
+            Failure(
+              location: SourceLocation(file: note.path, line: expected.fenceLine + mismatch.line),
+              message: "output differs from the expected output of cell \(cell.index): \(mismatch.message) (run 'loom test --fix' to record the new output)"))
         } else {
           s.passed += 1
           s.outputsMatched += 1
@@ -115,7 +120,9 @@ public struct Tester: Sendable {
     var numeric = false
     for ch in s {
       let isNum = ch.isNumber || ch == "." || ch == "-" || ch == "+" || ch == "e" || ch == "E"
-      if isNum == numeric && !cur.isEmpty { cur.append(ch) } else {
+      if isNum == numeric && !cur.isEmpty {
+        cur.append(ch)
+      } else {
         if !cur.isEmpty { out.append(cur) }
         cur = String(ch)
         numeric = isNum

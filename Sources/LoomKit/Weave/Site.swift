@@ -71,8 +71,9 @@ public struct Site: Sendable {
   static func prune(_ dir: URL, keeping: Set<String>) {
     let fm = FileManager.default
     guard let index = try? String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8),
-          index.contains("<meta name=\"generator\" content=\"loom\">"),
-          let walker = fm.enumerator(atPath: dir.path) else { return }
+      index.contains("<meta name=\"generator\" content=\"loom\">"),
+      let walker = fm.enumerator(atPath: dir.path)
+    else { return }
     var files: [String] = [], dirs: [String] = []
     while let rel = walker.nextObject() as? String {
       var isDir: ObjCBool = false
@@ -138,38 +139,38 @@ public struct Site: Sendable {
     let pager = Self.pager(current: note, lectures: lectures)
     let notesList = isIndex ? Self.notesList(lectures) : ""
     return """
-    <!DOCTYPE html>
-    <html lang="en" data-page="\(note.slug.htmlEscaped)">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="generator" content="loom">
-    <title>\(isIndex ? title.htmlEscaped : "\(note.title.htmlEscaped) · \(title.htmlEscaped)")</title>
-    <link rel="stylesheet" href="assets/loom.css">
-    <script>try{var t=localStorage.getItem("loom-theme");if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
-    </head>
-    <body class="\(isIndex ? "index-page" : "note-page")">
-    <header class="topbar">
-    <a class="brand" href="index.html">\(title.htmlEscaped)</a>
-    <div class="search"><input id="search" type="search" placeholder="Search notes…" aria-label="Search notes" autocomplete="off"><ol id="search-results" hidden></ol></div>
-    <button id="theme-toggle" type="button" aria-label="Toggle dark mode" title="Toggle dark mode">◐</button>
-    </header>
-    <div class="layout">
-    <aside class="sidebar">\(nav)\(toc)</aside>
-    <main>
-    <article class="note">
-    \(article)\(notesList)
-    </article>
-    \(pager)
-    <footer class="source">Source: <code>\(note.path.htmlEscaped)</code> · woven by loom</footer>
-    </main>
-    </div>
-    <script src="assets/search-index.js"></script>
-    \(note.cells.contains { $0.options.volatile } ? "<script src=\"volatile/\(Self.urlPath(note.slug + ".js"))\"></script>\n" : "")<script src="assets/loom.js"></script>
-    </body>
-    </html>
+      <!DOCTYPE html>
+      <html lang="en" data-page="\(note.slug.htmlEscaped)">
+      <head>
+      <meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta name="generator" content="loom">
+      <title>\(isIndex ? title.htmlEscaped : "\(note.title.htmlEscaped) · \(title.htmlEscaped)")</title>
+      <link rel="stylesheet" href="assets/loom.css">
+      <script>try{var t=localStorage.getItem("loom-theme");if(t)document.documentElement.dataset.theme=t}catch(e){}</script>
+      </head>
+      <body class="\(isIndex ? "index-page" : "note-page")">
+      <header class="topbar">
+      <a class="brand" href="index.html">\(title.htmlEscaped)</a>
+      <div class="search"><input id="search" type="search" placeholder="Search notes…" aria-label="Search notes" autocomplete="off"><ol id="search-results" hidden></ol></div>
+      <button id="theme-toggle" type="button" aria-label="Toggle dark mode" title="Toggle dark mode">◐</button>
+      </header>
+      <div class="layout">
+      <aside class="sidebar">\(nav)\(toc)</aside>
+      <main>
+      <article class="note">
+      \(article)\(notesList)
+      </article>
+      \(pager)
+      <footer class="source">Source: <code>\(note.path.htmlEscaped)</code> · woven by loom</footer>
+      </main>
+      </div>
+      <script src="assets/search-index.js"></script>
+      \(note.cells.contains { $0.options.volatile } ? "<script src=\"volatile/\(Self.urlPath(note.slug + ".js"))\"></script>\n" : "")<script src="assets/loom.js"></script>
+      </body>
+      </html>
 
-    """
+      """
   }
 
   /// The sidebar's list of lectures; the current one marked, broken ones flagged.
@@ -179,7 +180,8 @@ public struct Site: Sendable {
     for l in lectures {
       let current = l.note.slug == note.slug
       let status = l.outputs.map { $0.status == .ok && $0.checks.allSatisfy(\.ok) ? "" : " broken" } ?? ""
-      nav += "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.href)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
+      nav +=
+        "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.href)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
     }
     return nav + "</ul></nav>"
   }
@@ -203,7 +205,11 @@ public struct Site: Sendable {
     let prev = position.flatMap { $0 > 0 ? lectures[$0 - 1] : nil }
     let next: Page? = isIndex ? lectures.first : position.flatMap { $0 + 1 < lectures.count ? lectures[$0 + 1] : nil }
     var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
-    if let prev { pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.href)\">← \(prev.note.title.htmlEscaped)</a>" } else if !isIndex { pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>" }
+    if let prev {
+      pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.href)\">← \(prev.note.title.htmlEscaped)</a>"
+    } else if !isIndex {
+      pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>"
+    }
     if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.href)\">\(next.note.title.htmlEscaped) →</a>" }
     return pager + "</nav>"
   }
@@ -216,9 +222,12 @@ public struct Site: Sendable {
       let failed = checks.filter { !$0.ok }.count
       var badge = ""
       if let o = l.outputs {
-        badge = o.status != .ok ? "<span class=\"badge bad\">\(o.status.rawValue)</span>"
-          : failed > 0 ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
-          : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
+        badge =
+          o.status != .ok
+          ? "<span class=\"badge bad\">\(o.status.rawValue)</span>"
+          : failed > 0
+            ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
+            : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
       }
       list += "<li><a href=\"\(l.href)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
     }
@@ -235,7 +244,9 @@ public struct Site: Sendable {
       func flush() {
         let t = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
         guard !t.isEmpty || !sectionID.isEmpty else { return }
-        entries.append("{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}")
+        entries.append(
+          "{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}"
+        )
       }
       for block in page.note.blocks {
         switch block {

@@ -14,10 +14,12 @@ public struct Weaver: Sendable {
   /// The `<article>` body of a note's page.
   public func article(_ note: Note, outputs: NoteOutputs?, readDiagnostics: [Diagnostic]) -> String {
     var html = ""
-    let errors = readDiagnostics.filter { $0.severity == .error } + (outputs?.diagnostics.filter { d in
-      // Diagnostics that belong to a cell are shown after that cell instead.
-      !note.cells.contains { $0.fencedLines.contains(d.location.line) }
-    } ?? [])
+    let errors =
+      readDiagnostics.filter { $0.severity == .error }
+      + (outputs?.diagnostics.filter { d in
+        // Diagnostics that belong to a cell are shown after that cell instead.
+        !note.cells.contains { $0.fencedLines.contains(d.location.line) }
+      } ?? [])
     if !errors.isEmpty {
       html += "<div class=\"note-errors\" role=\"alert\"><p><strong>This note has problems:</strong></p><ul>"
       for d in errors { html += "<li><code>\(d.description.htmlEscaped)</code></li>" }
@@ -26,7 +28,8 @@ public struct Weaver: Sendable {
       html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.htmlEscaped)</p></div>\n"
     }
     if let outputs, outputs.reseed != 0 {
-      html += "<div class=\"reseed-note\" role=\"note\"><p>These outputs come from a run with <code>--reseed \(outputs.reseed)</code>: every random stream of the note is shifted. The published pages are woven with the default seeds.</p></div>\n"
+      html +=
+        "<div class=\"reseed-note\" role=\"note\"><p>These outputs come from a run with <code>--reseed \(outputs.reseed)</code>: every random stream of the note is shifted. The published pages are woven with the default seeds.</p></div>\n"
     }
     // Each cell is parsed once, for the definition index and for highlighting.
     let trees = Dictionary(uniqueKeysWithValues: note.cells.map { ($0.index, highlighter.parse($0.source)) })
@@ -86,7 +89,8 @@ public struct Weaver: Sendable {
     var html = "<section class=\"\(classes.joined(separator: " "))\" id=\"\(cell.id.htmlEscaped)\" data-line=\"\(cell.fenceLine)\">\n"
     if cell.options.echo {
       html += "<div class=\"cell-source\">"
-      html += "<div class=\"cell-bar\"><a class=\"cell-loc\" href=\"#\(cell.id.htmlEscaped)\" title=\"\(note.path.htmlEscaped):\(cell.fenceLine)\">[\(cell.index)]</a>"
+      html +=
+        "<div class=\"cell-bar\"><a class=\"cell-loc\" href=\"#\(cell.id.htmlEscaped)\" title=\"\(note.path.htmlEscaped):\(cell.fenceLine)\">[\(cell.index)]</a>"
       if cell.options.norun { html += "<span class=\"tag\">not run</span>" }
       if cell.options.export { html += "<span class=\"tag\">export</span>" }
       html += "<button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button></div>"
@@ -98,7 +102,8 @@ public struct Weaver: Sendable {
     if let output {
       if cell.options.showOutput && cell.options.volatile {
         if output.showsSomething {
-          inner += "<div class=\"volatile\" data-volatile=\"\(cell.id.htmlEscaped)\"><p class=\"volatile-note\">This output is machine-dependent (timings); it is kept in <code>volatile/\(note.slug.htmlEscaped).js</code> so the rest of the page is identical between builds.</p></div>\n"
+          inner +=
+            "<div class=\"volatile\" data-volatile=\"\(cell.id.htmlEscaped)\"><p class=\"volatile-note\">This output is machine-dependent (timings); it is kept in <code>volatile/\(note.slug.htmlEscaped).js</code> so the rest of the page is identical between builds.</p></div>\n"
         }
       } else if cell.options.showOutput {
         inner += shown(output, cell: cell)
@@ -106,7 +111,8 @@ public struct Weaver: Sendable {
       if !output.checks.isEmpty {
         let failed = output.checks.filter { !$0.ok }
         let passed = output.checks.count - failed.count
-        inner += "<details class=\"checks\(failed.isEmpty ? "" : " failed")\"\(failed.isEmpty ? "" : " open")><summary>\(passed) of \(output.checks.count) checks passed</summary><ul>"
+        inner +=
+          "<details class=\"checks\(failed.isEmpty ? "" : " failed")\"\(failed.isEmpty ? "" : " open")><summary>\(passed) of \(output.checks.count) checks passed</summary><ul>"
         for c in output.checks {
           inner += "<li class=\"\(c.ok ? "pass" : "fail")\"><span class=\"mark\">\(c.ok ? "✓" : "✗")</span> \(c.message.htmlEscaped)</li>"
         }
