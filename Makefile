@@ -28,7 +28,7 @@ deps:
 	@bash scripts/ensure-apt.sh $(APT_PKGS)
 
 # Rebuilt only when the toolchain's sources change (a no-change `make weave` skips SwiftPM entirely).
-LOOM_SOURCES := Package.swift $(shell find Sources/LoomKit Sources/loom Sources/TeXMath Sources/CCMarkGFM -type f 2>/dev/null)
+LOOM_SOURCES := Package.swift $(shell find Sources/LoomKit Sources/LoomCLI Sources/loom Sources/TeXMath Sources/CCMarkGFM -type f 2>/dev/null)
 
 loom: deps $(LOOM)
 
@@ -75,7 +75,7 @@ doctor: loom
 # The toolchain's sources and tests, formatted by the swift-format that ships with Swift 6
 # (.swift-format holds the style). The note libraries (NumericCore, Plotting, …) are not in the list
 # yet: reformatting them changes every note's cache key, so they will be formatted in one go.
-FORMAT_DIRS := Sources/LoomKit Sources/loom Sources/TeXMath Tests/LoomKitTests Tests/TeXMathTests
+FORMAT_DIRS := Sources/LoomKit Sources/LoomCLI Sources/loom Sources/TeXMath Tests/LoomKitTests Tests/LoomCLITests Tests/TeXMathTests
 format:
 	$(SWIFT) format --in-place --parallel --recursive $(FORMAT_DIRS)
 

@@ -48,7 +48,9 @@ let package = Package(
       exclude: ["README.md"]),
     .executableTarget(
       name: "loom",
-      dependencies: ["LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["LoomCLI"]),
+    // The commands, as a library so that tests can parse and run them in-process.
+    .target(name: "LoomCLI", dependencies: ["LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Linked into generated notes
     // What loom and the programs it generates agree on (markers, environment keys, calls, events).
@@ -76,6 +78,7 @@ let package = Package(
     // CCMarkGFM: the conformance test renders its inputs with libcmark-gfm itself, to compare.
     .testTarget(name: "LoomKitTests", dependencies: ["LoomKit", "TeXMath", "LoomContract", "CCMarkGFM", .product(name: "FlyingFox", package: "FlyingFox")], resources: [.copy("Fixtures")]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
+    .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "LoomKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")]),
     .testTarget(name: "LanguageLabTests", dependencies: ["LanguageLab"]),

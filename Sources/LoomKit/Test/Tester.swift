@@ -4,10 +4,25 @@ public struct Tester: Sendable {
   public init() {}
 
   public struct Failure: Sendable, CustomStringConvertible {
+    /// What failed: decides how the CLI shows it and what `--fix` may repair.
+    public enum Kind: Sendable, Equatable {
+      /// The note could not be read (its own diagnostics were printed).
+      case unreadable
+      /// It did not compile, crashed, timed out or ended early.
+      case notRun
+      /// A `check` in a cell failed.
+      case check
+      /// A cell's output differs from its ```output block (`--fix` records the new one).
+      case outputDiffers
+      /// A cell printed something else on a second run (`--twice`).
+      case nondeterministic
+    }
+    public var kind: Kind
     public var location: SourceLocation
     public var message: String
     public var description: String { "\(location): error: \(message)" }
-    public init(location: SourceLocation, message: String) {
+    public init(_ kind: Kind, location: SourceLocation, message: String) {
+      self.kind = kind
       self.location = location
       self.message = message
     }
@@ -31,7 +46,7 @@ public struct Tester: Sendable {
       let note = item.note
       if item.hasReadErrors {
         s.failed += 1
-        s.failures.append(Failure(location: item.readDiagnostics.first { $0.severity == .error }!.location, message: "the note has errors"))
+        s.failures.append(Failure(.unreadable, location: item.readDiagnostics.first { $0.severity == .error }!.location, message: "the note has errors"))
         continue
       }
       guard let out = item.outputs else { continue }  // no code to run
@@ -43,7 +58,7 @@ public struct Tester: Sendable {
         s.failed += 1
         s.notesFailed += 1
         let loc = out.diagnostics.first?.location ?? SourceLocation(file: note.path, line: 1)
-        s.failures.append(Failure(location: loc, message: out.message ?? "the note \(out.status.rawValue)"))
+        s.failures.append(Failure(.notRun, location: loc, message: out.message ?? "the note \(out.status.rawValue)"))
       }
       for c in out.checks {
         if c.ok {
@@ -51,7 +66,7 @@ public struct Tester: Sendable {
         } else {
           s.failed += 1
           s.checksFailed += 1
-          s.failures.append(Failure(location: c.location ?? SourceLocation(file: note.path, line: 1), message: "check failed: \(c.message)"))
+          s.failures.append(Failure(.check, location: c.location ?? SourceLocation(file: note.path, line: 1), message: "check failed: \(c.message)"))
         }
       }
       for cell in note.cells where cell.options.expectError {
@@ -66,7 +81,7 @@ public struct Tester: Sendable {
           s.outputsDiffered += 1
           s.failures.append(
             Failure(
-              location: SourceLocation(file: note.path, line: expected.fenceLine + mismatch.line),
+              .outputDiffers, location: SourceLocation(file: note.path, line: expected.fenceLine + mismatch.line),
               message: "output differs from the expected output of cell \(cell.index): \(mismatch.message) (run 'loom test --fix' to record the new output)"))
         } else {
           s.passed += 1
@@ -75,6 +90,26 @@ public struct Tester: Sendable {
       }
     }
     return s
+  }
+
+  /// `loom test --twice`: every cell not marked `volatile` must print, draw, tabulate and check
+  /// the same in `second` (a run without the cache) as in `first`.
+  public func compareRuns(_ first: [Pipeline.Item], _ second: [Pipeline.Item], into s: inout Summary) {
+    for (a, b) in zip(first, second) {
+      guard let oa = a.outputs, let ob = b.outputs else { continue }
+      for cell in a.note.cells where !cell.options.volatile {
+        let ca = oa.cells[cell.index], cb = ob.cells[cell.index]
+        if ca?.stdout != cb?.stdout || ca?.figures != cb?.figures || ca?.tables != cb?.tables || ca?.checks.map(\.ok) != cb?.checks.map(\.ok) {
+          s.failed += 1
+          s.failures.append(
+            Failure(
+              .nondeterministic, location: SourceLocation(file: a.note.path, line: cell.fenceLine),
+              message: "cell \(cell.index) is not deterministic: its output differs between two runs (seed everything random with cellSeed)"))
+        } else {
+          s.passed += 1
+        }
+      }
+    }
   }
 
   struct Mismatch { var line: Int; var message: String }

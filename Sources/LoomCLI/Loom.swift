@@ -2,7 +2,12 @@ import ArgumentParser
 import Foundation
 import LoomKit
 
-@main
+/// The `loom` command line. `Sources/loom/main.swift` only calls `LoomCLI.main()`; the commands
+/// live here so that `Tests/LoomCLITests` can parse and run them in-process.
+public enum LoomCLI {
+  public static func main() async { await Loom.main() }
+}
+
 struct Loom: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loom",
@@ -46,6 +51,15 @@ struct RunOptions: ParsableArguments {
     help: ArgumentHelp(
       "Shift every random stream of every note by N (0: the default run). A claim that holds at one N and not at another is not a result.", valueName: "N"))
   var reseed: UInt64 = 0
+
+  func validate() throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1 (it is \(jobs))") }
+    guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds (it is \(timeout))") }
+    if let cellTimeout, !(cellTimeout > 0 && cellTimeout.isFinite) {
+      throw ValidationError("--cell-timeout must be a positive number of seconds (it is \(cellTimeout))")
+    }
+    if memoryLimit < 0 { throw ValidationError("--memory-limit is in MiB, 0 for none (it is \(memoryLimit))") }
+  }
 
   func pipeline() throws -> Pipeline {
     // Ctrl-C or a kill of loom stops the notes and builds it started, instead of leaving them running.
@@ -169,21 +183,7 @@ extension Loom {
       if twice {
         var second = try p.read(files)
         try p.execute(&second)
-        for (a, b) in zip(items, second) {
-          guard let oa = a.outputs, let ob = b.outputs else { continue }
-          for cell in a.note.cells where !cell.options.volatile {
-            let ca = oa.cells[cell.index], cb = ob.cells[cell.index]
-            if ca?.stdout != cb?.stdout || ca?.figures != cb?.figures || ca?.tables != cb?.tables || ca?.checks.map(\.ok) != cb?.checks.map(\.ok) {
-              summary.failed += 1
-              summary.failures.append(
-                .init(
-                  location: SourceLocation(file: a.note.path, line: cell.fenceLine),
-                  message: "cell \(cell.index) is not deterministic: its output differs between two runs (seed everything random with cellSeed)"))
-            } else {
-              summary.passed += 1
-            }
-          }
-        }
+        Tester().compareRuns(items, second, into: &summary)
       }
       if fix {
         for (i, item) in items.enumerated() {
@@ -193,11 +193,11 @@ extension Loom {
           }
         }
       }
-      for f in summary.failures where f.message.hasPrefix("output differs") || f.message.contains("not deterministic") { p.console.error(f.description) }
+      for f in summary.failures where f.kind == .outputDiffers || f.kind == .nondeterministic { p.console.error(f.description) }
       print("loom test: \(summary.breakdown)")
       print(summary.line)
       // With --fix, differing outputs were just recorded; anything else still fails.
-      let remaining = fix ? summary.failures.filter { !$0.message.hasPrefix("output differs") }.count : summary.failed
+      let remaining = fix ? summary.failures.filter { $0.kind != .outputDiffers }.count : summary.failed
       if remaining > 0 { throw ExitCode.failure }
     }
   }
