@@ -143,17 +143,8 @@ extension Loom {
         p = Pipeline(project: project, options: p.options, console: p.console)
       }
       let start = Date()
-      // Every note is read (navigation needs all titles); only the named ones are run.
-      // A note named outside notes/ is woven too (it was silently ignored).
-      let namedFiles = try p.project.noteFiles(common.notes)
-      let all = try p.project.noteFiles([])
-      let outside = namedFiles.filter { f in !all.contains { $0.path == f.path } }
-      var items = try p.read(all + outside)
-      let namedPaths = Set(namedFiles.map { p.project.relativePath($0) })
-      var selected = items.filter { namedPaths.contains($0.note.path) }
-      try p.execute(&selected)
-      for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
-      try p.weave(items)
+      let named = common.notes.isEmpty ? nil : try p.project.noteFiles(common.notes)
+      let (items, selected) = try p.weaveSite(named: named)
       p.console.line(
         String(format: "wove %d pages into %@ in %.1f s", items.count, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
       if selected.contains(where: { $0.hasReadErrors || ($0.outputs.map { $0.status != .ok || $0.checks.contains { !$0.ok } } ?? false) }) {

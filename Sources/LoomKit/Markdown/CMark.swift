@@ -43,6 +43,8 @@ struct MarkdownHooks {
   var isNotePage: (String) -> Bool = { _ in false }
   /// The HTML (MathML) for a math span.
   var math: (MathSpans.Span) -> String = { $0.tex.htmlEscaped }
+  /// `math` returns plain text to stand in for the span (see `renderFragment`), not HTML.
+  var mathAsPlaceholder = false
   /// A `$$` that starts a line and that nothing closes in its paragraph.
   var unclosedDisplayMath: (Int) -> Void = { _ in }
   /// A `$` that looks like it opens math but that nothing closes in its paragraph: its line, and
@@ -134,15 +136,30 @@ enum CMark {
 
   /// Renders a stand-alone Markdown fragment (a caption, a table cell) to HTML: no raw HTML, no
   /// unsafe URLs (captions come from code, which may put anything in them).
-  static func renderFragment(_ markdown: String) -> String {
+  /// With `math`, `$…$` spans become what it returns (MathML).
+  static func renderFragment(_ text: String, math: ((MathSpans.Span) -> String)? = nil) -> String {
+    let markdown = math == nil ? text : String(text.unicodeScalars.filter { $0 != "\u{E000}" && $0 != "\u{E001}" })
     lock.lock()
     defer { lock.unlock() }
-    guard let (parser, document) = parseDocument(markdown, options: safeOptions, math: false) else { return "" }
+    guard let (parser, document) = parseDocument(markdown, options: safeOptions, math: math != nil) else { return "" }
     defer {
       cmark_node_free(document)
       cmark_parser_free(parser)
     }
-    return render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions)
+    guard let math else { return render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions) }
+    // Safe rendering omits raw HTML, so each math span goes in as a text placeholder that is
+    // swapped for its MathML after rendering.
+    var spans: [String] = []
+    var hooks = MarkdownHooks()
+    hooks.mathAsPlaceholder = true
+    hooks.math = { span in
+      spans.append(math(span))
+      return "\u{E000}\(spans.count - 1)\u{E001}"
+    }
+    transform(document, hooks, blockEnd: Int(cmark_node_get_end_line(document)))
+    var html = render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions)
+    for (k, mathML) in spans.enumerated() { html = html.replacingOccurrences(of: "\u{E000}\(k)\u{E001}", with: mathML) }
+    return html
   }
 
   /// Runs `body` while no other cmark-gfm parse runs in this process (see `lock`): for code that
@@ -281,7 +298,7 @@ enum CMark {
       } else if inImage {
         replace(node, with: CMARK_NODE_TEXT, tex)  // an image's alt text is plain text
       } else {
-        replace(node, with: CMARK_NODE_HTML_INLINE, hooks.math(span))
+        replace(node, with: hooks.mathAsPlaceholder ? CMARK_NODE_TEXT : CMARK_NODE_HTML_INLINE, hooks.math(span))
       }
     }
     for node in inlineValues {

@@ -234,6 +234,21 @@ public struct Site: Sendable {
     return list + "</ul></section>"
   }
 
+  static let searchChunk = 4000
+
+  /// `text` in pieces of at most `size` characters, cut at spaces where there is one; `[""]` for "".
+  static func chunks(_ text: String, of size: Int) -> [String] {
+    var pieces: [String] = []
+    var rest = Substring(text)
+    while rest.count > size {
+      let limit = rest.index(rest.startIndex, offsetBy: size)
+      let cut = rest[..<limit].lastIndex(of: " ") ?? limit
+      pieces.append(String(rest[..<cut]))
+      rest = rest[cut...].drop { $0 == " " }
+    }
+    return pieces + [String(rest)]
+  }
+
   /// `window.LOOM_SEARCH = [...]`: a script (not JSON) so search works from file:// too.
   func searchIndex(_ pages: [Page]) -> String {
     var entries: [String] = []
@@ -244,9 +259,13 @@ public struct Site: Sendable {
       func flush() {
         let t = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
         guard !t.isEmpty || !sectionID.isEmpty else { return }
-        entries.append(
-          "{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}"
-        )
+        // A long section is several entries with the same anchor, so all of its text is found and no
+        // entry is too long to show.
+        for chunk in Self.chunks(t, of: Self.searchChunk) {
+          entries.append(
+            "{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(chunk.jsonQuoted)}"
+          )
+        }
       }
       for block in page.note.blocks {
         switch block {

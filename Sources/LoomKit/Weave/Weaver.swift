@@ -1,4 +1,5 @@
 import SwiftSyntax
+import TeXMath
 
 /// Weaves a note and its outputs into one HTML page: prose as cmark-gfm rendered it, each code
 /// cell followed by what it printed, its figures (inline SVG), tables, checks and errors.
@@ -138,7 +139,7 @@ public struct Weaver: Sendable {
     for f in output.figures {
       html += "<figure class=\"figure\">\(f.svg)"
       if let caption = f.caption ?? cell.options.caption {
-        html += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
+        html += "<figcaption>\(Self.caption(caption))</figcaption>"
       }
       html += "</figure>\n"
     }
@@ -171,7 +172,7 @@ public struct Weaver: Sendable {
 
   func table(_ t: TableOutput) -> String {
     var html = "<div class=\"table-wrap\"><table class=\"output-table\">"
-    if let caption = t.caption { html += "<caption>\(caption.htmlEscaped)</caption>" }
+    if let caption = t.caption { html += "<caption>\(Self.caption(caption))</caption>" }
     if let header = t.header {
       html += "<thead><tr>" + header.map { "<th>\($0.htmlEscaped)</th>" }.joined() + "</tr></thead>"
     }
@@ -179,6 +180,11 @@ public struct Weaver: Sendable {
     for row in t.rows { html += "<tr>" + row.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>" }
     html += "</tbody></table></div>\n"
     return html
+  }
+
+  /// A caption's Markdown, with its math, as inline HTML.
+  static func caption(_ markdown: String) -> String {
+    CMark.renderFragment(markdown) { TeXMath.convert($0.tex, display: $0.display).0 }.strippingParagraph
   }
 }
 
