@@ -95,6 +95,7 @@ public final class Pipeline: @unchecked Sendable {
         console.diagnostic(d, lines: items[i].note.lines)
       }
     }
+    checkReferences(&items)
     let graph = NoteGraph(items.filter { !$0.hasReadErrors }.map(\.note))
     for d in graph.diagnostics {
       guard let i = items.firstIndex(where: { $0.note.path == d.location.file }) else { continue }
@@ -117,6 +118,57 @@ public final class Pipeline: @unchecked Sendable {
       }
     }
     return graph
+  }
+
+  /// The `count` slowest cells of `items` (as their runs recorded them, cached or not), slowest
+  /// first: `notes/06-ppo.md:692  41.2 s  cell 23`.
+  public static func slowestCells(_ items: [Item], count: Int = 10) -> [String] {
+    var cells: [(Double, String, Int, Int)] = []
+    for item in items {
+      for cell in item.note.cells {
+        if let s = item.outputs?.cells[cell.index]?.seconds { cells.append((s, item.note.path, cell.fenceLine, cell.index)) }
+      }
+    }
+    return cells.sorted { ($0.0, $1.1, $1.2) > ($1.0, $0.1, $0.2) }.prefix(count).map { s, path, line, index in
+      String(format: "%@:%d  %.1f s  cell %d", path, line, s, index)
+    }
+  }
+
+  public func printSlowestCells(_ items: [Item], count: Int = 10) {
+    console.line("slowest cells:")
+    for line in Self.slowestCells(items, count: count) { console.line("  " + line) }
+  }
+
+  /// Every note of the series (those in `items`, and the others under notes/, read for their
+  /// labels) and the bibliography, with the bibliography's own problems.
+  public func crossReferences(_ items: [Item]) -> (CrossReferences, [Diagnostic]) {
+    var notes = items.map(\.note)
+    let have = Set(notes.map(\.path))
+    for url in (try? project.noteFiles([])) ?? [] where !have.contains(project.relativePath(url)) {
+      if let (text, _) = try? FileIO.readNote(url) { notes.append(NoteReader().read(text, path: project.relativePath(url)).0) }
+    }
+    let bibURL = project.notesDirectory.appendingPathComponent("references.bib")
+    let bibPath = project.relativePath(bibURL)
+    guard let text = try? String(contentsOf: bibURL, encoding: .utf8) else {
+      return (CrossReferences(notes: notes, bibliography: Bibliography(path: bibPath)), [])
+    }
+    let (bibliography, problems) = Bibliography.parse(text, path: bibPath)
+    return (CrossReferences(notes: notes, bibliography: bibliography), problems)
+  }
+
+  /// Unknown or duplicate labels, unknown citation keys and links to missing anchors are errors at
+  /// their lines (so the note does not run); the bibliography's problems are errors of each note that cites.
+  func checkReferences(_ items: inout [Item]) {
+    guard items.contains(where: { !$0.note.references.isEmpty || !$0.note.labels.isEmpty || !$0.note.noteLinks.isEmpty }) else { return }
+    let (index, bibProblems) = crossReferences(items)
+    for d in bibProblems { console.diagnostic(d, lines: []) }
+    for i in items.indices {
+      var ds = index.diagnostics(for: items[i].note)
+      let cites = items[i].note.references.contains { if case .citation = $0.target { return true } else { return false } }
+      if cites { ds += bibProblems }
+      for d in ds where d.location.file == items[i].note.path { console.diagnostic(d, lines: items[i].note.lines) }
+      items[i].readDiagnostics += ds
+    }
   }
 
   /// What `loom build` reports: per note with code, the compile errors that are the note's (errors
@@ -538,7 +590,8 @@ public final class Pipeline: @unchecked Sendable {
         }
       }
     }
-    let site = Site(project: project, weaver: weaver)
+    var site = Site(project: project, weaver: weaver)
+    site.crossReferences = crossReferences(items).0
     // Pages of notes not woven this time keep their files; the navigation needs every note's title.
     let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
     try site.write(pages, only: only)

@@ -15,6 +15,19 @@ public struct Note: Sendable {
   public var inlines: [InlineValue] = []
   /// The file's lines end in CRLF (it is read as LF; `--fix` writes CRLF back).
   public var crlf = false
+  /// What the note labels, refers to and cites (see `ReferenceSyntax`), and its links to other notes.
+  public var labels: [Label] = []
+  public var references: [ReferenceUse] = []
+  public var noteLinks: [NoteLink] = []
+
+  /// The number a note's file name starts with (`06-ppo.md` → 6): figures and equations are
+  /// numbered under it ("Figure 6.3"), and `@lec-06` refers to the note.
+  public var chapter: Int? { Note.chapter(of: path) }
+
+  static func chapter(of path: String) -> Int? {
+    let file = path.split(separator: "/").last ?? Substring(path)
+    return Int(file.prefix { $0.isASCII && $0.isNumber })
+  }
 
   /// How the program is compiled: the front matter's `optimize:`, else `none` for a note of more
   /// than `Optimization.cellLimit` cells to tangle (see `FrontMatter.Optimization`).
@@ -57,6 +70,12 @@ public struct Note: Sendable {
     }
     return out
   }
+}
+
+/// A link in prose to another note's page: `06-ppo.html#sec-agent`.
+public struct NoteLink: Sendable, Hashable {
+  public var url: String
+  public var line: Int
 }
 
 /// A top-level piece of a note.

@@ -22,6 +22,9 @@ public struct NoteReader: Sendable {
     let slug = file.hasSuffix(".md") ? String(file.dropLast(3)) : file
     var note = Note(path: path, slug: slug, frontMatter: frontMatter, blocks: reading.blocks(), lines: lines, inlines: reading.inlines)
     note.crlf = source.contains("\r\n")
+    note.labels = reading.labels
+    note.references = reading.references
+    note.noteLinks = reading.noteLinks
     // Each inline value is evaluated after the last cell above it.
     let fences = note.cells.map(\.fenceLine)
     for i in note.inlines.indices { note.inlines[i].afterCell = fences.filter { $0 < note.inlines[i].line }.count }
