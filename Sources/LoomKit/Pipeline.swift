@@ -195,7 +195,11 @@ public final class Pipeline: @unchecked Sendable {
     var session = BuildSession(pipeline: self, notes: notes, all: items.filter { !$0.hasReadErrors }.map(\.note))
     let result = try session.build(notes)
     reportWarnings(result, notes: notes)
-    report.warnings = result.warnings
+    report.warnings = result.warnings.mapValues { ws in
+      ws.filter { w in
+        !notes.contains { n in n.path == w.location.file && n.cells.contains { $0.options.expectError && Self.contains($0, line: w.location.line) } }
+      }
+    }
     report.unattributed = result.unattributed
     for note in notes {
       let errors = result.diagnostics[note.path] ?? []
@@ -235,7 +239,11 @@ public final class Pipeline: @unchecked Sendable {
   /// fail a build; a note's warnings show when it is built, not when its outputs come from the cache.
   func reportWarnings(_ built: Builder.Result, notes: [Note]) {
     for note in notes {
-      for d in built.warnings[note.path] ?? [] { console.diagnostic(d, lines: note.lines) }
+      // A cell marked `error` is there to fail; what else the compiler says about it is noise.
+      let errorCells = note.cells.filter(\.options.expectError)
+      for d in built.warnings[note.path] ?? [] where !errorCells.contains(where: { Self.contains($0, line: d.location.line) }) {
+        console.diagnostic(d, lines: note.lines)
+      }
     }
   }
 
