@@ -26,10 +26,15 @@ class Scan(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids, self.links, self.foreign = set(), [], []
+        self.xrefs, self.citations, self.unresolved = 0, 0, []
         self.in_script = None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a: self.ids.add(a["id"])
+        cls = (a.get("class") or "").split()
+        if tag == "a" and "xref" in cls: self.xrefs += 1
+        if tag == "a" and "citation" in cls: self.citations += 1
+        if "missing" in cls and "xref" in cls: self.unresolved.append(tag)
         if tag == "a" and "href" in a: self.links.append(a["href"])
         if tag in ("link", "script") and (a.get("href") or a.get("src")): self.links.append(a.get("href") or a.get("src"))
         for k, v in attrs:
@@ -48,13 +53,18 @@ class Scan(html.parser.HTMLParser):
             if self.in_script.strip() not in SHIPPED_INLINE: self.foreign.append(f"inline <script>{self.in_script.strip()[:60]!r}")
             self.in_script = None
 
-ids, links, failures = {}, {}, []
+ids, links, failures, xref_counts = {}, {}, [], {}
 for p in pages:
     text = open(os.path.join(site, p), encoding="utf-8").read()
     s = Scan(); s.feed(text)
     ids[p], links[p] = s.ids, s.links
     for f in s.foreign:
         failures.append(f"{p}: a script loom did not ship: {f}")
+    # Cross-references and citations are links like any other (checked below, anchors included);
+    # a reference that nothing resolved is a failure of its own.
+    if s.unresolved:
+        failures.append(f"{p}: {len(s.unresolved)} cross-reference(s) left unresolved")
+    xref_counts[p] = (s.xrefs, s.citations)
     for i, m in enumerate(re.findall(r"<math\b.*?</math>", text, re.S)):
         try:
             root = ET.fromstring(m)
@@ -115,7 +125,8 @@ for p in pages:
     shot = os.path.abspath(os.path.join(shots, p.replace(".html", ".png")))
     subprocess.run(flags + ["--window-size=1280,2400", f"--screenshot={shot}", "file://" + os.path.abspath(os.path.join(site, p))],
                    capture_output=True, timeout=120)
-    print(f"browser-test: {p}: {report['math']} formulas, search ok, screenshot {os.path.relpath(shot)}")
+    xr, ci = xref_counts.get(p, (0, 0))
+    print(f"browser-test: {p}: {report['math']} formulas, {xr} cross-references, {ci} citations, search ok, screenshot {os.path.relpath(shot)}")
 shutil.rmtree(tmp, ignore_errors=True)
 
 for f in failures:

@@ -18,7 +18,7 @@ struct Loom: AsyncParsableCommand {
       and the exit status is 0 only when everything asked for succeeded.
       """,
     version: Doctor.versionText,
-    subcommands: [Tangle.self, Build.self, Run.self, Weave.self, Test.self, Serve.self, Clean.self, Doctor.self])
+    subcommands: [Check.self, Tangle.self, Build.self, Run.self, Weave.self, Test.self, Serve.self, Clean.self, Doctor.self])
 }
 
 /// Options every command that runs notes shares.
@@ -41,6 +41,8 @@ struct RunOptions: ParsableArguments {
   @Option(name: .customLong("memory-limit"), help: "Address-space limit per note, in MiB (0: none).")
   var memoryLimit: Int = 16384
 
+  @Flag(help: "Print the slowest cells with their Markdown lines after the run.")
+  var timings = false
   @Flag(name: .shortAndLong, help: "Only print problems.")
   var quiet = false
 
@@ -78,6 +80,22 @@ struct RunOptions: ParsableArguments {
 }
 
 extension Loom {
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Read the notes and check them without building: options, front matter, math, cross-references, citations.",
+      discussion: "Seconds, not minutes: what an editor's save hook can run. Exits 1 if any note has an error.")
+    @OptionGroup var common: RunOptions
+
+    func run() throws {
+      let p = try common.pipeline()
+      var items = try p.read(try p.project.noteFiles(common.notes))
+      _ = p.link(&items)
+      let errors = items.flatMap(\.readDiagnostics).filter { $0.severity == .error }.count
+      p.console.line("checked \(items.count) note\(items.count == 1 ? "" : "s"): \(errors == 0 ? "no errors" : "\(errors) error\(errors == 1 ? "" : "s")")")
+      if errors > 0 { throw ExitCode.failure }
+    }
+  }
+
   struct Tangle: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write the generated SwiftPM package for the notes under .loom/build.")
     @OptionGroup var common: RunOptions
@@ -111,6 +129,7 @@ extension Loom {
       let p = try common.pipeline()
       var items = try p.read(try p.project.noteFiles(common.notes))
       try p.execute(&items)
+      if common.timings { p.printSlowestCells(items) }
       for item in items {
         guard let out = item.outputs else { continue }
         for cell in item.note.cells {
@@ -143,17 +162,9 @@ extension Loom {
         p = Pipeline(project: project, options: p.options, console: p.console)
       }
       let start = Date()
-      // Every note is read (navigation needs all titles); only the named ones are run.
-      // A note named outside notes/ is woven too (it was silently ignored).
-      let namedFiles = try p.project.noteFiles(common.notes)
-      let all = try p.project.noteFiles([])
-      let outside = namedFiles.filter { f in !all.contains { $0.path == f.path } }
-      var items = try p.read(all + outside)
-      let namedPaths = Set(namedFiles.map { p.project.relativePath($0) })
-      var selected = items.filter { namedPaths.contains($0.note.path) }
-      try p.execute(&selected)
-      for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
-      try p.weave(items)
+      let named = common.notes.isEmpty ? nil : try p.project.noteFiles(common.notes)
+      let (items, selected) = try p.weaveSite(named: named)
+      if common.timings { p.printSlowestCells(selected) }
       p.console.line(
         String(format: "wove %d pages into %@ in %.1f s", items.count, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
       if selected.contains(where: { $0.hasReadErrors || ($0.outputs.map { $0.status != .ok || $0.checks.contains { !$0.ok } } ?? false) }) {
@@ -179,6 +190,7 @@ extension Loom {
       var items = try p.read(files)
       if twice { p.options.useCache = false }
       try p.execute(&items)
+      if common.timings { p.printSlowestCells(items) }
       var summary = Tester().evaluate(items)
       if twice {
         var second = try p.read(files)

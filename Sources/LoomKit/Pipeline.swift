@@ -75,7 +75,7 @@ public final class Pipeline: @unchecked Sendable {
     return try Tangler(project: project).write(notes, all: items.map(\.note))
   }
 
-  static func hasCode(_ note: Note) -> Bool { note.cells.contains { !$0.options.norun } }
+  public static func hasCode(_ note: Note) -> Bool { note.cells.contains { !$0.options.norun } }
 
   /// Checks how notes import each other (modules, cycles); problems become read errors of the
   /// notes they belong to.
@@ -95,6 +95,7 @@ public final class Pipeline: @unchecked Sendable {
         console.diagnostic(d, lines: items[i].note.lines)
       }
     }
+    checkReferences(&items)
     let graph = NoteGraph(items.filter { !$0.hasReadErrors }.map(\.note))
     for d in graph.diagnostics {
       guard let i = items.firstIndex(where: { $0.note.path == d.location.file }) else { continue }
@@ -119,12 +120,65 @@ public final class Pipeline: @unchecked Sendable {
     return graph
   }
 
+  /// The `count` slowest cells of `items` (as their runs recorded them, cached or not), slowest
+  /// first: `notes/06-ppo.md:692  41.2 s  cell 23`.
+  public static func slowestCells(_ items: [Item], count: Int = 10) -> [String] {
+    var cells: [(Double, String, Int, Int)] = []
+    for item in items {
+      for cell in item.note.cells {
+        if let s = item.outputs?.cells[cell.index]?.seconds { cells.append((s, item.note.path, cell.fenceLine, cell.index)) }
+      }
+    }
+    return cells.sorted { ($0.0, $1.1, $1.2) > ($1.0, $0.1, $0.2) }.prefix(count).map { s, path, line, index in
+      String(format: "%@:%d  %.1f s  cell %d", path, line, s, index)
+    }
+  }
+
+  public func printSlowestCells(_ items: [Item], count: Int = 10) {
+    console.line("slowest cells:")
+    for line in Self.slowestCells(items, count: count) { console.line("  " + line) }
+  }
+
+  /// Every note of the series (those in `items`, and the others under notes/, read for their
+  /// labels) and the bibliography, with the bibliography's own problems.
+  public func crossReferences(_ items: [Item]) -> (CrossReferences, [Diagnostic]) {
+    var notes = items.map(\.note)
+    let have = Set(notes.map(\.path))
+    for url in (try? project.noteFiles([])) ?? [] where !have.contains(project.relativePath(url)) {
+      if let (text, _) = try? FileIO.readNote(url) { notes.append(NoteReader().read(text, path: project.relativePath(url)).0) }
+    }
+    let bibURL = project.notesDirectory.appendingPathComponent("references.bib")
+    let bibPath = project.relativePath(bibURL)
+    guard let text = try? String(contentsOf: bibURL, encoding: .utf8) else {
+      return (CrossReferences(notes: notes, bibliography: Bibliography(path: bibPath)), [])
+    }
+    let (bibliography, problems) = Bibliography.parse(text, path: bibPath)
+    return (CrossReferences(notes: notes, bibliography: bibliography), problems)
+  }
+
+  /// Unknown or duplicate labels, unknown citation keys and links to missing anchors are errors at
+  /// their lines (so the note does not run); the bibliography's problems are errors of each note that cites.
+  func checkReferences(_ items: inout [Item]) {
+    guard items.contains(where: { !$0.note.references.isEmpty || !$0.note.labels.isEmpty || !$0.note.noteLinks.isEmpty }) else { return }
+    let (index, bibProblems) = crossReferences(items)
+    for d in bibProblems { console.diagnostic(d, lines: []) }
+    for i in items.indices {
+      var ds = index.diagnostics(for: items[i].note)
+      let cites = items[i].note.references.contains { if case .citation = $0.target { return true } else { return false } }
+      if cites { ds += bibProblems }
+      for d in ds where d.location.file == items[i].note.path { console.diagnostic(d, lines: items[i].note.lines) }
+      items[i].readDiagnostics += ds
+    }
+  }
+
   /// What `loom build` reports: per note with code, the compile errors that are the note's (errors
   /// in cells marked `error` are expected and left out, as when the notes run).
   public struct BuildReport: Sendable {
     public var errors: [String: [Diagnostic]] = [:]
     /// Notes whose program was not built (their errors, or a failure outside their cells).
     public var failed: [String] = []
+    /// The compiler's warnings about cells, by note path (they never fail the build).
+    public var warnings: [String: [Diagnostic]] = [:]
     public var unattributed = ""
   }
 
@@ -140,6 +194,12 @@ public final class Pipeline: @unchecked Sendable {
     console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
     var session = BuildSession(pipeline: self, notes: notes, all: items.filter { !$0.hasReadErrors }.map(\.note))
     let result = try session.build(notes)
+    reportWarnings(result, notes: notes)
+    report.warnings = result.warnings.mapValues { ws in
+      ws.filter { w in
+        !notes.contains { n in n.path == w.location.file && n.cells.contains { $0.options.expectError && Self.contains($0, line: w.location.line) } }
+      }
+    }
     report.unattributed = result.unattributed
     for note in notes {
       let errors = result.diagnostics[note.path] ?? []
@@ -170,8 +230,21 @@ public final class Pipeline: @unchecked Sendable {
     let built = try session.build(session.notes)
     console.line(String(format: "build finished in %.1f s", Date().timeIntervalSince(buildStart)))
     if !built.unattributed.isEmpty { console.error(built.unattributed) }
+    reportWarnings(built, notes: session.notes)
     try runAll(runnable(plan.toRun, built, &items), &items, session: &session, plan: plan, cache: cache)
     recordCompileFailures(plan, items, cache: cache)
+  }
+
+  /// The compiler's warnings about the notes' cells, at their Markdown lines, once each. They never
+  /// fail a build; a note's warnings show when it is built, not when its outputs come from the cache.
+  func reportWarnings(_ built: Builder.Result, notes: [Note]) {
+    for note in notes {
+      // A cell marked `error` is there to fail; what else the compiler says about it is noise.
+      let errorCells = note.cells.filter(\.options.expectError)
+      for d in built.warnings[note.path] ?? [] where !errorCells.contains(where: { Self.contains($0, line: d.location.line) }) {
+        console.diagnostic(d, lines: note.lines)
+      }
+    }
   }
 
   /// Which notes must run, and the cache key of each: the others get their cached outputs here.
@@ -194,9 +267,7 @@ public final class Pipeline: @unchecked Sendable {
       // The key covers the export cells of every note this one imports, transitively, so an edit
       // to an export re-runs exactly the notes downstream of it.
       let upstream = graph.transitiveDependencies(of: note.path).compactMap { path in items.first { $0.note.path == path }?.note }
-      let key = OutputCache.key(
-        for: note, environment: environment, upstream: upstream, reseed: options.reseed,
-        memoryLimitMB: options.memoryLimitMB)
+      let key = cacheKey(note, upstream: upstream, environment: environment)
       plan.keys[i] = key
       if options.useCache, let cached = cache.lookup(note, key: key) {
         items[i].outputs = cached
@@ -211,6 +282,26 @@ public final class Pipeline: @unchecked Sendable {
       plan.toRun.append(i)
     }
     return plan
+  }
+
+  func cacheKey(_ note: Note, upstream: [Note], environment: String) -> String {
+    OutputCache.key(for: note, environment: environment, upstream: upstream, reseed: options.reseed, memoryLimitMB: options.memoryLimitMB)
+  }
+
+  /// Gives each note with code its cached outputs, if its code is unchanged since they were made;
+  /// nothing is built or run, nothing is printed. `weave` of named notes uses it for the other pages.
+  public func loadCached(_ items: inout [Item]) {
+    let graph = NoteGraph(items.filter { !$0.hasReadErrors }.map(\.note))
+    let cache = OutputCache(directory: project.cacheDirectory(reseed: options.reseed))
+    let environment = cachedEnvironment ?? CacheKeys.environment(project: project)
+    if keepEnvironment { cachedEnvironment = environment }
+    for i in items.indices where !items[i].hasReadErrors && Self.hasCode(items[i].note) {
+      let upstream = graph.transitiveDependencies(of: items[i].note.path).compactMap { path in items.first { $0.note.path == path }?.note }
+      if let cached = cache.lookup(items[i].note, key: cacheKey(items[i].note, upstream: upstream, environment: environment)) {
+        items[i].outputs = cached
+        items[i].cached = true
+      }
+    }
   }
 
   /// The generated package as one run builds it: what is written, what `error` cells left out.
@@ -345,6 +436,7 @@ public final class Pipeline: @unchecked Sendable {
       guard !again.isEmpty else { return result }
       try tangler.write(writing, all: all, plan: plan)
       let next = try builder.build(again)
+      for (path, ws) in next.warnings { result.warnings[path] = Builder.dedupe((result.warnings[path] ?? []) + ws) }
       for note in again {
         result.diagnostics[note.path] = next.diagnostics[note.path]
         if next.built.contains(note.targetName) { result.built.insert(note.targetName) }
@@ -472,6 +564,30 @@ public final class Pipeline: @unchecked Sendable {
   }
 
   /// Writes the site for `items` (pages for all of them; a broken note gets its page with errors).
+  /// `loom weave`: runs the `named` notes (every note when nil) through the cache and writes the site.
+  /// Every note is read, since the navigation needs every title; a note named outside notes/ is woven
+  /// too. The other pages are woven again from the cache when their code is unchanged (the navigation
+  /// may have changed); a page whose note changed since its last run keeps its file as it is.
+  /// Returns every note read, and the ones that ran.
+  public func weaveSite(named: [URL]?) throws -> (all: [Item], ran: [Item]) {
+    let all = try project.noteFiles([])
+    let outside = (named ?? []).filter { f in !all.contains { $0.path == f.path } }
+    var items = try read(all + outside)
+    guard let named else {
+      try execute(&items)
+      try weave(items)
+      return (items, items)
+    }
+    let namedPaths = Set(named.map { project.relativePath($0) })
+    var selected = items.filter { namedPaths.contains($0.note.path) }
+    try execute(&selected)
+    loadCached(&items)
+    for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
+    let woven = items.filter { namedPaths.contains($0.note.path) || $0.outputs != nil || !Self.hasCode($0.note) }
+    try weave(items, only: Set(woven.map(\.note.slug)))
+    return (items, selected)
+  }
+
   public func weave(_ items: [Item], only: Set<String>? = nil) throws {
     var weaver = Weaver()
     // Names defined by export cells link across notes, to the cell that defines them.
@@ -482,7 +598,8 @@ public final class Pipeline: @unchecked Sendable {
         }
       }
     }
-    let site = Site(project: project, weaver: weaver)
+    var site = Site(project: project, weaver: weaver)
+    site.crossReferences = crossReferences(items).0
     // Pages of notes not woven this time keep their files; the navigation needs every note's title.
     let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
     try site.write(pages, only: only)

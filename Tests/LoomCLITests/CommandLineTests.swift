@@ -24,6 +24,7 @@ struct CommandLineTests {
   /// The shared options of a command that runs notes.
   func common(_ command: ParsableCommand) -> RunOptions? {
     switch command {
+    case let c as Loom.Check: return c.common
     case let c as Loom.Build: return c.common
     case let c as Loom.Run: return c.common
     case let c as Loom.Weave: return c.common
@@ -34,16 +35,16 @@ struct CommandLineTests {
     }
   }
 
-  @Test("Every command that runs notes takes the shared options", arguments: ["build", "run", "weave", "test", "tangle", "serve"])
+  @Test("Every command that runs notes takes the shared options", arguments: ["check", "build", "run", "weave", "test", "tangle", "serve"])
   func sharedOptions(command: String) throws {
     let args = [
       command, "notes/a.md", "notes/b.md", "--no-cache", "--jobs", "3", "--timeout", "90", "--cell-timeout", "30",
-      "--memory-limit", "2048", "--quiet", "--loom-dir", ".loom-x", "--reseed", "4",
+      "--memory-limit", "2048", "--quiet", "--loom-dir", ".loom-x", "--reseed", "4", "--timings",
     ]
     let parsed = try parse(args).get()
     let options = try #require(common(parsed))
     #expect(options.notes == ["notes/a.md", "notes/b.md"])
-    #expect(options.noCache && options.quiet)
+    #expect(options.noCache && options.quiet && options.timings)
     #expect(options.jobs == 3 && options.timeout == 90 && options.cellTimeout == 30 && options.memoryLimit == 2048)
     #expect(options.loomDir == ".loom-x" && options.reseed == 4)
   }

@@ -20,6 +20,19 @@ extension EndToEndTests {
       (note.lines.firstIndex { $0.contains(text) } ?? -1) + 1
     }
 
+    @Test("A cell's warnings are reported at its Markdown line, once, and do not fail the build")
+    func warningsAtMarkdownLines() throws {
+      let p = pipeline()
+      // A new program each time: an unchanged file is not compiled again, and then says nothing.
+      let markdown = "# W\n\n```swift\nfunc twice(_ n: Int) -> Int {\n  var m = n * 2\n  return m\n}\nprint(twice(2), \"\(UUID())\")\n```\n"
+      var items = [Pipeline.Item(note: NoteReader().read(markdown, path: "notes/zz-warn.md").0, readDiagnostics: [])]
+      let report = try p.build(&items)
+      #expect(report.failed.isEmpty, "\(report.errors)")
+      let warnings = report.warnings["notes/zz-warn.md"] ?? []
+      #expect(warnings.count == 1, "\(warnings)")
+      #expect(warnings.first?.location.line == 5 && warnings.first?.message.contains("never mutated") == true)
+    }
+
     @Test("loom build (no run) accepts the error cells that loom run accepts, and reports a real compile error")
     func buildOnly() throws {
       let p = pipeline()

@@ -31,7 +31,7 @@ struct ReaderTests {
     #expect(note.cells[0].firstSourceLine == 6)
     #expect(note.cells[0].source == "let a = 1\n")
     #expect(note.cells[1].fenceLine == 13)
-    #expect(note.cells[1].id == "two")
+    #expect(note.cells[1].id == "cell-two" && note.cells[1].options.id == "two")
     #expect(note.cells[1].options.echo == false)
     #expect(note.title == "Title")
   }

@@ -42,6 +42,8 @@ public struct Builder: Sendable {
     public var built: Set<String> = []
     /// Errors per note path, deduplicated, in order.
     public var diagnostics: [String: [Diagnostic]] = [:]
+    /// Warnings per note path, at their Markdown lines, each once. They never fail a build.
+    public var warnings: [String: [Diagnostic]] = [:]
     /// Build output that could not be tied to a note (a broken library, a linker error).
     public var unattributed: String = ""
   }
@@ -64,6 +66,10 @@ public struct Builder: Sendable {
     let parsed = Self.parseDiagnostics(text, root: project.root.path, generated: project.buildDirectory.path)
     for d in parsed where d.location.file.hasSuffix(".md") {
       result.diagnostics[d.location.file, default: []].append(d)
+    }
+    for d in Self.parseDiagnostics(text, root: project.root.path, generated: project.buildDirectory.path, kind: .warning)
+    where d.location.file.hasSuffix(".md") {
+      result.warnings[d.location.file, default: []].append(d)
     }
     if all.status == 0 && !all.signaled {
       result.built = Set(notes.map(\.targetName))
@@ -99,22 +105,22 @@ public struct Builder: Sendable {
     return result
   }
 
-  /// `file:line:col: error: message` lines from compiler output, each with the `note:` lines the
-  /// compiler printed after it (notes' warnings are suppressed in the generated package). Notes
-  /// that point into the generated package itself (Loom's own wrapper code) are left out; paths
-  /// under `root` are made relative to it.
-  static func parseDiagnostics(_ text: String, root: String? = nil, generated: String? = nil) -> [Diagnostic] {
+  /// `file:line:col: error: message` lines (or `warning:` ones) from compiler output, each with the
+  /// `note:` lines the compiler printed after it. Notes that point into the generated package itself
+  /// (Loom's own wrapper code) are left out; paths under `root` are made relative to it.
+  static func parseDiagnostics(_ text: String, root: String? = nil, generated: String? = nil, kind: Diagnostic.Severity = .error) -> [Diagnostic] {
+    let other: Diagnostic.Severity = kind == .error ? .warning : .error
     var out: [Diagnostic] = []
     var attach = false
     for line in text.split(separator: "\n") {
-      if let d = parse(line, kind: .error) {
+      if let d = parse(line, kind: kind) {
         out.append(d)
         attach = true
       } else if attach, var note = parse(line, kind: .note) {
         if let generated, note.location.file.hasPrefix(generated) { continue }
         if let root, note.location.file.hasPrefix(root + "/") { note.location.file.removeFirst(root.count + 1) }
         out[out.count - 1].notes.append(note)
-      } else if parse(line, kind: .warning) != nil {
+      } else if parse(line, kind: other) != nil {
         attach = false
       }
     }

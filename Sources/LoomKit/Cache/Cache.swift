@@ -10,7 +10,7 @@ public struct OutputCache: Sendable {
   public init(directory: URL) { self.directory = directory }
 
   /// Bump when the outputs format or the runtime protocol changes.
-  static let formatVersion = "loom-cache-7"
+  static let formatVersion = "loom-cache-8"
 
   struct Entry: Codable {
     var key: String
@@ -25,32 +25,7 @@ public struct OutputCache: Sendable {
     for note: Note, environment: String, upstream: [Note] = [], reseed: UInt64 = 0,
     memoryLimitMB: Int = 0
   ) -> String {
-    var h = Hasher128()
-    h.combine("reseed \(reseed)")
-    // The limit decides whether a big allocation succeeds.
-    h.combine("memory-limit \(memoryLimitMB)")
-    for dep in upstream {
-      h.combine("upstream \(dep.path) module \(dep.frontMatter.module ?? "")")
-      for cell in dep.cells where cell.options.export { h.combine(cell.source) }
-    }
-    h.combine(formatVersion)
-    h.combine(environment)
-    for key in ["seed", "timeout", "cell-timeout", "memory"] { h.combine("\(key)=\(note.frontMatter.values[key] ?? "")") }
-    // Only when it is not the default, so the keys of notes compiled with -O stay what they were.
-    if note.optimization == .none { h.combine("optimize=none") }
-    h.combine(note.path)
-    for cell in note.cells {
-      // Not the cell's line: prose above it may grow or shrink (see `relocated`).
-      h.combine("cell \(cell.index)")
-      let o = cell.options
-      h.combine("\(o.id ?? "") \(o.norun) \(o.expectError) \(o.export) \(o.timeout ?? -1) \(o.seed.map(String.init) ?? "-") \(o.caption ?? "")")
-      h.combine(cell.source)
-      // Indentation moves the columns of compile errors (see Cell.indentation).
-      if !cell.indentation.isEmpty { h.combine("indentation \(cell.indentation)") }
-    }
-    // Inline values are code too (not their lines: prose may move them).
-    for v in note.inlines { h.combine("inline \(v.index) after \(v.afterCell) format \(v.format ?? "-") \(v.expression)") }
-    return h.hex
+    RunInputs(note: note, environment: environment, upstream: upstream, reseed: reseed, memoryLimitMB: memoryLimitMB).digest
   }
 
   /// Digest of every source file of the libraries notes link, plus the toolchain version.

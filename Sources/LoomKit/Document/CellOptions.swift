@@ -55,6 +55,10 @@ public struct CellOptions: Sendable, Hashable, Codable {
       case "id":
         guard let v = value, !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
         else { fail("option 'id' needs a value of letters, digits, '-' or '_', e.g. id=gae"); continue }
+        guard !v.allSatisfy(\.isNumber) else {
+          fail("option 'id' needs a letter or '-' or '_' in it: an id of digits only would take the anchor cell-\(v) of the note's cell \(v)")
+          continue
+        }
         options.id = v
       case "hide":
         guard value == nil else { fail("option 'hide' takes no value (use echo=false to be explicit)"); continue }
@@ -120,7 +124,8 @@ public struct CellOptions: Sendable, Hashable, Codable {
         if i < chars.count, chars[i] == "\"" {
           i += 1
           while i < chars.count, chars[i] != "\"" {
-            if chars[i] == "\\", i + 1 < chars.count { i += 1 }
+            // `\"` and `\\` are escapes; any other backslash is itself (`$\gamma$`).
+            if chars[i] == "\\", i + 1 < chars.count, chars[i + 1] == "\"" || chars[i + 1] == "\\" { i += 1 }
             v.append(chars[i]); i += 1
           }
           unclosed = i >= chars.count

@@ -15,6 +15,19 @@ public struct Note: Sendable {
   public var inlines: [InlineValue] = []
   /// The file's lines end in CRLF (it is read as LF; `--fix` writes CRLF back).
   public var crlf = false
+  /// What the note labels, refers to and cites (see `ReferenceSyntax`), and its links to other notes.
+  public var labels: [Label] = []
+  public var references: [ReferenceUse] = []
+  public var noteLinks: [NoteLink] = []
+
+  /// The number a note's file name starts with (`06-ppo.md` → 6): figures and equations are
+  /// numbered under it ("Figure 6.3"), and `@lec-06` refers to the note.
+  public var chapter: Int? { Note.chapter(of: path) }
+
+  static func chapter(of path: String) -> Int? {
+    let file = path.split(separator: "/").last ?? Substring(path)
+    return Int(file.prefix { $0.isASCII && $0.isNumber })
+  }
 
   /// How the program is compiled: the front matter's `optimize:`, else `none` for a note of more
   /// than `Optimization.cellLimit` cells to tangle (see `FrontMatter.Optimization`).
@@ -57,6 +70,12 @@ public struct Note: Sendable {
     }
     return out
   }
+}
+
+/// A link in prose to another note's page: `06-ppo.html#sec-agent`.
+public struct NoteLink: Sendable, Hashable {
+  public var url: String
+  public var line: Int
 }
 
 /// A top-level piece of a note.
@@ -106,7 +125,10 @@ public struct Cell: Sendable, Hashable {
   /// Markdown lines from the opening fence to the closing one.
   public var fencedLines: ClosedRange<Int> { fenceLine...(sourceLines.upperBound + 1) }
   /// The cell's id option, or `cell-N`.
-  public var id: String { options.id ?? "cell-\(index)" }
+  /// The cell's anchor: `cell-<id>` for a named cell, `cell-<index>` otherwise. Cells have their own
+  /// namespace (headings never start with `cell-` unless they are "Cell …", which then gets a suffix),
+  /// and an `id=` of digits only is refused, so a named and an unnamed cell never share an anchor.
+  public var id: String { "cell-" + (options.id ?? String(index)) }
 
   /// Where a cell nested in prose goes in the prose's HTML.
   public static func placeholder(_ index: Int) -> String { "\u{1E}LOOM-CELL \(index)\u{1E}" }
@@ -120,27 +142,4 @@ public struct ExpectedOutput: Sendable, Hashable {
   public var endLine: Int
   /// Relative tolerance for numbers in the text (`output tolerance=1e-6`); nil means exact.
   public var tolerance: Double?
-}
-
-/// Optional `key: value` lines between `---` fences at the top of a note.
-public struct FrontMatter: Sendable, Hashable {
-  public var values: [String: String] = [:]
-  public var title: String? { values["title"] }
-  /// Seed every cell starts from unless it says `seed=`.
-  public var seed: UInt64? { values["seed"].flatMap { UInt64($0) } }
-  /// Wall-clock limit for the whole note, in seconds.
-  public var timeout: Double? { values["timeout"].flatMap { Double($0) } }
-  /// Module name for this note's `export` cells.
-  public var module: String? { values["module"] }
-
-  /// How the note's program is compiled: `speed` (-O, what `swift build -c release` does) or
-  /// `none` (-Onone). The optimiser's time grows faster than quadratically with the size of one
-  /// `main.swift` (measured here: 250 one-line cells with a `print` 20 s, 500 cells 118 s; -Onone
-  /// 5 s and 13 s), so a note of more than `Optimization.cellLimit` cells is compiled with `none`
-  /// unless its front matter says `optimize: speed`.
-  public enum Optimization: String, Sendable {
-    case speed, none
-    public static let cellLimit = 300
-  }
-  public var optimize: Optimization? { values["optimize"].flatMap(Optimization.init(rawValue:)) }
 }

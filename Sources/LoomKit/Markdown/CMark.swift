@@ -43,6 +43,13 @@ struct MarkdownHooks {
   var isNotePage: (String) -> Bool = { _ in false }
   /// The HTML (MathML) for a math span.
   var math: (MathSpans.Span) -> String = { $0.tex.htmlEscaped }
+  /// `math` and `reference` return plain text to stand in for the span (see `renderFragment`), not HTML.
+  var placeholders = false
+  /// A cross-reference or citation in prose text (see `ReferenceSyntax`), its line and column → the
+  /// raw HTML put in its place. Nil: `@` is plain text.
+  var reference: ((ReferenceUse.Target, Int, Int) -> String)? = nil
+  /// A link to another note's page (after `rewriteURL`) and its line.
+  var noteLink: (String, Int) -> Void = { _, _ in }
   /// A `$$` that starts a line and that nothing closes in its paragraph.
   var unclosedDisplayMath: (Int) -> Void = { _ in }
   /// A `$` that looks like it opens math but that nothing closes in its paragraph: its line, and
@@ -134,15 +141,35 @@ enum CMark {
 
   /// Renders a stand-alone Markdown fragment (a caption, a table cell) to HTML: no raw HTML, no
   /// unsafe URLs (captions come from code, which may put anything in them).
-  static func renderFragment(_ markdown: String) -> String {
+  /// With `math`, `$…$` spans become what it returns (MathML).
+  static func renderFragment(_ text: String, math: ((MathSpans.Span) -> String)? = nil) -> String {
+    let markdown = math == nil ? text : String(text.unicodeScalars.filter { $0 != "\u{E000}" && $0 != "\u{E001}" })
     lock.lock()
     defer { lock.unlock() }
-    guard let (parser, document) = parseDocument(markdown, options: safeOptions, math: false) else { return "" }
+    guard let (parser, document) = parseDocument(markdown, options: safeOptions, math: math != nil) else { return "" }
     defer {
       cmark_node_free(document)
       cmark_parser_free(parser)
     }
-    return render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions)
+    guard let math else { return render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions) }
+    // Safe rendering omits raw HTML, so each math span goes in as a text placeholder that is
+    // swapped for its MathML after rendering.
+    var spans: [String] = []
+    var hooks = MarkdownHooks()
+    hooks.placeholders = true
+    hooks.math = { span in
+      spans.append(math(span))
+      return "\u{E000}\(spans.count - 1)\u{E001}"
+    }
+    // References become the markers the site resolves (see `CrossReferences`).
+    hooks.reference = { target, _, _ in
+      spans.append(ReferenceSyntax.marker(target))
+      return "\u{E000}\(spans.count - 1)\u{E001}"
+    }
+    transform(document, hooks, blockEnd: Int(cmark_node_get_end_line(document)))
+    var html = render(document, cmark_parser_get_syntax_extensions(parser), options: safeOptions)
+    for (k, mathML) in spans.enumerated() { html = html.replacingOccurrences(of: "\u{E000}\(k)\u{E001}", with: mathML) }
+    return html
   }
 
   /// Runs `body` while no other cmark-gfm parse runs in this process (see `lock`): for code that
@@ -245,8 +272,10 @@ enum CMark {
     var math: [(OpaquePointer, inImage: Bool)] = []
     var inlineValues: [OpaquePointer] = []
     var nested: [(OpaquePointer, inFootnote: Bool)] = []
+    var texts: [OpaquePointer] = []
+    if hooks.reference != nil { cmark_consolidate_text_nodes(root) }
     guard let iter = cmark_iter_new(root) else { return }
-    var images = 0, footnotes = 0
+    var images = 0, footnotes = 0, links = 0
     while true {
       let event = cmark_iter_next(iter)
       if event == CMARK_EVENT_DONE { break }
@@ -254,8 +283,11 @@ enum CMark {
       let type = cmark_node_get_type(node)
       if type == CMARK_NODE_IMAGE { images += event == CMARK_EVENT_ENTER ? 1 : -1 }
       if type == CMARK_NODE_FOOTNOTE_DEFINITION { footnotes += event == CMARK_EVENT_ENTER ? 1 : -1 }
+      if type == CMARK_NODE_LINK { links += event == CMARK_EVENT_ENTER ? 1 : -1 }
       guard event == CMARK_EVENT_ENTER else { continue }
-      if isMath(node) {
+      if type == CMARK_NODE_TEXT, hooks.reference != nil, images == 0, links == 0, string(cmark_node_get_literal(node)).contains("@") {
+        texts.append(node)
+      } else if isMath(node) {
         math.append((node, images > 0))
       } else if type == CMARK_NODE_CODE, images == 0, string(cmark_node_get_literal(node)).hasPrefix(InlineValue.prefix) {
         // (In an image's alt text a code span is plain text, not a place for a value.)
@@ -281,7 +313,7 @@ enum CMark {
       } else if inImage {
         replace(node, with: CMARK_NODE_TEXT, tex)  // an image's alt text is plain text
       } else {
-        replace(node, with: CMARK_NODE_HTML_INLINE, hooks.math(span))
+        replace(node, with: hooks.placeholders ? CMARK_NODE_TEXT : CMARK_NODE_HTML_INLINE, hooks.math(span))
       }
     }
     for node in inlineValues {
@@ -293,6 +325,30 @@ enum CMark {
     for (node, inFootnote) in nested {
       replace(node, with: CMARK_NODE_HTML_BLOCK, hooks.nestedCode(fencedCode(node, nested: true, inFootnote: inFootnote)))
     }
+    if let reference = hooks.reference {
+      for node in texts { splitReferences(node, reference, asText: hooks.placeholders) }
+    }
+  }
+
+  /// Replaces a text node by its plain pieces and the HTML of the references in it.
+  private static func splitReferences(_ node: OpaquePointer, _ reference: (ReferenceUse.Target, Int, Int) -> String, asText: Bool) {
+    let pieces = ReferenceSyntax.scan(string(cmark_node_get_literal(node)))
+    guard pieces.contains(where: { if case .reference = $0 { return true } else { return false } }) else { return }
+    let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+    for piece in pieces {
+      let new: OpaquePointer?
+      switch piece {
+      case .text(let t):
+        new = cmark_node_new(CMARK_NODE_TEXT)
+        if let new { _ = cmark_node_set_literal(new, t) }
+      case .reference(let target, let offset):
+        new = cmark_node_new(asText ? CMARK_NODE_TEXT : CMARK_NODE_HTML_INLINE)
+        if let new { _ = cmark_node_set_literal(new, reference(target, line, column + offset)) }
+      }
+      if let new { _ = cmark_node_insert_before(node, new) }
+    }
+    cmark_node_unlink(node)
+    cmark_node_free(node)
   }
 
   private static func replace(_ node: OpaquePointer, with type: cmark_node_type, _ literal: String) {
@@ -355,7 +411,10 @@ enum CMark {
       let rewritten = HTMLSanitizer.isSafeURL(url) ? hooks.rewriteURL(url) : ""
       if rewritten != url { _ = cmark_node_set_url(node, rewritten) }
       // A link inside an image is only its alt text: no markers in an attribute.
-      if type == CMARK_NODE_LINK, images == 0, hooks.isNotePage(rewritten) { noteLinks.append((node, rewritten)) }
+      if type == CMARK_NODE_LINK, images == 0, hooks.isNotePage(rewritten) {
+        noteLinks.append((node, rewritten))
+        hooks.noteLink(rewritten, Int(cmark_node_get_start_line(node)))
+      }
     }
     cmark_iter_free(iter)
     for (link, url) in noteLinks {

@@ -11,7 +11,7 @@ final class Reading {
   /// (whose ids are given once every cell id is known), and top-level cells.
   enum Piece {
     case html(String, text: String, cells: [Int])
-    case heading(level: Int, text: String, innerHTML: String)
+    case heading(level: Int, text: String, innerHTML: String, label: String?)
     case cell(Int)
   }
   var pieces: [Piece] = []
@@ -21,6 +21,12 @@ final class Reading {
   /// Where the last cell ended, for the ```output block that may follow it.
   var lastCellEnd: Int?
   var cellIDs: [String: Int] = [:]
+  /// What the note labels (sections, figures, tables, equations, cells) and refers to.
+  var labels: [Label] = []
+  var references: [ReferenceUse] = []
+  var noteLinks: [NoteLink] = []
+  /// The lecture number that figures and equations are numbered under ("Figure 6.3"), if any.
+  lazy var chapter: Int? = Note.chapter(of: path)
   var usedInlineSpots: Set<[Int]> = []
   lazy var lastContentLine: Int = (lines.lastIndex { !$0.trimmingWhitespace().isEmpty } ?? 0) + 1
 
@@ -34,6 +40,20 @@ final class Reading {
     h.rewriteURL = NoteReader.rewriteNoteLink
     h.isNotePage = NoteReader.isNotePage
     h.math = { [unowned self] span in
+      if span.display, let (label, tex) = Self.equationLabel(span.tex) {
+        let number = labels.filter { $0.kind == .equation }.count + 1
+        if !label.hasPrefix("eq-") {
+          diagnostics.append(
+            Diagnostic(
+              .error, "an equation's label starts with 'eq-' (as in \\label{eq-\(label)}), so that @eq-… refers to it",
+              at: SourceLocation(file: path, line: span.line)))
+        }
+        labels.append(Label(kind: .equation, name: label, number: number, anchor: label, title: "", line: span.line))
+        let (mathML, problems) = TeXMath.convert(tex, display: true)
+        for p in problems { diagnostics.append(Diagnostic(.warning, "math: \(p)", at: SourceLocation(file: path, line: span.line))) }
+        let shown = chapter.map { "\($0).\(number)" } ?? "\(number)"
+        return "<span class=\"equation\" id=\"\(label.htmlEscaped)\">\(mathML)<span class=\"eq-number\">(\(shown))</span></span>"
+      }
       let (mathML, problems) = TeXMath.convert(span.tex, display: span.display)
       let refusal = TeXMath.refusal(span.tex)
       for p in problems {
@@ -57,6 +77,11 @@ final class Reading {
           "this $ opens math that nothing closes in its paragraph: line \(paragraphEnd + 1) starts a new Markdown block (a line that starts with -, +, *, >, # or '1.' does), which cut the formula off; wrap the line elsewhere",
           at: SourceLocation(file: path, line: line)))
     }
+    h.reference = { [unowned self] target, line, column in
+      references.append(ReferenceUse(target: target, line: line, column: column))
+      return ReferenceSyntax.marker(target)
+    }
+    h.noteLink = { [unowned self] url, line in noteLinks.append(NoteLink(url: url, line: line)) }
     h.inlineValue = { [unowned self] literal, line, column, blockEnd in inlineValue(literal, line: line, column: column, blockEnd: blockEnd) }
     h.nestedCode = { [unowned self] code in
       guard let html = self.code(code) else { return "" }
@@ -76,9 +101,22 @@ final class Reading {
         pieces.append(.cell(index))
       }
     case .heading(let level, let text, let innerHTML):
-      pieces.append(.heading(level: level, text: text, innerHTML: innerHTML))
+      // `## 4.3 The agent {#sec-agent}`: the heading's label, not part of its text.
+      if let (label, bare) = Self.headingLabel(text) {
+        let html = innerHTML.hasSuffix("{#\(label)}") ? String(innerHTML.dropLast(label.count + 3)).trimmingWhitespace() : innerHTML
+        if !label.hasPrefix("sec-") {
+          diagnostics.append(
+            Diagnostic(
+              .error, "a heading's label starts with 'sec-' (as in {#sec-\(label)}), so that @sec-… refers to it",
+              at: SourceLocation(file: path, line: block.startLine)))
+        }
+        labels.append(Label(kind: .section, name: label, number: 0, anchor: label, title: bare, line: block.startLine))
+        pieces.append(.heading(level: level, text: bare, innerHTML: html, label: label))
+      } else {
+        pieces.append(.heading(level: level, text: text, innerHTML: innerHTML, label: nil))
+      }
     case .other(let html, let text):
-      pieces.append(.html(html, text: text, cells: nestedCells))
+      pieces.append(.html(callout(html, line: block.startLine) ?? html, text: text, cells: nestedCells))
     }
     nestedCells = []
   }
@@ -140,6 +178,11 @@ final class Reading {
         diagnostics.append(Diagnostic(.error, "duplicate cell id '\(id)' (also used by the cell at line \(other))", at: location))
       }
       cellIDs[id] = code.startLine
+      labels.append(Label(kind: .cell, name: "cell-\(id)", number: cell.index, anchor: cell.id, title: "[\(cell.index)]", line: code.startLine))
+      for kind in [Label.Kind.figure, .table] where id.hasPrefix(kind.rawValue + "-") {
+        let number = labels.filter { $0.kind == kind }.count + 1
+        labels.append(Label(kind: kind, name: id, number: number, anchor: id, title: "", line: code.startLine))
+      }
     }
     cells.append(cell)
     if code.nested { nestedCells.append(cell.index) }
@@ -240,6 +283,63 @@ final class Reading {
 
   // MARK: - The note's blocks
 
+  /// Callout kinds: GitHub's five, the series' gotcha, and solution (collapsed on the page; the cells
+  /// in it run like any other, so their checks count).
+  static let calloutKinds = ["note", "tip", "important", "warning", "caution", "gotcha", "solution"]
+
+  /// `> [!NOTE]` (optionally `> [!TIP] A title`) as the first line of a block quote: a callout box.
+  func callout(_ html: String, line: Int) -> String? {
+    let open = "<blockquote>\n<p>[!"
+    guard html.hasPrefix(open), html.hasSuffix("</blockquote>\n") else { return nil }
+    let afterOpen = html.dropFirst(open.count)
+    guard let close = afterOpen.firstIndex(of: "]") else { return nil }
+    let kind = afterOpen[..<close].lowercased()
+    guard Self.calloutKinds.contains(kind) else {
+      diagnostics.append(
+        Diagnostic(
+          .error, "unknown callout [!\(afterOpen[..<close])]; callouts are \(Self.calloutKinds.map { "[!\($0.uppercased())]" }.joined(separator: ", "))",
+          at: SourceLocation(file: path, line: line)))
+      return nil
+    }
+    var rest = afterOpen[afterOpen.index(after: close)...].dropLast("</blockquote>\n".count)
+    // The title: the rest of the first line.
+    let titleEnd = rest.range(of: "\n")?.lowerBound ?? rest.endIndex
+    let paragraphEnd = rest.range(of: "</p>")?.lowerBound ?? rest.endIndex
+    let end = min(titleEnd, paragraphEnd)
+    let written = rest[..<end].trimmingWhitespace()
+    let title = written.isEmpty ? kind.prefix(1).uppercased() + kind.dropFirst() : written
+    rest = rest[end...]
+    let body: String
+    if rest.hasPrefix("</p>\n") {
+      body = String(rest.dropFirst(5))
+    } else {
+      body = "<p>" + rest.dropFirst()
+    }
+    if kind == "solution" {
+      return "<details class=\"callout callout-solution\"><summary class=\"callout-title\">\(title)</summary>\n\(body)</details>\n"
+    }
+    return "<div class=\"callout callout-\(kind)\"><p class=\"callout-title\">\(title)</p>\n\(body)</div>\n"
+  }
+
+  /// `Title {#sec-x}` → (`sec-x`, `Title`).
+  static func headingLabel(_ text: String) -> (String, String)? {
+    let t = text.trimmingWhitespace()
+    guard t.hasSuffix("}"), let open = t.range(of: "{#", options: .backwards) else { return nil }
+    let label = t[open.upperBound..<t.index(before: t.endIndex)]
+    guard let first = label.first, first.isLetter, label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+      return nil
+    }
+    return (String(label), String(t[..<open.lowerBound]).trimmingWhitespace())
+  }
+
+  /// `… \label{eq-x} …` → (`eq-x`, the TeX without it).
+  static func equationLabel(_ tex: String) -> (String, String)? {
+    guard let start = tex.range(of: "\\label{"), let close = tex[start.upperBound...].firstIndex(of: "}") else { return nil }
+    let label = String(tex[start.upperBound..<close]).trimmingWhitespace()
+    guard !label.isEmpty else { return nil }
+    return (label, String(tex[..<start.lowerBound]) + String(tex[tex.index(after: close)...]))
+  }
+
   /// Ids that the page itself uses, which a heading must not take.
   static let reservedIDs: Set<String> = ["search", "search-results", "theme-toggle", "all-notes"]
 
@@ -249,7 +349,7 @@ final class Reading {
   func blocks() -> [Block] {
     let cellIDs = Set(cells.map(\.id))
     var natural: [String] = []
-    for piece in pieces { if case .heading(_, let text, _) = piece { natural.append(text.slugified) } }
+    for piece in pieces { if case .heading(_, let text, _, let label) = piece { natural.append(label ?? text.slugified) } }
     let naturalSet = Set(natural)
     var taken = cellIDs.union(Self.reservedIDs)
     func free(_ id: String) -> Bool { !taken.contains(id) && !id.hasPrefix("fn-") && !id.hasPrefix("fnref-") }
@@ -285,7 +385,7 @@ final class Reading {
         blocks.append(.cell(cells[index - 1]))
       case .html(let html, let text, let nested):
         appendProse(html: html, text: text, nested: nested)
-      case .heading(let level, let text, let innerHTML):
+      case .heading(let level, let text, let innerHTML, _):
         let id = ids[headingIndex]
         headingIndex += 1
         let html = "<h\(level) id=\"\(id)\">\(innerHTML)<a class=\"anchor\" href=\"#\(id)\" aria-label=\"Link to this section\">#</a></h\(level)>\n"

@@ -22,6 +22,9 @@ public struct NoteReader: Sendable {
     let slug = file.hasSuffix(".md") ? String(file.dropLast(3)) : file
     var note = Note(path: path, slug: slug, frontMatter: frontMatter, blocks: reading.blocks(), lines: lines, inlines: reading.inlines)
     note.crlf = source.contains("\r\n")
+    note.labels = reading.labels
+    note.references = reading.references
+    note.noteLinks = reading.noteLinks
     // Each inline value is evaluated after the last cell above it.
     let fences = note.cells.map(\.fenceLine)
     for i in note.inlines.indices { note.inlines[i].afterCell = fences.filter { $0 < note.inlines[i].line }.count }
@@ -88,78 +91,66 @@ public struct NoteReader: Sendable {
     return (language, String(chars[i..<end]), i + 1)
   }
 
-  static let frontMatterKeys: Set<String> = ["title", "seed", "timeout", "module", "description", "author", "cell-timeout", "memory", "optimize"]
-
   /// Front matter: `key: value` lines (and blank or `#` comment lines among them) between a `---`
   /// first line and the next `---`. Its lines are blanked (not removed) in the body so that cmark's line
   /// numbers stay those of the file. Anything else between two `---` lines is prose (a thematic
   /// break and what follows) — unless it also has a line with a known key, which makes it front
   /// matter with an error at each line that is not `key: value`.
   static func frontMatter(_ lines: [Substring], path: String) -> (FrontMatter, String, [Diagnostic]) {
+    guard let (close, pairs) = frontMatterBlock(lines) else { return (FrontMatter(), lines.joined(separator: "\n"), []) }
     var fm = FrontMatter()
     var diagnostics: [Diagnostic] = []
-    guard lines.first?.trimmingWhitespace() == "---",
-      let close = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" })
-    else {
-      return (fm, lines.joined(separator: "\n"), [])
-    }
-    func keyValue(_ line: Substring) -> (String, String)? {
-      guard let colon = line.firstIndex(of: ":") else { return nil }
-      let key = line[..<colon].trimmingWhitespace()
-      guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
-        !line[..<colon].hasPrefix(" ")
-      else { return nil }
-      var value = line[line.index(after: colon)...].trimmingWhitespace()
-      if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-      return (key, value)
-    }
-    let inner = (1..<close).filter { !lines[$0].trimmingWhitespace().isEmpty && !lines[$0].trimmingWhitespace().hasPrefix("#") }
-    let pairs = inner.map { ($0, keyValue(lines[$0])) }
-    let allPairs = pairs.allSatisfy { $0.1 != nil }
-    let anyKnown = pairs.contains { $0.1.map { frontMatterKeys.contains($0.0) } ?? false }
-    // `---`, `# Intro`, `---` is a rule and a heading, not front matter of comments; `---` `---`
-    // (nothing between) is empty front matter.
-    let empty = (1..<close).allSatisfy { lines[$0].trimmingWhitespace().isEmpty }
-    guard empty || (allPairs && !pairs.isEmpty) || anyKnown else {
-      // A note that starts with a `---` rule: prose, all of it.
-      return (fm, lines.joined(separator: "\n"), [])
-    }
+    let known = FrontMatter.keyNames.sorted().joined(separator: ", ")
     for (n, pair) in pairs {
-      guard let (key, value) = pair else {
+      let at = SourceLocation(file: path, line: n + 1)
+      guard let (name, value) = pair else {
         diagnostics.append(
           Diagnostic(
             .error,
-            "front matter lines are 'key: value' (known keys: \(frontMatterKeys.sorted().joined(separator: ", "))); if this '---' block is meant as prose, start the note with something else",
-            at: SourceLocation(file: path, line: n + 1)))
+            "front matter lines are 'key: value' (known keys: \(known)); if this '---' block is meant as prose, start the note with something else",
+            at: at))
         continue
       }
-      if !frontMatterKeys.contains(key) {
-        let suggestion = CellOptions.closest(key, in: frontMatterKeys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-        diagnostics.append(
-          Diagnostic(
-            .error, "unknown front matter key '\(key)'\(suggestion); known keys: \(frontMatterKeys.sorted().joined(separator: ", "))",
-            at: SourceLocation(file: path, line: n + 1)))
+      guard let key = FrontMatter.key(name) else {
+        let suggestion = CellOptions.closest(name, in: FrontMatter.keyNames.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+        diagnostics.append(Diagnostic(.error, "unknown front matter key '\(name)'\(suggestion); known keys: \(known)", at: at))
+        continue
       }
-      let positive = { (v: String) in Double(v).map { $0 > 0 && $0.isFinite } ?? false }
-      let checks: [String: (String) -> Bool] = [
-        "seed": { UInt64($0) != nil }, "timeout": positive, "cell-timeout": positive,
-        "memory": { Int($0).map { $0 > 0 } ?? false },
-        "optimize": { FrontMatter.Optimization(rawValue: $0) != nil },
-      ]
-      if let check = checks[key], !check(value) {
-        let hint =
-          key == "memory"
-          ? " (a whole number of MiB, e.g. memory: 4096)"
-          : key == "seed"
-            ? " (a non-negative integer)"
-            : key == "optimize" ? " (speed or none)" : " (a positive number of seconds)"
-        diagnostics.append(Diagnostic(.error, "front matter '\(key)' has a malformed value '\(value)'\(hint)", at: SourceLocation(file: path, line: n + 1)))
+      if !fm.set(name, value) {
+        diagnostics.append(Diagnostic(.error, "front matter '\(name)' has a malformed value '\(value)' (\(key.hint))", at: at))
       }
-      fm.values[key] = value
     }
     var body = Array(repeating: Substring(""), count: close + 1)
     body += lines[(close + 1)...]
     return (fm, body.joined(separator: "\n"), diagnostics)
+  }
+
+  /// The closing `---` line's index and each non-blank, non-comment line inside with its `key: value`
+  /// (nil when it is not of that form), if the note starts with a front matter block.
+  private static func frontMatterBlock(_ lines: [Substring]) -> (Int, [(Int, (String, String)?)])? {
+    guard lines.first?.trimmingWhitespace() == "---",
+      let close = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" })
+    else { return nil }
+    let inner = (1..<close).filter { !lines[$0].trimmingWhitespace().isEmpty && !lines[$0].trimmingWhitespace().hasPrefix("#") }
+    let pairs = inner.map { ($0, keyValue(lines[$0])) }
+    let allPairs = pairs.allSatisfy { $0.1 != nil }
+    let anyKnown = pairs.contains { $0.1.map { FrontMatter.key($0.0) != nil } ?? false }
+    // `---`, `# Intro`, `---` is a rule and a heading, not front matter of comments; `---` `---`
+    // (nothing between) is empty front matter.
+    let empty = (1..<close).allSatisfy { lines[$0].trimmingWhitespace().isEmpty }
+    // Otherwise a note that starts with a `---` rule: prose, all of it.
+    return empty || (allPairs && !pairs.isEmpty) || anyKnown ? (close, pairs) : nil
+  }
+
+  private static func keyValue(_ line: Substring) -> (String, String)? {
+    guard let colon = line.firstIndex(of: ":") else { return nil }
+    let key = line[..<colon].trimmingWhitespace()
+    guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+      !line[..<colon].hasPrefix(" ")
+    else { return nil }
+    var value = line[line.index(after: colon)...].trimmingWhitespace()
+    if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+    return (key, value)
   }
 }
 

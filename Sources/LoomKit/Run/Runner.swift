@@ -90,10 +90,10 @@ public struct Runner: Sendable {
       note = n.frontMatter.timeout ?? runner.noteTimeout
       cells = Dictionary(
         uniqueKeysWithValues: n.cells.compactMap { c in
-          let limit = c.options.timeout ?? n.frontMatter.values["cell-timeout"].flatMap(Double.init) ?? runner.cellTimeout
+          let limit = c.options.timeout ?? n.frontMatter.cellTimeout ?? runner.cellTimeout
           return limit.map { (c.index, $0) }
         })
-      memory = n.frontMatter.values["memory"].flatMap(Int.init) ?? runner.memoryLimitMB
+      memory = n.frontMatter.memory ?? runner.memoryLimitMB
     }
   }
 
@@ -192,7 +192,7 @@ public struct Runner: Sendable {
     mutating func crashed(memory: Int) {
       outputs.status = .crashed
       let how = result.signaled ? "was killed by signal \(result.status) (\(Runner.signalName(result.status)))" : "exited with status \(result.status)"
-      var trap = Runner.trapMessage(stderrParts[lastCell] ?? "")
+      var trap = Runner.trapMessage(stderrParts[lastCell] ?? "", notePath: note.path)
       if trap.text == nil, let crash { trap.text = Self.describe(crash, fullStderr: fullStderr) }
       let loc =
         trap.location ?? crash?.location ?? failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
@@ -351,7 +351,9 @@ public struct Runner: Sendable {
   }
 
   /// The Swift runtime's "file:line: Fatal error: message" line, if the program printed one.
-  static func trapMessage(_ stderr: String) -> (text: String?, location: SourceLocation?) {
+  /// `notePath` is where the note is (`#fileID` names only its file): a location in another file
+  /// (a library's precondition) is not the note's, and gets none.
+  static func trapMessage(_ stderr: String, notePath: String) -> (text: String?, location: SourceLocation?) {
     for line in stderr.split(separator: "\n").reversed() {
       for kind in ["Fatal error", "Precondition failed", "Assertion failed"] {
         guard let r = line.range(of: kind) else { continue }
@@ -360,8 +362,9 @@ public struct Runner: Sendable {
         let head = line[..<r.lowerBound].trimmingWhitespace()
         let parts = head.split(separator: ":")
         if parts.count >= 2, let l = Int(parts[1]), parts[0].hasSuffix(".md") {
-          let file = String(parts[0].split(separator: "/").last!)
-          return (text, SourceLocation(file: "notes/" + file, line: l))
+          let file = parts[0].split(separator: "/").last!
+          let noteFile = notePath.split(separator: "/").last.map(String.init) ?? notePath
+          return (text, file == noteFile ? SourceLocation(file: notePath, line: l) : nil)
         }
         return (text, nil)
       }

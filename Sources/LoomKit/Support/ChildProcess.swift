@@ -41,6 +41,25 @@ public struct ChildProcess {
     process.standardInput = FileHandle.nullDevice
 
     let collected = Collected(cap: capping)
+    let readers = readAll(stdout: out, stderr: err, into: collected, onStdout: onStdout, onStderr: onStderr)
+    let pid = try spawn(process)
+    defer { Self.running.remove(pid); Self.stopOrphans() }
+    let timedOut = waitForExit(process, timeout: timeout, shouldKill: shouldKill)
+    // A note's program leads its own process group: whatever it started goes with it.
+    kill(-pid, SIGKILL)
+    // A grandchild holding the pipe open must not hang us: give the readers a moment, then go on.
+    _ = readers.wait(timeout: .now() + 5)
+    let (stdoutData, stderrData) = collected.snapshot()
+    return Result(
+      status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+      stdout: stdoutData, stderr: stderrData, timedOut: timedOut)
+  }
+
+  /// One thread per pipe reads until end of file; the group is left when both are done.
+  private static func readAll(
+    stdout out: Pipe, stderr err: Pipe, into collected: Collected, onStdout: (@Sendable (Data) -> Void)?,
+    onStderr: (@Sendable (Data) -> Void)?
+  ) -> DispatchGroup {
     let group = DispatchGroup()
     for (pipe, isOut) in [(out, true), (err, false)] {
       group.enter()
@@ -55,44 +74,40 @@ public struct ChildProcess {
         group.leave()
       }
     }
+    return group
+  }
+
+  /// Starts `process` and registers it as running, under one lock, so `stopOrphans` never mistakes
+  /// it for an orphan.
+  private static func spawn(_ process: Process) throws -> Int32 {
     Self.adoptOrphans()
-    // Started and registered under one lock, so `stopOrphans` never mistakes it for an orphan.
     Self.spawnLock.lock()
+    defer { Self.spawnLock.unlock() }
     do {
       try process.run()
     } catch {
-      Self.spawnLock.unlock()
-      throw LoomError(.io, "could not start \(executable.path): \(error.localizedDescription)")
+      throw LoomError(.io, "could not start \(process.executableURL?.path ?? "?"): \(error.localizedDescription)")
     }
-    let pid = process.processIdentifier
-    Self.running.insert(pid)
-    Self.spawnLock.unlock()
-    defer { Self.running.remove(pid); Self.stopOrphans() }
+    Self.running.insert(process.processIdentifier)
+    return process.processIdentifier
+  }
+
+  /// Waits for `process` to exit; stops it at `timeout` seconds or when `shouldKill` says so, and
+  /// returns whether it was stopped.
+  private static func waitForExit(_ process: Process, timeout: Double?, shouldKill: (() -> Bool)?) -> Bool {
     let start = Date()
-    var timedOut = false
-    var killedByRequest = false
+    var stopped = false
     while process.isRunning {
-      if let timeout, Date().timeIntervalSince(start) > timeout {
-        timedOut = true
-        Self.stop(pid)
-        break
-      }
-      if let shouldKill, shouldKill() {
-        killedByRequest = true
-        Self.stop(pid)
+      if let timeout, Date().timeIntervalSince(start) > timeout { stopped = true }
+      if let shouldKill, shouldKill() { stopped = true }
+      if stopped {
+        Self.stop(process.processIdentifier)
         break
       }
       usleep(20_000)
     }
     process.waitUntilExit()
-    // A note's program leads its own process group: whatever it started goes with it.
-    kill(-pid, SIGKILL)
-    // A grandchild holding the pipe open must not hang us: give the readers a moment, then go on.
-    _ = group.wait(timeout: .now() + 5)
-    let (stdoutData, stderrData) = collected.snapshot()
-    return Result(
-      status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-      stdout: stdoutData, stderr: stderrData, timedOut: timedOut || killedByRequest)
+    return stopped
   }
 
   private static let spawnLock = NSLock()

@@ -222,7 +222,7 @@ public struct Tangler: Sendable {
     let products = Self.implicitImports.dropFirst().map { ".product(name: \"\($0)\", package: \"\(rootIdentity)\")" }
     // `-diagnostic-style llvm`: every note ("previously declared here") on a `file:line:col: note:`
     // line of its own, at the note's Markdown line, which the builder attaches to its error.
-    let settings = "swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags([\"-suppress-warnings\", \"-diagnostic-style\", \"llvm\"])]"
+    let settings = "swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags([\"-diagnostic-style\", \"llvm\"])]"
     func moduleDeps(_ note: Note) -> [String] {
       guard let graph else { return [] }
       var deps = (graph.dependencies[note.path] ?? []).compactMap { path in graph.modules.first { $0.value == path }?.key }

@@ -5,7 +5,10 @@ import Foundation
 public struct Site: Sendable {
   public var project: Project
   public var weaver: Weaver
-  public var title = "Deep RL to LLM Alignment"
+  /// The site's name: the title of notes/index.md when there is one (see `write`).
+  public var title = "Notes"
+  /// The series' labels and bibliography: references in pages are resolved with it.
+  public var crossReferences: CrossReferences?
 
   public init(project: Project, weaver: Weaver) {
     self.project = project
@@ -38,6 +41,14 @@ public struct Site: Sendable {
     let dir = project.siteDirectory
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let lectures = pages.filter { $0.note.slug != "index" }.sorted { $0.note.slug < $1.note.slug }
+    var site = self
+    if let index = pages.first(where: { $0.note.slug == "index" }) { site.title = index.note.title }
+    if site.crossReferences == nil { site.crossReferences = CrossReferences(notes: pages.map(\.note)) }
+    try site.writeAll(pages, lectures: lectures, only: only)
+  }
+
+  private func writeAll(_ pages: [Page], lectures: [Page], only: Set<String>?) throws {
+    let dir = project.siteDirectory
     var pages = pages
     if !pages.contains(where: { $0.note.slug == "index" }) {
       // No notes/index.md: the landing page is just the list of notes.
@@ -45,9 +56,12 @@ public struct Site: Sendable {
       pages.append(Page(note: index, outputs: nil, diagnostics: []))
     }
     let existing = Set(pages.flatMap { [$0.fileName, $0.href] })
+    let graph = NoteGraph(pages.map(\.note))
     for page in pages where only?.contains(page.note.slug) ?? true {
       let html = self.html(for: page, lectures: lectures, existing: existing)
       try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
+      // What the reader can download: the Markdown, and the program Loom generated from it.
+      for (file, text) in sources(page.note, graph: graph) { try FileIO.writeIfChanged(text, to: dir.appendingPathComponent(file)) }
       // Machine-dependent outputs (cells marked volatile) live beside the page, not in it.
       let volatileFile = dir.appendingPathComponent(Self.volatilePath(page.note))
       if let script = weaver.volatileScript(page.note, outputs: page.outputs) {
@@ -60,10 +74,70 @@ public struct Site: Sendable {
     try FileIO.writeIfChanged(SiteAssets.css, to: assets.appendingPathComponent("loom.css"))
     try FileIO.writeIfChanged(SiteAssets.javascript, to: assets.appendingPathComponent("loom.js"))
     try FileIO.writeIfChanged(searchIndex(pages), to: assets.appendingPathComponent("search-index.js"))
-    if only == nil { Self.prune(dir, keeping: Set(pages.map(\.fileName) + pages.map { Self.volatilePath($0.note) } + Self.assetFiles)) }
+    try writeTimings(pages, lectures: lectures)
+    if only == nil {
+      let sourceFiles = pages.flatMap { sources($0.note, graph: graph).map(\.file) }
+      Self.prune(
+        dir,
+        keeping: Set(pages.map(\.fileName) + pages.map { Self.volatilePath($0.note) } + Self.assetFiles + sourceFiles + Self.timingFiles))
+    }
+  }
+
+  /// `source/<note>.md` (every real note), and `source/<slug>.swift`, the `main.swift` Loom
+  /// generates from it, for a note with code.
+  func sources(_ note: Note, graph: NoteGraph) -> [(file: String, text: String)] {
+    guard note.lines.count > 1 || !(note.lines.first ?? "").isEmpty, !note.path.isEmpty else { return [] }
+    var out = [(Self.sourcePath(note), note.lines.joined(separator: "\n"))]
+    if Pipeline.hasCode(note) { out.append((Self.swiftPath(note), Tangler(project: project).mainSwift(for: note, graph: graph))) }
+    return out
+  }
+
+  static func sourcePath(_ note: Note) -> String { "source/\(note.slug).md" }
+  static func swiftPath(_ note: Note) -> String { "source/\(note.slug).swift" }
+
+  static let timingFiles = ["timings.html", "volatile/timings.js"]
+
+  /// `timings.html`: each lecture's run time and its slowest cells. The numbers depend on the
+  /// machine, so they live in `volatile/timings.js` and the page itself stays byte-identical.
+  func writeTimings(_ pages: [Page], lectures: [Page]) throws {
+    let dir = project.siteDirectory
+    var rows: [String] = []
+    for page in lectures {
+      guard let outputs = page.outputs, outputs.seconds > 0 else { continue }
+      let slowest = outputs.cells.compactMap { index, cell in cell.seconds.map { (index, $0) } }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(3)
+      let cells = slowest.compactMap { index, seconds -> String? in
+        guard let cell = page.note.cells.first(where: { $0.index == index }) else { return nil }
+        return "<a href=\"\(page.href)#\(cell.id.htmlEscaped)\">line \(cell.fenceLine)</a> \(String(format: "%.1f", seconds)) s"
+      }
+      rows.append(
+        "<tr><td><a href=\"\(page.href)\">\(page.note.title.htmlEscaped)</a></td><td>\(String(format: "%.1f", outputs.seconds))</td><td>\(cells.joined(separator: ", "))</td></tr>"
+      )
+    }
+    let table =
+      "<table class=\"output-table\"><thead><tr><th>note</th><th>run time (s)</th><th>slowest cells</th></tr></thead><tbody>\(rows.joined(separator: "\n"))</tbody></table>"
+    let script =
+      "// Run times of the notes on the machine that ran them last (written by loom weave).\nwindow.LoomVolatile = Object.assign(window.LoomVolatile || {}, {\n  \"timings\": \(table.jsonQuoted)\n});\n"
+    try FileIO.writeIfChanged(script, to: dir.appendingPathComponent("volatile/timings.js"))
+    let (note, _) = NoteReader().read(
+      "# Run times\n\nHow long each note took to run when its outputs were made (its *cold* run: a cached note is not run again), and its three slowest cells. The numbers depend on the machine, so they are loaded from `volatile/timings.js` and the rest of the site stays the same from build to build. `loom test --timings` prints the slowest cells of a run.\n",
+      path: "notes/timings.md")
+    var html = render(Page(note: note, outputs: nil, diagnostics: []), lectures: lectures)
+    html = html.replacingOccurrences(
+      of: "</article>",
+      with: "<div class=\"volatile\" data-volatile=\"timings\"></div>\n</article>\n<script src=\"volatile/timings.js\"></script>")
+    try FileIO.writeIfChanged(html, to: dir.appendingPathComponent("timings.html"))
   }
 
   static let assetFiles = ["assets/loom.css", "assets/loom.js", "assets/search-index.js"]
+
+  /// "Source: notes/06-ppo.md · generated Swift", linked to the files `sources` writes.
+  static func sourceLinks(_ note: Note) -> String {
+    var html = "Source: <a href=\"\(urlPath(sourcePath(note)).replacingOccurrences(of: "%2F", with: "/"))\"><code>\(note.path.htmlEscaped)</code></a>"
+    if Pipeline.hasCode(note) {
+      html += " · <a href=\"\(urlPath(swiftPath(note)).replacingOccurrences(of: "%2F", with: "/"))\">generated Swift</a>"
+    }
+    return html
+  }
 
   /// Removes what a full weave did not write: pages of renamed or deleted notes, their volatile
   /// scripts, files a cell wrote into the site. Only in a folder that is a Loom site (its
@@ -125,7 +199,8 @@ public struct Site: Sendable {
   /// A page's file as written: `render`ed, with links to notes outside `existing` (page file names
   /// and hrefs) marked missing.
   public func html(for page: Page, lectures: [Page], existing: Set<String>) -> String {
-    Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
+    let html = Self.markMissingNotes(render(page, lectures: lectures), existing: existing)
+    return crossReferences?.resolve(html, on: page.note.slug) ?? html
   }
 
   /// The full HTML document for a page: the sidebar (lectures, then this page's sections), the
@@ -133,7 +208,8 @@ public struct Site: Sendable {
   public func render(_ page: Page, lectures: [Page]) -> String {
     let note = page.note
     let isIndex = note.slug == "index"
-    let article = weaver.article(note, outputs: page.outputs, readDiagnostics: page.diagnostics)
+    let article =
+      weaver.article(note, outputs: page.outputs, readDiagnostics: page.diagnostics) + (crossReferences?.referenceList(for: note) ?? "")
     let nav = Self.lectureNav(current: note, lectures: lectures)
     let toc = Self.toc(note)
     let pager = Self.pager(current: note, lectures: lectures)
@@ -162,7 +238,7 @@ public struct Site: Sendable {
       \(article)\(notesList)
       </article>
       \(pager)
-      <footer class="source">Source: <code>\(note.path.htmlEscaped)</code> · woven by loom</footer>
+      <footer class="source">\(Self.sourceLinks(note)) · <a href="timings.html">run times</a> · woven by loom</footer>
       </main>
       </div>
       <script src="assets/search-index.js"></script>
@@ -234,6 +310,21 @@ public struct Site: Sendable {
     return list + "</ul></section>"
   }
 
+  static let searchChunk = 4000
+
+  /// `text` in pieces of at most `size` characters, cut at spaces where there is one; `[""]` for "".
+  static func chunks(_ text: String, of size: Int) -> [String] {
+    var pieces: [String] = []
+    var rest = Substring(text)
+    while rest.count > size {
+      let limit = rest.index(rest.startIndex, offsetBy: size)
+      let cut = rest[..<limit].lastIndex(of: " ") ?? limit
+      pieces.append(String(rest[..<cut]))
+      rest = rest[cut...].drop { $0 == " " }
+    }
+    return pieces + [String(rest)]
+  }
+
   /// `window.LOOM_SEARCH = [...]`: a script (not JSON) so search works from file:// too.
   func searchIndex(_ pages: [Page]) -> String {
     var entries: [String] = []
@@ -244,9 +335,13 @@ public struct Site: Sendable {
       func flush() {
         let t = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).joined(separator: " ")
         guard !t.isEmpty || !sectionID.isEmpty else { return }
-        entries.append(
-          "{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(String(t.prefix(4000)).jsonQuoted)}"
-        )
+        // A long section is several entries with the same anchor, so all of its text is found and no
+        // entry is too long to show.
+        for chunk in Self.chunks(t, of: Self.searchChunk) {
+          entries.append(
+            "{\"p\":\(page.href.jsonQuoted),\"t\":\(page.note.title.jsonQuoted),\"s\":\(sectionTitle.jsonQuoted),\"a\":\(sectionID.jsonQuoted),\"x\":\(chunk.jsonQuoted)}"
+          )
+        }
       }
       for block in page.note.blocks {
         switch block {

@@ -67,6 +67,16 @@ enum SiteAssets {
     .anchor { margin-left: 0.4rem; text-decoration: none; color: var(--loom-muted); opacity: 0; font-weight: 400; }
     h1:hover .anchor, h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, .anchor:focus { opacity: 1; }
     blockquote { margin: 1rem 0; padding: 0.25rem 1rem; border-left: 4px solid var(--loom-border); color: var(--loom-muted); }
+    .callout { margin: 1rem 0; padding: 0.5rem 1rem; border-left: 4px solid var(--callout, var(--loom-border)); border-radius: 4px; background: color-mix(in srgb, var(--callout, var(--loom-border)) 8%, transparent); }
+    .callout-title { font-weight: 600; margin: 0.25rem 0; }
+    details.callout > summary { cursor: pointer; }
+    .callout-note { --callout: #0969da; } .callout-tip { --callout: #1a7f37; } .callout-important { --callout: #8250df; }
+    .callout-warning { --callout: #9a6700; } .callout-caution, .callout-gotcha { --callout: #cf222e; } .callout-solution { --callout: #57606a; }
+    .equation { display: flex; align-items: center; gap: 1rem; margin: 0.75rem 0; }
+    .equation > math { flex: 1; }
+    .eq-number { white-space: nowrap; color: var(--loom-muted); }
+    .references ol { padding-left: 1.5rem; } .references li { margin: 0.3rem 0; }
+    .xref.missing { color: #cf222e; }
     table { border-collapse: collapse; margin: 1rem 0; }
     th, td { border: 1px solid var(--loom-border); padding: 0.3rem 0.6rem; text-align: left; }
     th { background: var(--loom-code-bg); }

@@ -1,4 +1,5 @@
 import SwiftSyntax
+import TeXMath
 
 /// Weaves a note and its outputs into one HTML page: prose as cmark-gfm rendered it, each code
 /// cell followed by what it printed, its figures (inline SVG), tables, checks and errors.
@@ -106,7 +107,7 @@ public struct Weaver: Sendable {
             "<div class=\"volatile\" data-volatile=\"\(cell.id.htmlEscaped)\"><p class=\"volatile-note\">This output is machine-dependent (timings); it is kept in <code>volatile/\(note.slug.htmlEscaped).js</code> so the rest of the page is identical between builds.</p></div>\n"
         }
       } else if cell.options.showOutput {
-        inner += shown(output, cell: cell)
+        inner += shown(output, cell: cell, note: note)
       }
       if !output.checks.isEmpty {
         let failed = output.checks.filter { !$0.ok }
@@ -131,14 +132,27 @@ public struct Weaver: Sendable {
   }
 
   /// What a cell printed and showed: text, tables, figures.
-  func shown(_ output: CellOutput, cell: Cell) -> String {
+  /// A cell labelled `id=fig-…` numbers its first figure ("Figure 6.3: caption") and gives it the
+  /// label as its id; `id=tbl-…` does the same for its first table.
+  func shown(_ output: CellOutput, cell: Cell, note: Note) -> String {
     var html = textOutput(output.stdout, kind: "stdout")
     html += textOutput(output.stderr, kind: "stderr")
-    for t in output.tables { html += table(t) }
-    for f in output.figures {
-      html += "<figure class=\"figure\">\(f.svg)"
+    let label = note.labels.first { ($0.kind == .figure || $0.kind == .table) && $0.name == cell.options.id }
+    func numbered(_ kind: Label.Kind, first: Bool) -> (id: String, prefix: String) {
+      guard first, let label, label.kind == kind else { return ("", "") }
+      return (" id=\"\(label.anchor.htmlEscaped)\"", CrossReferences.text(for: label, chapter: note.chapter) + ": ")
+    }
+    for (k, t) in output.tables.enumerated() {
+      let (id, prefix) = numbered(.table, first: k == 0)
+      html += table(t, id: id, prefix: prefix)
+    }
+    for (k, f) in output.figures.enumerated() {
+      let (id, prefix) = numbered(.figure, first: k == 0)
+      html += "<figure class=\"figure\"\(id)>\(f.svg)"
       if let caption = f.caption ?? cell.options.caption {
-        html += "<figcaption>\(CMark.renderFragment(caption).strippingParagraph)</figcaption>"
+        html += "<figcaption>\(prefix.htmlEscaped)\(Self.caption(caption))</figcaption>"
+      } else if !prefix.isEmpty {
+        html += "<figcaption>\(String(prefix.dropLast(2)).htmlEscaped)</figcaption>"
       }
       html += "</figure>\n"
     }
@@ -153,7 +167,7 @@ public struct Weaver: Sendable {
     var entries: [String] = []
     for cell in note.cells where cell.options.volatile && cell.options.showOutput {
       guard let output = outputs?.cells[cell.index], output.showsSomething else { continue }
-      entries.append("  \(cell.id.jsonQuoted): \(shown(output, cell: cell).jsonQuoted)")
+      entries.append("  \(cell.id.jsonQuoted): \(shown(output, cell: cell, note: note).jsonQuoted)")
     }
     return "// Machine-dependent outputs of \(note.path) (cells marked volatile), written by loom weave.\n"
       + "window.LoomVolatile = Object.assign(window.LoomVolatile || {}, {\n\(entries.joined(separator: ",\n"))\n});\n"
@@ -169,9 +183,13 @@ public struct Weaver: Sendable {
     return pre + "\n"
   }
 
-  func table(_ t: TableOutput) -> String {
-    var html = "<div class=\"table-wrap\"><table class=\"output-table\">"
-    if let caption = t.caption { html += "<caption>\(caption.htmlEscaped)</caption>" }
+  func table(_ t: TableOutput, id: String = "", prefix: String = "") -> String {
+    var html = "<div class=\"table-wrap\"><table class=\"output-table\"\(id)>"
+    if let caption = t.caption {
+      html += "<caption>\(prefix.htmlEscaped)\(Self.caption(caption))</caption>"
+    } else if !prefix.isEmpty {
+      html += "<caption>\(String(prefix.dropLast(2)).htmlEscaped)</caption>"
+    }
     if let header = t.header {
       html += "<thead><tr>" + header.map { "<th>\($0.htmlEscaped)</th>" }.joined() + "</tr></thead>"
     }
@@ -179,6 +197,11 @@ public struct Weaver: Sendable {
     for row in t.rows { html += "<tr>" + row.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>" }
     html += "</tbody></table></div>\n"
     return html
+  }
+
+  /// A caption's Markdown, with its math, as inline HTML.
+  static func caption(_ markdown: String) -> String {
+    CMark.renderFragment(markdown) { TeXMath.convert($0.tex, display: $0.display).0 }.strippingParagraph
   }
 }
 

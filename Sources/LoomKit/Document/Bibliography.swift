@@ -1,0 +1,186 @@
+import Foundation
+
+/// The series' BibTeX file (`notes/references.bib`): entries by key, formatted author–year.
+///
+/// Enough BibTeX for a bibliography written by hand: `@type{key, field = {value}, field = "value",
+/// year = 2017}`, nested braces, `%` comments between entries. `@string`, `@preamble` and
+/// `@comment` are skipped. A malformed entry is an error at its line.
+public struct Bibliography: Sendable {
+  public struct Entry: Sendable, Hashable {
+    public var key: String
+    public var type: String
+    public var fields: [String: String]
+    public var line: Int
+
+    /// Family names of the authors (or editors), in order.
+    public var familyNames: [String] {
+      let people = fields["author"] ?? fields["editor"] ?? ""
+      return people.components(separatedBy: " and ").map { person in
+        let p = person.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let comma = p.firstIndex(of: ",") { return String(p[..<comma]).strippingBraces }
+        return String(p.split(separator: " ").last ?? Substring(p)).strippingBraces
+      }.filter { !$0.isEmpty }
+    }
+
+    /// "Schulman", "Schulman and Wolski", "Schulman et al."
+    public var authorShort: String {
+      let names = familyNames
+      if names.count > 1, names.last == "others" { return "\(names[0]) et al." }
+      switch names.count {
+      case 0: return fields["title"]?.strippingBraces ?? key
+      case 1: return names[0]
+      case 2: return "\(names[0]) and \(names[1])"
+      default: return "\(names[0]) et al."
+      }
+    }
+
+    public var year: String { fields["year"] ?? "n.d." }
+
+    /// Where the work can be read: its DOI, arXiv id, or url.
+    public var link: String? {
+      if let doi = fields["doi"] { return "https://doi.org/\(doi)" }
+      if let arxiv = fields["eprint"] ?? fields["arxiv"] { return "https://arxiv.org/abs/\(arxiv)" }
+      return fields["url"]
+    }
+
+    /// The entry in the page's reference list, as HTML.
+    public var html: String {
+      var parts: [String] = []
+      let authors = (fields["author"] ?? fields["editor"] ?? "").components(separatedBy: " and ").map {
+        $0.trimmingCharacters(in: .whitespacesAndNewlines).strippingBraces
+      }
+      parts.append("\(authors.joined(separator: "; ").htmlEscaped) (\(year.htmlEscaped)).")
+      if let title = fields["title"] { parts.append("<cite>\(title.strippingBraces.htmlEscaped)</cite>.") }
+      if let venue = fields["journal"] ?? fields["booktitle"] ?? fields["publisher"] ?? fields["howpublished"] {
+        parts.append("\(venue.strippingBraces.htmlEscaped).")
+      }
+      if let doi = fields["doi"] {
+        parts.append("<a href=\"https://doi.org/\(doi.urlPathEscaped)\">doi:\(doi.htmlEscaped)</a>")
+      } else if let arxiv = fields["eprint"] ?? fields["arxiv"] {
+        parts.append("<a href=\"https://arxiv.org/abs/\(arxiv.urlPathEscaped)\">arXiv:\(arxiv.htmlEscaped)</a>")
+      } else if let url = fields["url"], url.hasPrefix("https://") || url.hasPrefix("http://") {
+        parts.append("<a href=\"\(url.htmlEscaped)\">\(url.htmlEscaped)</a>")
+      }
+      return parts.joined(separator: " ")
+    }
+  }
+
+  public var path: String
+  public var entries: [String: Entry] = [:]
+
+  public init(path: String) { self.path = path }
+
+  /// Reads `text` (the file at `path`); problems come back as diagnostics at their lines.
+  public static func parse(_ text: String, path: String) -> (Bibliography, [Diagnostic]) {
+    var bib = Bibliography(path: path)
+    var diagnostics: [Diagnostic] = []
+    let chars = Array(text.unicodeScalars)
+    var i = 0
+    var line = 1
+    func advance() {
+      if chars[i] == "\n" { line += 1 }
+      i += 1
+    }
+    func skipSpace() { while i < chars.count, chars[i].properties.isWhitespace { advance() } }
+    func fail(_ message: String, at l: Int) { diagnostics.append(Diagnostic(.error, message, at: SourceLocation(file: path, line: l))) }
+    func word() -> String {
+      var w = ""
+      while i < chars.count, chars[i].properties.isAlphabetic || ("0"..."9").contains(chars[i]) || "_-:.+/".unicodeScalars.contains(chars[i]) {
+        w.unicodeScalars.append(chars[i]); advance()
+      }
+      return w
+    }
+    /// `{…}` with nesting, `"…"`, or a bare word/number.
+    func value() -> String? {
+      skipSpace()
+      guard i < chars.count else { return nil }
+      var v = ""
+      if chars[i] == "{" {
+        var depth = 0
+        repeat {
+          if chars[i] == "{" { depth += 1 } else if chars[i] == "}" { depth -= 1 }
+          v.unicodeScalars.append(chars[i]); advance()
+        } while i < chars.count && depth > 0
+        guard depth == 0 else { return nil }
+        return String(v.dropFirst().dropLast())
+      }
+      if chars[i] == "\"" {
+        advance()
+        while i < chars.count, chars[i] != "\"" { v.unicodeScalars.append(chars[i]); advance() }
+        guard i < chars.count else { return nil }
+        advance()
+        return v
+      }
+      let w = word()
+      return w.isEmpty ? nil : w
+    }
+    while i < chars.count {
+      if chars[i] == "%" {
+        while i < chars.count, chars[i] != "\n" { advance() }
+        continue
+      }
+      guard chars[i] == "@" else { advance(); continue }
+      let start = line
+      advance()
+      let type = word().lowercased()
+      skipSpace()
+      guard i < chars.count, chars[i] == "{" || chars[i] == "(" else { fail("a BibTeX entry is @type{key, field = {value}, …}", at: start); continue }
+      advance()
+      if ["string", "preamble", "comment"].contains(type) { continue }
+      skipSpace()
+      let key = word()
+      skipSpace()
+      guard !key.isEmpty, i < chars.count, chars[i] == "," else {
+        fail("the @\(type) entry needs a key and a comma after it, e.g. @\(type){schulman2017ppo,", at: start); continue
+      }
+      advance()
+      var fields: [String: String] = [:]
+      var ok = true
+      while true {
+        skipSpace()
+        guard i < chars.count else { ok = false; break }
+        if chars[i] == "}" || chars[i] == ")" { advance(); break }
+        let fieldLine = line
+        let name = word().lowercased()
+        skipSpace()
+        guard !name.isEmpty, i < chars.count, chars[i] == "=" else { fail("entry '\(key)': a field is name = {value}", at: fieldLine); ok = false; break }
+        advance()
+        guard let v = value() else { fail("entry '\(key)': the value of '\(name)' is not closed", at: fieldLine); ok = false; break }
+        fields[name] = v.split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).joined(separator: " ")
+        skipSpace()
+        if i < chars.count, chars[i] == "," { advance() }
+      }
+      guard ok else { continue }
+      if let other = bib.entries[key] {
+        fail("duplicate BibTeX key '\(key)' (also at line \(other.line))", at: start)
+        continue
+      }
+      if fields["author"] == nil && fields["editor"] == nil { fail("entry '\(key)' has no author (or editor)", at: start) }
+      if fields["year"] == nil { fail("entry '\(key)' has no year", at: start) }
+      bib.entries[key] = Entry(key: key, type: type, fields: fields, line: start)
+    }
+    return (bib, diagnostics)
+  }
+}
+
+extension String {
+  /// `{PPO}` → `PPO`, `{\'e}` → `é`: BibTeX's case-protecting braces dropped and its accents
+  /// applied, for display.
+  var strippingBraces: String {
+    var s = self
+    for (tex, mark) in [("\\'", "\u{301}"), ("\\`", "\u{300}"), ("\\\"", "\u{308}"), ("\\^", "\u{302}"), ("\\~", "\u{303}")] {
+      while let r = s.range(of: tex) {
+        var after = s[r.upperBound...].drop { $0 == "{" || $0 == " " }
+        guard let letter = after.first else { break }
+        after = after.dropFirst()
+        s = String(s[..<r.lowerBound]) + String(letter) + mark + after
+      }
+    }
+    return String(s.filter { $0 != "{" && $0 != "}" }).precomposedStringWithCanonicalMapping
+  }
+
+  /// For a path or query piece inside an attribute: `"`, `<`, `>`, spaces and the like escaped.
+  var urlPathEscaped: String {
+    addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/:()")) ?? ""
+  }
+}
