@@ -45,7 +45,8 @@ let package = Package(
         .product(name: "SwiftSyntax", package: "swift-syntax"),
         .product(name: "FlyingFox", package: "FlyingFox"),
       ],
-      exclude: ["README.md"]),
+      exclude: ["README.md"],
+      resources: [.embedInCode("Weave/Assets/loom.css"), .embedInCode("Weave/Assets/loom.js")]),
     .executableTarget(
       name: "loom",
       dependencies: ["LoomCLI"]),

@@ -73,93 +73,145 @@ public struct Bibliography: Sendable {
   /// Reads `text` (the file at `path`); problems come back as diagnostics at their lines.
   public static func parse(_ text: String, path: String) -> (Bibliography, [Diagnostic]) {
     var bib = Bibliography(path: path)
-    var diagnostics: [Diagnostic] = []
-    let chars = Array(text.unicodeScalars)
-    var i = 0
-    var line = 1
-    func advance() {
-      if chars[i] == "\n" { line += 1 }
-      i += 1
-    }
-    func skipSpace() { while i < chars.count, chars[i].properties.isWhitespace { advance() } }
-    func fail(_ message: String, at l: Int) { diagnostics.append(Diagnostic(.error, message, at: SourceLocation(file: path, line: l))) }
-    func word() -> String {
-      var w = ""
-      while i < chars.count, chars[i].properties.isAlphabetic || ("0"..."9").contains(chars[i]) || "_-:.+/".unicodeScalars.contains(chars[i]) {
-        w.unicodeScalars.append(chars[i]); advance()
+    var scanner = BibTeXScanner(text: text, path: path)
+    while let entry = scanner.nextEntry() {
+      if let other = bib.entries[entry.key] {
+        scanner.fail("duplicate BibTeX key '\(entry.key)' (also at line \(other.line))", at: entry.line)
+        continue
       }
-      return w
+      if entry.fields["author"] == nil && entry.fields["editor"] == nil { scanner.fail("entry '\(entry.key)' has no author (or editor)", at: entry.line) }
+      if entry.fields["year"] == nil { scanner.fail("entry '\(entry.key)' has no year", at: entry.line) }
+      bib.entries[entry.key] = entry
     }
-    /// `{…}` with nesting, `"…"`, or a bare word/number.
-    func value() -> String? {
-      skipSpace()
+    return (bib, scanner.diagnostics)
+  }
+}
+
+/// BibTeX's surface: `@type{key, name = {value} | "value" | word, …}` entries, `%` comments.
+private struct BibTeXScanner {
+  let chars: [Unicode.Scalar]
+  let path: String
+  var i = 0
+  var line = 1
+  var diagnostics: [Diagnostic] = []
+
+  init(text: String, path: String) {
+    chars = Array(text.unicodeScalars)
+    self.path = path
+  }
+
+  mutating func fail(_ message: String, at l: Int) { diagnostics.append(Diagnostic(.error, message, at: SourceLocation(file: path, line: l))) }
+
+  mutating func advance() {
+    if chars[i] == "\n" { line += 1 }
+    i += 1
+  }
+
+  mutating func skipSpace() { while i < chars.count, chars[i].properties.isWhitespace { advance() } }
+
+  mutating func word() -> String {
+    var w = ""
+    while i < chars.count, chars[i].properties.isAlphabetic || ("0"..."9").contains(chars[i]) || "_-:.+/".unicodeScalars.contains(chars[i]) {
+      w.unicodeScalars.append(chars[i])
+      advance()
+    }
+    return w
+  }
+
+  /// `{…}` with nesting, `"…"`, or a bare word or number; nil if it is not closed.
+  mutating func value() -> String? {
+    skipSpace()
+    guard i < chars.count else { return nil }
+    var v = ""
+    if chars[i] == "{" {
+      var depth = 0
+      repeat {
+        if chars[i] == "{" { depth += 1 } else if chars[i] == "}" { depth -= 1 }
+        v.unicodeScalars.append(chars[i])
+        advance()
+      } while i < chars.count && depth > 0
+      return depth == 0 ? String(v.dropFirst().dropLast()) : nil
+    }
+    if chars[i] == "\"" {
+      advance()
+      while i < chars.count, chars[i] != "\"" {
+        v.unicodeScalars.append(chars[i])
+        advance()
+      }
       guard i < chars.count else { return nil }
-      var v = ""
-      if chars[i] == "{" {
-        var depth = 0
-        repeat {
-          if chars[i] == "{" { depth += 1 } else if chars[i] == "}" { depth -= 1 }
-          v.unicodeScalars.append(chars[i]); advance()
-        } while i < chars.count && depth > 0
-        guard depth == 0 else { return nil }
-        return String(v.dropFirst().dropLast())
-      }
-      if chars[i] == "\"" {
-        advance()
-        while i < chars.count, chars[i] != "\"" { v.unicodeScalars.append(chars[i]); advance() }
-        guard i < chars.count else { return nil }
-        advance()
-        return v
-      }
-      let w = word()
-      return w.isEmpty ? nil : w
+      advance()
+      return v
     }
+    let w = word()
+    return w.isEmpty ? nil : w
+  }
+
+  /// The next well-formed entry; malformed ones are reported and skipped. Nil at the end.
+  mutating func nextEntry() -> Bibliography.Entry? {
     while i < chars.count {
       if chars[i] == "%" {
         while i < chars.count, chars[i] != "\n" { advance() }
         continue
       }
-      guard chars[i] == "@" else { advance(); continue }
-      let start = line
-      advance()
-      let type = word().lowercased()
-      skipSpace()
-      guard i < chars.count, chars[i] == "{" || chars[i] == "(" else { fail("a BibTeX entry is @type{key, field = {value}, …}", at: start); continue }
-      advance()
-      if ["string", "preamble", "comment"].contains(type) { continue }
-      skipSpace()
-      let key = word()
-      skipSpace()
-      guard !key.isEmpty, i < chars.count, chars[i] == "," else {
-        fail("the @\(type) entry needs a key and a comma after it, e.g. @\(type){schulman2017ppo,", at: start); continue
-      }
-      advance()
-      var fields: [String: String] = [:]
-      var ok = true
-      while true {
-        skipSpace()
-        guard i < chars.count else { ok = false; break }
-        if chars[i] == "}" || chars[i] == ")" { advance(); break }
-        let fieldLine = line
-        let name = word().lowercased()
-        skipSpace()
-        guard !name.isEmpty, i < chars.count, chars[i] == "=" else { fail("entry '\(key)': a field is name = {value}", at: fieldLine); ok = false; break }
+      guard chars[i] == "@" else {
         advance()
-        guard let v = value() else { fail("entry '\(key)': the value of '\(name)' is not closed", at: fieldLine); ok = false; break }
-        fields[name] = v.split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).joined(separator: " ")
-        skipSpace()
-        if i < chars.count, chars[i] == "," { advance() }
-      }
-      guard ok else { continue }
-      if let other = bib.entries[key] {
-        fail("duplicate BibTeX key '\(key)' (also at line \(other.line))", at: start)
         continue
       }
-      if fields["author"] == nil && fields["editor"] == nil { fail("entry '\(key)' has no author (or editor)", at: start) }
-      if fields["year"] == nil { fail("entry '\(key)' has no year", at: start) }
-      bib.entries[key] = Entry(key: key, type: type, fields: fields, line: start)
+      if let entry = entry() { return entry }
     }
-    return (bib, diagnostics)
+    return nil
+  }
+
+  /// The entry whose `@` is at `i`.
+  private mutating func entry() -> Bibliography.Entry? {
+    let start = line
+    advance()
+    let type = word().lowercased()
+    skipSpace()
+    guard i < chars.count, chars[i] == "{" || chars[i] == "(" else {
+      fail("a BibTeX entry is @type{key, field = {value}, …}", at: start)
+      return nil
+    }
+    advance()
+    if ["string", "preamble", "comment"].contains(type) { return nil }
+    skipSpace()
+    let key = word()
+    skipSpace()
+    guard !key.isEmpty, i < chars.count, chars[i] == "," else {
+      fail("the @\(type) entry needs a key and a comma after it, e.g. @\(type){schulman2017ppo,", at: start)
+      return nil
+    }
+    advance()
+    guard let fields = fields(of: key) else { return nil }
+    return Bibliography.Entry(key: key, type: type, fields: fields, line: start)
+  }
+
+  /// `name = value` pairs up to the entry's closing brace; nil (reported) if one is malformed.
+  private mutating func fields(of key: String) -> [String: String]? {
+    var fields: [String: String] = [:]
+    while true {
+      skipSpace()
+      guard i < chars.count else { return nil }
+      if chars[i] == "}" || chars[i] == ")" {
+        advance()
+        return fields
+      }
+      let fieldLine = line
+      let name = word().lowercased()
+      skipSpace()
+      guard !name.isEmpty, i < chars.count, chars[i] == "=" else {
+        fail("entry '\(key)': a field is name = {value}", at: fieldLine)
+        return nil
+      }
+      advance()
+      guard let v = value() else {
+        fail("entry '\(key)': the value of '\(name)' is not closed", at: fieldLine)
+        return nil
+      }
+      fields[name] = v.split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).joined(separator: " ")
+      skipSpace()
+      if i < chars.count, chars[i] == "," { advance() }
+    }
   }
 }
 

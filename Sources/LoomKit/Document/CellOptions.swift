@@ -53,13 +53,8 @@ public struct CellOptions: Sendable, Hashable, Codable {
       }
       switch key {
       case "id":
-        guard let v = value, !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
-        else { fail("option 'id' needs a value of letters, digits, '-' or '_', e.g. id=gae"); continue }
-        guard !v.allSatisfy(\.isNumber) else {
-          fail("option 'id' needs a letter or '-' or '_' in it: an id of digits only would take the anchor cell-\(v) of the note's cell \(v)")
-          continue
-        }
-        options.id = v
+        if let problem = Self.idProblem(value) { fail(problem); continue }
+        options.id = value
       case "hide":
         guard value == nil else { fail("option 'hide' takes no value (use echo=false to be explicit)"); continue }
         options.echo = false
@@ -103,6 +98,17 @@ public struct CellOptions: Sendable, Hashable, Codable {
     var offset: Int
     /// `key="…` with no closing quote: the value ran to the end of the line.
     var unclosedQuote = false
+  }
+
+  /// Why `value` cannot be a cell id, or nil when it can.
+  static func idProblem(_ value: String?) -> String? {
+    guard let v = value, !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+      return "option 'id' needs a value of letters, digits, '-' or '_', e.g. id=gae"
+    }
+    guard !v.allSatisfy(\.isNumber) else {
+      return "option 'id' needs a letter or '-' or '_' in it: an id of digits only would take the anchor cell-\(v) of the note's cell \(v)"
+    }
+    return nil
   }
 
   /// Splits `a=1 b="x y" c` into tokens, honouring double quotes.

@@ -241,7 +241,7 @@ enum CMark {
       end = start + 2
       tex = Array("$$".utf8)
     } else if let next = byte(start + 1), next != UInt8(ascii: "$"), next > 0x20, !(0x30...0x39).contains(next),
-      !((start + 1)...).lazy.prefix { byte($0) != nil }.contains(where: { byte($0) == UInt8(ascii: "$") })
+      !((start + 1)...).lazy.prefix(while: { byte($0) != nil }).contains(where: { byte($0) == UInt8(ascii: "$") })
     {
       // `$x…` with no dollar after it in the paragraph: math that a Markdown block may have cut
       // off (a line starting with `+ `). The reader warns if the paragraph was interrupted.
@@ -298,6 +298,24 @@ enum CMark {
     }
     cmark_iter_free(iter)
     // Replaced after the walk: the iterator must not see its tree change under it.
+    replaceMath(math, hooks)
+    for node in inlineValues {
+      let html = hooks.inlineValue(
+        string(cmark_node_get_literal(node)), Int(cmark_node_get_start_line(node)),
+        Int(cmark_node_get_start_column(node)), blockEnd)
+      replace(node, with: CMARK_NODE_HTML_INLINE, html)
+    }
+    for (node, inFootnote) in nested {
+      replace(node, with: CMARK_NODE_HTML_BLOCK, hooks.nestedCode(fencedCode(node, nested: true, inFootnote: inFootnote)))
+    }
+    if let reference = hooks.reference {
+      for node in texts { splitReferences(node, reference, asText: hooks.placeholders) }
+    }
+  }
+
+  /// Each math span (with whether it is in an image's alt text) becomes what `hooks.math` makes of
+  /// it; an unclosed `$`/`$$` is reported and stays a dollar.
+  private static func replaceMath(_ math: [(OpaquePointer, inImage: Bool)], _ hooks: MarkdownHooks) {
     for (node, inImage) in math {
       let tex = string(cmark_node_get_literal(node))
       let data = Int(bitPattern: cmark_node_get_user_data(node))
@@ -315,18 +333,6 @@ enum CMark {
       } else {
         replace(node, with: hooks.placeholders ? CMARK_NODE_TEXT : CMARK_NODE_HTML_INLINE, hooks.math(span))
       }
-    }
-    for node in inlineValues {
-      let html = hooks.inlineValue(
-        string(cmark_node_get_literal(node)), Int(cmark_node_get_start_line(node)),
-        Int(cmark_node_get_start_column(node)), blockEnd)
-      replace(node, with: CMARK_NODE_HTML_INLINE, html)
-    }
-    for (node, inFootnote) in nested {
-      replace(node, with: CMARK_NODE_HTML_BLOCK, hooks.nestedCode(fencedCode(node, nested: true, inFootnote: inFootnote)))
-    }
-    if let reference = hooks.reference {
-      for node in texts { splitReferences(node, reference, asText: hooks.placeholders) }
     }
   }
 

@@ -130,12 +130,12 @@ public struct CrossReferences: Sendable {
         text += " of " + (t.chapter.map { String(format: "Lecture %02d", $0) } ?? "“\(titles[t.slug] ?? t.slug)”")
       }
       let anchor = t.anchor.isEmpty ? "" : "#\(t.anchor)"
-      return "<a class=\"xref\" href=\"\(page.htmlEscaped)\(anchor.htmlEscaped)\">\(text.htmlEscaped)</a>"
+      return HTMLWriter.element("a", ["class": "xref", "href": page + anchor], text: text)
     case .citation(let keys, let inText):
       let parts = keys.map { key -> String in
         guard let e = bibliography.entries[key] else { return "@\(key.htmlEscaped)" }
         let words = inText ? "\(e.authorShort) (\(e.year))" : "\(e.authorShort), \(e.year)"
-        return "<a class=\"citation\" href=\"#ref-\(key.htmlEscaped)\">\(words.htmlEscaped)</a>"
+        return HTMLWriter.element("a", ["class": "citation", "href": "#ref-\(key)"], text: words)
       }
       return inText ? parts.joined(separator: "; ") : "(" + parts.joined(separator: "; ") + ")"
     }
@@ -151,8 +151,17 @@ public struct CrossReferences: Sendable {
     let entries = keys.compactMap { bibliography.entries[$0] }.sorted {
       ($0.familyNames.first ?? $0.key, $0.year, $0.key) < ($1.familyNames.first ?? $1.key, $1.year, $1.key)
     }
-    var html = "<section class=\"references\" id=\"references\"><h2>References</h2><ol>\n"
-    for e in entries { html += "<li id=\"ref-\(e.key.htmlEscaped)\">\(e.html)</li>\n" }
-    return html + "</ol></section>\n"
+    var w = HTMLWriter()
+    w.element("section", ["class": "references", "id": "references"]) { w in
+      w.element("h2", text: "References")
+      w.element("ol") { w in
+        for e in entries {
+          w.raw("\n")
+          w.element("li", ["id": "ref-\(e.key)"]) { $0.raw(e.html) }
+        }
+        w.raw("\n")
+      }
+    }
+    return w.html + "\n"
   }
 }

@@ -251,15 +251,21 @@ public struct Site: Sendable {
 
   /// The sidebar's list of lectures; the current one marked, broken ones flagged.
   static func lectureNav(current note: Note, lectures: [Page]) -> String {
-    var nav = "<nav class=\"site-nav\" aria-label=\"Lectures\"><ul>"
-    nav += "<li\(note.slug == "index" ? " class=\"current\"" : "")><a href=\"index.html\">Overview</a></li>"
-    for l in lectures {
-      let current = l.note.slug == note.slug
-      let status = l.outputs.map { $0.status == .ok && $0.checks.allSatisfy(\.ok) ? "" : " broken" } ?? ""
-      nav +=
-        "<li class=\"\(current ? "current" : "")\(status)\"><a href=\"\(l.href)\"\(current ? " aria-current=\"page\"" : "")>\(l.note.title.htmlEscaped)</a></li>"
+    var w = HTMLWriter()
+    w.element("nav", ["class": "site-nav", "aria-label": "Lectures"]) { w in
+      w.element("ul") { w in
+        w.element("li", ["class": note.slug == "index" ? "current" : nil]) { $0.element("a", ["href": "index.html"], text: "Overview") }
+        for l in lectures {
+          let current = l.note.slug == note.slug
+          let broken = l.outputs.map { !($0.status == .ok && $0.checks.allSatisfy(\.ok)) } ?? false
+          let classes = [current ? "current" : nil, broken ? "broken" : nil].compactMap { $0 }.joined(separator: " ")
+          w.element("li", ["class": classes]) { w in
+            w.element("a", ["href": l.href, "aria-current": current ? "page" : nil], text: l.note.title)
+          }
+        }
+      }
     }
-    return nav + "</ul></nav>"
+    return w.html
   }
 
   /// "On this page": the note's level-2 and level-3 headings.
@@ -269,9 +275,16 @@ public struct Site: Sendable {
       return []
     }
     guard !headings.isEmpty else { return "" }
-    var toc = "<nav class=\"toc\" aria-label=\"On this page\"><p class=\"toc-title\">On this page</p><ul>"
-    for h in headings { toc += "<li class=\"toc-h\(h.level)\"><a href=\"#\(h.id)\">\(h.text.htmlEscaped)</a></li>" }
-    return toc + "</ul></nav>"
+    var w = HTMLWriter()
+    w.element("nav", ["class": "toc", "aria-label": "On this page"]) { w in
+      w.element("p", ["class": "toc-title"], text: "On this page")
+      w.element("ul") { w in
+        for h in headings {
+          w.element("li", ["class": "toc-h\(h.level)"]) { $0.element("a", ["href": "#\(h.id)"], text: h.text) }
+        }
+      }
+    }
+    return w.html
   }
 
   /// Previous and next lecture (the index leads to the first; the first leads back to the index).
@@ -280,34 +293,44 @@ public struct Site: Sendable {
     let position = lectures.firstIndex { $0.note.slug == note.slug }
     let prev = position.flatMap { $0 > 0 ? lectures[$0 - 1] : nil }
     let next: Page? = isIndex ? lectures.first : position.flatMap { $0 + 1 < lectures.count ? lectures[$0 + 1] : nil }
-    var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
-    if let prev {
-      pager += "<a class=\"prev\" rel=\"prev\" href=\"\(prev.href)\">← \(prev.note.title.htmlEscaped)</a>"
-    } else if !isIndex {
-      pager += "<a class=\"prev\" rel=\"prev\" href=\"index.html\">← Overview</a>"
+    var w = HTMLWriter()
+    w.element("nav", ["class": "pager", "aria-label": "Previous and next"]) { w in
+      if let prev {
+        w.element("a", ["class": "prev", "rel": "prev", "href": prev.href], text: "← \(prev.note.title)")
+      } else if !isIndex {
+        w.element("a", ["class": "prev", "rel": "prev", "href": "index.html"], text: "← Overview")
+      }
+      if let next { w.element("a", ["class": "next", "rel": "next", "href": next.href], text: "\(next.note.title) →") }
     }
-    if let next { pager += "<a class=\"next\" rel=\"next\" href=\"\(next.href)\">\(next.note.title.htmlEscaped) →</a>" }
-    return pager + "</nav>"
+    return w.html
   }
 
   /// The index page's list of every note, with how its checks fared.
   static func notesList(_ lectures: [Page]) -> String {
-    var list = "<section class=\"notes-list\"><h2 id=\"all-notes\">All notes<a class=\"anchor\" href=\"#all-notes\">#</a></h2><ul>"
-    for l in lectures {
-      let checks = l.outputs?.checks ?? []
-      let failed = checks.filter { !$0.ok }.count
-      var badge = ""
-      if let o = l.outputs {
-        badge =
-          o.status != .ok
-          ? "<span class=\"badge bad\">\(o.status.rawValue)</span>"
-          : failed > 0
-            ? "<span class=\"badge bad\">\(failed) of \(checks.count) checks failed</span>"
-            : checks.isEmpty ? "" : "<span class=\"badge ok\">\(checks.count) checks pass</span>"
+    var w = HTMLWriter()
+    w.element("section", ["class": "notes-list"]) { w in
+      w.raw("<h2 id=\"all-notes\">All notes<a class=\"anchor\" href=\"#all-notes\">#</a></h2>")
+      w.element("ul") { w in
+        for l in lectures {
+          w.element("li") { w in
+            w.element("a", ["href": l.href], text: l.note.title)
+            w.raw(" ")
+            if let (text, ok) = badge(l.outputs) { w.element("span", ["class": ok ? "badge ok" : "badge bad"], text: text) }
+          }
+        }
       }
-      list += "<li><a href=\"\(l.href)\">\(l.note.title.htmlEscaped)</a> \(badge)</li>"
     }
-    return list + "</ul></section>"
+    return w.html
+  }
+
+  /// "12 checks pass", "2 of 12 checks failed", or the run's status when it did not finish.
+  static func badge(_ outputs: NoteOutputs?) -> (String, ok: Bool)? {
+    guard let o = outputs else { return nil }
+    let checks = o.checks
+    let failed = checks.filter { !$0.ok }.count
+    if o.status != .ok { return (o.status.rawValue, false) }
+    if failed > 0 { return ("\(failed) of \(checks.count) checks failed", false) }
+    return checks.isEmpty ? nil : ("\(checks.count) checks pass", true)
   }
 
   static let searchChunk = 4000

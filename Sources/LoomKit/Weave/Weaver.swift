@@ -138,9 +138,9 @@ public struct Weaver: Sendable {
     var html = textOutput(output.stdout, kind: "stdout")
     html += textOutput(output.stderr, kind: "stderr")
     let label = note.labels.first { ($0.kind == .figure || $0.kind == .table) && $0.name == cell.options.id }
-    func numbered(_ kind: Label.Kind, first: Bool) -> (id: String, prefix: String) {
-      guard first, let label, label.kind == kind else { return ("", "") }
-      return (" id=\"\(label.anchor.htmlEscaped)\"", CrossReferences.text(for: label, chapter: note.chapter) + ": ")
+    func numbered(_ kind: Label.Kind, first: Bool) -> (id: String?, prefix: String) {
+      guard first, let label, label.kind == kind else { return (nil, "") }
+      return (label.anchor, CrossReferences.text(for: label, chapter: note.chapter) + ": ")
     }
     for (k, t) in output.tables.enumerated() {
       let (id, prefix) = numbered(.table, first: k == 0)
@@ -148,7 +148,7 @@ public struct Weaver: Sendable {
     }
     for (k, f) in output.figures.enumerated() {
       let (id, prefix) = numbered(.figure, first: k == 0)
-      html += "<figure class=\"figure\"\(id)>\(f.svg)"
+      html += "<figure class=\"figure\"\(id.map { " id=\"\($0.htmlEscaped)\"" } ?? "")>\(f.svg)"
       if let caption = f.caption ?? cell.options.caption {
         html += "<figcaption>\(prefix.htmlEscaped)\(Self.caption(caption))</figcaption>"
       } else if !prefix.isEmpty {
@@ -183,20 +183,27 @@ public struct Weaver: Sendable {
     return pre + "\n"
   }
 
-  func table(_ t: TableOutput, id: String = "", prefix: String = "") -> String {
-    var html = "<div class=\"table-wrap\"><table class=\"output-table\"\(id)>"
-    if let caption = t.caption {
-      html += "<caption>\(prefix.htmlEscaped)\(Self.caption(caption))</caption>"
-    } else if !prefix.isEmpty {
-      html += "<caption>\(String(prefix.dropLast(2)).htmlEscaped)</caption>"
+  func table(_ t: TableOutput, id: String? = nil, prefix: String = "") -> String {
+    var w = HTMLWriter()
+    w.element("div", ["class": "table-wrap"]) { w in
+      w.element("table", ["class": "output-table", "id": id]) { w in
+        if let caption = t.caption {
+          w.element("caption") { w in
+            w.text(prefix)
+            w.raw(Self.caption(caption))
+          }
+        } else if !prefix.isEmpty {
+          w.element("caption", text: String(prefix.dropLast(2)))
+        }
+        if let header = t.header {
+          w.element("thead") { w in w.element("tr") { w in for h in header { w.element("th", text: h) } } }
+        }
+        w.element("tbody") { w in
+          for row in t.rows { w.element("tr") { w in for cell in row { w.element("td", text: cell) } } }
+        }
+      }
     }
-    if let header = t.header {
-      html += "<thead><tr>" + header.map { "<th>\($0.htmlEscaped)</th>" }.joined() + "</tr></thead>"
-    }
-    html += "<tbody>"
-    for row in t.rows { html += "<tr>" + row.map { "<td>\($0.htmlEscaped)</td>" }.joined() + "</tr>" }
-    html += "</tbody></table></div>\n"
-    return html
+    return w.html + "\n"
   }
 
   /// A caption's Markdown, with its math, as inline HTML.
