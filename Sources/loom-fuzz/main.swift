@@ -41,7 +41,24 @@ let fragments: [String] = [
   "> quote $a_1$\n", "Footnote[^1].\n\n[^1]: note.\n", "---\ntitle: x\n---\n", "\\(", "$", "$$", "\\left(", "\\right)",
   "^", "_", "{", "}", "[", "]", "(", ")", "\\begin{aligned}", "\\end{aligned}", "&", "\\\\", "\\frac", "\\sqrt",
   "\u{FFFD}", "é", "💥", "\t", "\r\n", "\n\n", "    indented code\n", "<!-- comment", "-->", "\"", "'", "caption=\"",
+  // Cross-references, citations, callouts (issue 17).
+  "@fig-a", "@sec-b.", "[@key]", "[@a; @b]", "[@", "@", "a@b.c", "@lec-06", "## H {#sec-a}\n", "{#", "$$ x \\label{eq-a} $$",
+  "> [!NOTE]\n> body\n", "> [!TIP] Title\n", "> [!SOLUTION]\n> ```swift\n> print(1)\n> ```\n", "> [!", "```swift id=fig-a\nprint(1)\n```\n",
 ]
+
+let bibFragments = [
+  "@article{k,\n", "author = {A, B and C, D},\n", "title = {{T}},\n", "year = 2020", "}", "{", "\"", "%", "@", ",", "=",
+  "@string{x = \"y\"}\n", "{\\'e}", "\n", " and ", "eprint = {1707.06347}", "doi = {10.1/x}",
+]
+
+func randomBib(_ rng: inout SeededGenerator) -> String {
+  var s = ""
+  for _ in 0..<rng.int(in: 1...60) {
+    let f = bibFragments[rng.int(below: bibFragments.count)]
+    s += rng.bernoulli(0.05) ? String(repeating: f, count: rng.int(in: 2...500)) : f
+  }
+  return s
+}
 
 func randomText(_ rng: inout SeededGenerator) -> String {
   var s = ""
@@ -74,16 +91,20 @@ let start = Date()
 var count = 0, slow = 0
 print("loom-fuzz: seed \(seed), \(Int(seconds)) s")
 while Date().timeIntervalSince(start) < seconds {
-  let kind = rng.int(below: 3)
-  let input = kind == 1 ? randomTeX(&rng) : randomText(&rng)
+  let kind = rng.int(below: 4)
+  let input = kind == 1 ? randomTeX(&rng) : kind == 3 ? randomBib(&rng) : randomText(&rng)
   try? Data(input.utf8).write(to: current)
   let t0 = Date()
   switch kind {
   case 0:
-    let (note, _) = NoteReader().read(input, path: "notes/fuzz.md")
-    _ = Weaver().article(note, outputs: nil, readDiagnostics: [])
+    let (note, _) = NoteReader().read(input, path: "notes/06-fuzz.md")
+    let index = CrossReferences(notes: [note])
+    _ = index.diagnostics(for: note)
+    _ = index.resolve(Weaver().article(note, outputs: nil, readDiagnostics: []), on: note.slug)
   case 1:
     _ = TeXMath.convert(input, display: rng.bernoulli(0.5))
+  case 3:
+    _ = Bibliography.parse(input, path: "notes/references.bib")
   default:
     _ = SwiftHighlighter().highlight(input)
   }
@@ -91,7 +112,7 @@ while Date().timeIntervalSince(start) < seconds {
   count += 1
   if dt > budget {
     slow += 1
-    let name = "slow-\(["markdown", "tex", "swift"][kind])-\(seed)-\(count).txt"
+    let name = "slow-\(["markdown", "tex", "swift", "bib"][kind])-\(seed)-\(count).txt"
     try? Data(input.utf8).write(to: findings.appendingPathComponent(name))
     print("slow input (\(String(format: "%.1f", dt)) s) kept as \(name)")
   }

@@ -232,11 +232,14 @@ struct FuzzFindingTests {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
   }
 
-  @Test("Each kept input goes through the reader, weaver, highlighter and TeX converter", arguments: cases)
+  @Test("Each kept input goes through the reader, cross-references, weaver, highlighter, TeX converter and BibTeX reader", arguments: cases)
   func finding(_ name: String) throws {
     let text = String(decoding: try Data(contentsOf: Self.dir.appendingPathComponent(name)), as: UTF8.self)
-    let (note, _) = NoteReader().read(text, path: "notes/fuzz.md")
-    _ = Weaver().article(note, outputs: nil, readDiagnostics: [])
+    let (note, _) = NoteReader().read(text, path: "notes/06-fuzz.md")
+    let index = CrossReferences(notes: [note])
+    _ = index.diagnostics(for: note)
+    _ = index.resolve(Weaver().article(note, outputs: nil, readDiagnostics: []), on: note.slug)
+    _ = Bibliography.parse(text, path: "notes/references.bib")
     _ = SwiftHighlighter().highlight(text)
     _ = TeXMath.convert(text, display: true)
   }
