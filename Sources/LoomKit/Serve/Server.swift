@@ -79,16 +79,22 @@ public final class Server: @unchecked Sendable {
 
   /// Titles of the notes at the last weave: when none changed, only edited notes' pages are redone.
   private var titles: [String: String] = [:]
+  /// Each note's labels at the last weave, with their numbers.
+  private var labels: [String: [String]] = [:]
 
   /// Re-reads every note, brings outputs up to date through the cache, re-weaves. When only notes
-  /// changed and no title did, only their pages are rendered again (a prose edit shows at once).
+  /// changed and no title or label did, only their pages are rendered again (a prose edit shows at
+  /// once); a changed label re-renders every page, since others may refer to it.
   func rebuild(reason: String, changedNotes: Set<String>? = nil) {
     do {
       var items = try pipeline.read(try pipeline.project.noteFiles([]))
       try pipeline.execute(&items)
       let newTitles = Dictionary(uniqueKeysWithValues: items.map { ($0.note.slug, $0.note.title) })
-      let only = newTitles == titles ? changedNotes : nil
+      // Another page may show this note's labels ("Figure 6.3"): when they change, every page is redone.
+      let newLabels = Dictionary(uniqueKeysWithValues: items.map { ($0.note.slug, $0.note.labels.map { "\($0.name) \($0.number) \($0.title)" }) })
+      let only = newTitles == titles && newLabels == labels ? changedNotes : nil
       titles = newTitles
+      labels = newLabels
       try pipeline.weave(items, only: only)
       state.bump()
       pipeline.console.line("re-woven (\(reason))")
