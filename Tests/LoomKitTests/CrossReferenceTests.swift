@@ -171,4 +171,45 @@ struct CrossReferenceTests {
     item.outputs = outputs
     #expect(Pipeline.slowestCells([item]) == ["notes/02-b.md:7  3.0 s  cell 2", "notes/02-b.md:3  0.2 s  cell 1"])
   }
+
+  @Test("Sub-sections '(a)' inherit their parent's number; [own text](@label); fig=/tbl= label every figure and table; locators and possessives")
+  func refinements() throws {
+    let markdown = """
+      # L {#sec-l}
+
+      ## 5. The Gotchas {#sec-gotchas}
+
+      ### (a) A trap {#sec-trap}
+
+      ```swift fig=fig-one,fig-two tbl=tbl-one
+      print(1)
+      ```
+
+      See [the trap](@sec-trap), @sec-trap, @fig-two, [@sutton2018, §8.2], and @schulman2017ppo's clipping.
+      """
+    let (note, ds) = Self.read(markdown, "notes/05-x.md")
+    #expect(ds.isEmpty, "\(ds)")
+    #expect(note.labels.first { $0.name == "sec-trap" }?.display == "5(a)")
+    #expect(note.labels.first { $0.name == "sec-gotchas" }?.display == "5")
+    #expect(note.labels.filter { $0.kind == .figure }.map(\.number) == [1, 2])
+    let (bib, _) = Bibliography.parse(Self.bib, path: "notes/references.bib")
+    let index = CrossReferences(notes: [note], bibliography: bib)
+    #expect(index.diagnostics(for: note).isEmpty)
+    let prose = note.blocks.compactMap { if case .prose(let p) = $0 { return p.html } else { return nil } }.joined()
+    let html = index.resolve(prose, on: note.slug)
+    #expect(html.contains("<a class=\"xref\" href=\"#sec-trap\">the trap</a>"))
+    #expect(html.contains(">Section 5(a)</a>") && html.contains(">Figure 5.2</a>"))
+    #expect(html.contains(">Sutton and Barto, 2018, §8.2</a>)") && html.contains(">Schulman et al.’s (2017)</a> clipping"))
+    // A link to a label that does not exist is an error like any other reference.
+    let (bad, _) = Self.read("# B\n\nSee [this](@sec-nowhere).\n", "notes/06-y.md")
+    #expect(
+      CrossReferences(notes: [note, bad], bibliography: bib).diagnostics(for: bad).contains { $0.message.contains("'@sec-nowhere'") && $0.location.line == 3 })
+    // Figures and tables in the weaver: each numbered, each with its label as id.
+    var out = CellOutput()
+    out.figures = [FigureOutput(svg: "<svg/>", caption: "a"), FigureOutput(svg: "<svg/>", caption: nil)]
+    let woven = Weaver().shown(out, cell: note.cells[0], note: note)
+    #expect(
+      woven.contains("id=\"fig-one\"") && woven.contains("Figure 5.1: a") && woven.contains("id=\"fig-two\"")
+        && woven.contains("<figcaption>Figure 5.2</figcaption>"))
+  }
 }

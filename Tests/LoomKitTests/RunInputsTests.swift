@@ -10,7 +10,7 @@ import Testing
   static let cellOptionSamples: [String: String] = [
     "id": "id=renamed", "hide": "hide", "echo": "echo=false", "output": "output=false", "norun": "norun",
     "error": "error", "export": "export", "volatile": "volatile", "timeout": "timeout=9", "seed": "seed=3",
-    "caption": "caption=\"A new caption\"",
+    "caption": "caption=\"A new caption\"", "fig": "fig=fig-a,fig-b", "tbl": "tbl=tbl-a",
   ]
 
   static func key(_ markdown: String) -> String {

@@ -77,5 +77,5 @@ extension CellOptions {
   var runPart: RunPart { RunPart(norun: norun, expectError: expectError, export: export, timeout: timeout, seed: seed) }
 
   /// Option names that change only the page.
-  static let displayOnly: Set<String> = ["id", "hide", "echo", "output", "caption", "volatile"]
+  static let displayOnly: Set<String> = ["id", "hide", "echo", "output", "caption", "volatile", "fig", "tbl"]
 }

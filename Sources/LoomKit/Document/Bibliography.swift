@@ -51,7 +51,7 @@ public struct Bibliography: Sendable {
       }
       parts.append("\(authors.joined(separator: "; ").htmlEscaped) (\(year.htmlEscaped)).")
       if let title = fields["title"] { parts.append("<cite>\(title.strippingBraces.htmlEscaped)</cite>.") }
-      if let venue = fields["journal"] ?? fields["booktitle"] ?? fields["publisher"] ?? fields["howpublished"] {
+      if let venue = fields["journal"] ?? fields["booktitle"] ?? fields["publisher"] ?? fields["howpublished"] ?? fields["school"] ?? fields["institution"] {
         parts.append("\(venue.strippingBraces.htmlEscaped).")
       }
       if let doi = fields["doi"] {

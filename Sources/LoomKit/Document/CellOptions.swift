@@ -25,11 +25,15 @@ public struct CellOptions: Sendable, Hashable, Codable {
   /// byte-identical between builds; `--twice` does not compare it, and it cannot have an
   /// ```` ```output ```` block.
   public var volatile = false
+  /// Labels for the cell's figures and tables, in the order it shows them (`fig=fig-a,fig-b`,
+  /// `tbl=tbl-x`), for cross-references.
+  public var figureLabels: [String] = []
+  public var tableLabels: [String] = []
 
   public init() {}
 
   /// Every option name the parser accepts, for the error message.
-  public static let known = ["id", "hide", "echo", "output", "norun", "error", "export", "volatile", "timeout", "seed", "caption"]
+  public static let known = ["id", "hide", "echo", "output", "norun", "error", "export", "volatile", "timeout", "seed", "caption", "fig", "tbl"]
 
   /// Parses the words after the language. `column` is the 1-based column of `words` in the fence line.
   static func parse(_ words: String, location: SourceLocation) -> (CellOptions, [Diagnostic]) {
@@ -79,6 +83,13 @@ public struct CellOptions: Sendable, Hashable, Codable {
       case "caption":
         guard let v = value else { fail("option 'caption' needs a value, e.g. caption=\"Value of each state\""); continue }
         options.caption = v
+      case "fig", "tbl":
+        let labels = (value ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
+        guard !labels.isEmpty, labels.allSatisfy({ $0.hasPrefix(key + "-") && idProblem($0) == nil }) else {
+          fail("option '\(key)' needs labels that start with '\(key)-', one per \(key == "fig" ? "figure" : "table") in order, e.g. \(key)=\(key)-a,\(key)-b")
+          continue
+        }
+        if key == "fig" { options.figureLabels = labels } else { options.tableLabels = labels }
       default:
         let suggestion = closest(key, in: known).map { " (did you mean '\($0)'?)" } ?? ""
         fail("unknown cell option '\(key)'\(suggestion); known options: \(known.joined(separator: ", "))")
@@ -162,5 +173,19 @@ public struct CellOptions: Sendable, Hashable, Codable {
       prev = cur
     }
     return prev[b.count]
+  }
+}
+
+extension CellOptions {
+  /// The labels of the cell's figures, in order: `id=fig-x` names the first, `fig=` names them all.
+  public var figures: [String] {
+    if !figureLabels.isEmpty { return figureLabels }
+    return id.map { $0.hasPrefix("fig-") ? [$0] : [] } ?? []
+  }
+
+  /// The labels of the cell's tables, in order (`id=tbl-x` or `tbl=`).
+  public var tables: [String] {
+    if !tableLabels.isEmpty { return tableLabels }
+    return id.map { $0.hasPrefix("tbl-") ? [$0] : [] } ?? []
   }
 }

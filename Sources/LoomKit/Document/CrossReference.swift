@@ -21,6 +21,8 @@ public struct Label: Sendable, Hashable, Codable {
   /// A section's heading text; a cell's index.
   public var title: String
   public var line: Int
+  /// A section's number as references show it ("4.3", "5(a)"), if its heading has one.
+  public var display: String? = nil
 }
 
 /// A reference or citation in a note's prose, where it is written.
@@ -39,6 +41,8 @@ public struct ReferenceUse: Sendable, Hashable, Codable {
 enum ReferenceSyntax {
   /// The prefixes that make `@word` a cross-reference; any other `@word` is a citation key.
   static let prefixes = ["sec-", "fig-", "tbl-", "eq-", "cell-", "lec-"]
+  /// The href the reader gives a link written `[text](@label)`; the site replaces it.
+  static let hrefPrefix = "loom-ref:"
   static let markerOpen = "\u{1E}LOOM-REF "
   static let markerClose = "\u{1E}"
 
@@ -87,8 +91,15 @@ enum ReferenceSyntax {
       {
         if !plain.isEmpty { pieces.append(.text(plain)) }
         plain = ""
-        pieces.append(.reference(target(for: k, bracketed: false), offset: offset(i)))
-        i = k.endIndex
+        var t = target(for: k, bracketed: false)
+        var end = k.endIndex
+        // `@huang2022's table`: "Huang et al.’s (2022) table".
+        if case .citation(let keys, true) = t, let suffix = ["'s", "’s"].first(where: { text[end...].hasPrefix($0) }) {
+          t = .citation([keys[0] + possessive], inText: true)
+          end = text.index(end, offsetBy: suffix.count)
+        }
+        pieces.append(.reference(t, offset: offset(i)))
+        i = end
         continue
       }
       plain.append(c)
@@ -98,7 +109,21 @@ enum ReferenceSyntax {
     return pieces
   }
 
-  /// `[@a]`, `[@a; @b]`, `[@fig-x]` at `start`: the target and the index after `]`.
+  /// Marks an author-in-text citation written `@key's`.
+  static let possessive = "'s"
+  /// Separates a citation's key from its locator (`[@sutton2018, §8.2]` → `sutton2018|§8.2`).
+  static let locatorSeparator: Character = "|"
+
+  /// A cited key as stored in a target → the bib key, its locator, and whether it is possessive.
+  static func citedKey(_ s: String) -> (key: String, locator: String?, possessive: Bool) {
+    var k = Substring(s)
+    let isPossessive = k.hasSuffix(possessive)
+    if isPossessive { k = k.dropLast(possessive.count) }
+    guard let bar = k.firstIndex(of: locatorSeparator) else { return (String(k), nil, isPossessive) }
+    return (String(k[..<bar]), String(k[k.index(after: bar)...]), isPossessive)
+  }
+
+  /// `[@a]`, `[@a; @b]`, `[@a, p. 4]`, `[@fig-x]` at `start`: the target and the index after `]`.
   static func bracketed(_ text: String, from start: String.Index) -> (ReferenceUse.Target, String.Index)? {
     guard let close = text[start...].firstIndex(of: "]") else { return nil }
     let inner = text[text.index(after: start)..<close]
@@ -106,12 +131,22 @@ enum ReferenceSyntax {
     guard !parts.isEmpty, parts.allSatisfy({ $0.hasPrefix("@") }) else { return nil }
     var keys: [String] = []
     for p in parts {
-      guard let k = key(p.dropFirst()), k.count == p.count - 1 else { return nil }
-      keys.append(String(k))
+      guard let k = key(p.dropFirst()) else { return nil }
+      let rest = p.dropFirst(k.count + 1)
+      if rest.isEmpty {
+        keys.append(String(k))
+      } else if rest.hasPrefix(","), !rest.contains(locatorSeparator) {
+        // A locator: `[@sutton2018, §8.2]`.
+        keys.append(String(k) + String(locatorSeparator) + String(rest.dropFirst()).trimmingWhitespace())
+      } else {
+        return nil
+      }
     }
     let after = text.index(after: close)
     // `[@fig-x]` is a reference in brackets only when it stands alone.
-    if keys.count == 1, case .label(let l) = target(for: Substring(keys[0]), bracketed: true) { return (.label(l), after) }
+    if keys.count == 1, !keys[0].contains(locatorSeparator), case .label(let l) = target(for: Substring(keys[0]), bracketed: true) {
+      return (.label(l), after)
+    }
     guard keys.allSatisfy({ k in !prefixes.contains { k.hasPrefix($0) } }) else { return nil }
     return (.citation(keys, inText: false), after)
   }

@@ -413,6 +413,14 @@ enum CMark {
       if type == CMARK_NODE_IMAGE { images += event == CMARK_EVENT_ENTER ? 1 : -1 }
       guard event == CMARK_EVENT_ENTER, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
       let url = string(cmark_node_get_url(node))
+      // `[gotcha (a)](@sec-x)`: a cross-reference with its own text; the site puts in the href.
+      if url.hasPrefix("@"), type == CMARK_NODE_LINK, let label = ReferenceSyntax.key(Substring(url.dropFirst())), label.count == url.count - 1,
+        let reference = hooks.reference
+      {
+        _ = reference(.label(String(label)), Int(cmark_node_get_start_line(node)), Int(cmark_node_get_start_column(node)))
+        _ = cmark_node_set_url(node, ReferenceSyntax.hrefPrefix + label)
+        continue
+      }
       // `javascript:`, `data:`, `vbscript:` … are dropped, as GitHub does: the link text stays.
       let rewritten = HTMLSanitizer.isSafeURL(url) ? hooks.rewriteURL(url) : ""
       if rewritten != url { _ = cmark_node_set_url(node, rewritten) }

@@ -25,6 +25,8 @@ final class Reading {
   var labels: [Label] = []
   var references: [ReferenceUse] = []
   var noteLinks: [NoteLink] = []
+  /// The number of the last heading at each level, for `### (a)` under `## 5.`.
+  var headingNumbers: [Int: String] = [:]
   /// The lecture number that figures and equations are numbered under ("Figure 6.3"), if any.
   lazy var chapter: Int? = Note.chapter(of: path)
   var usedInlineSpots: Set<[Int]> = []
@@ -101,6 +103,7 @@ final class Reading {
         pieces.append(.cell(index))
       }
     case .heading(let level, let text, let innerHTML):
+      let number = Self.sectionNumber(text, level: level, numbers: &headingNumbers)
       // `## 4.3 The agent {#sec-agent}`: the heading's label, not part of its text.
       if let (label, bare) = Self.headingLabel(text) {
         let html = innerHTML.hasSuffix("{#\(label)}") ? String(innerHTML.dropLast(label.count + 3)).trimmingWhitespace() : innerHTML
@@ -110,7 +113,7 @@ final class Reading {
               .error, "a heading's label starts with 'sec-' (as in {#sec-\(label)}), so that @sec-… refers to it",
               at: SourceLocation(file: path, line: block.startLine)))
         }
-        labels.append(Label(kind: .section, name: label, number: 0, anchor: label, title: bare, line: block.startLine))
+        labels.append(Label(kind: .section, name: label, number: 0, anchor: label, title: bare, line: block.startLine, display: number))
         pieces.append(.heading(level: level, text: bare, innerHTML: html, label: label))
       } else {
         pieces.append(.heading(level: level, text: text, innerHTML: innerHTML, label: nil))
@@ -179,9 +182,11 @@ final class Reading {
       }
       cellIDs[id] = code.startLine
       labels.append(Label(kind: .cell, name: "cell-\(id)", number: cell.index, anchor: cell.id, title: "[\(cell.index)]", line: code.startLine))
-      for kind in [Label.Kind.figure, .table] where id.hasPrefix(kind.rawValue + "-") {
+    }
+    for (kind, names) in [(Label.Kind.figure, options.figures), (.table, options.tables)] {
+      for name in names {
         let number = labels.filter { $0.kind == kind }.count + 1
-        labels.append(Label(kind: kind, name: id, number: number, anchor: id, title: "", line: code.startLine))
+        labels.append(Label(kind: kind, name: name, number: number, anchor: name, title: "", line: code.startLine))
       }
     }
     cells.append(cell)
@@ -319,6 +324,25 @@ final class Reading {
       return "<details class=\"callout callout-solution\"><summary class=\"callout-title\">\(title)</summary>\n\(body)</details>\n"
     }
     return "<div class=\"callout callout-\(kind)\"><p class=\"callout-title\">\(title)</p>\n\(body)</div>\n"
+  }
+
+  /// The number a heading shows or inherits, for "Section 4.3": its own leading `4.3` or `4.`, or
+  /// for `### (a) …` the nearest numbered heading above it with the letter, `5(a)`.
+  static func sectionNumber(_ text: String, level: Int, numbers: inout [Int: String]) -> String? {
+    for l in numbers.keys where l >= level { numbers[l] = nil }
+    let t = text.trimmingWhitespace()
+    let lead = t.prefix { $0.isNumber || $0 == "." }
+    if let first = lead.first, first.isNumber {
+      let n = lead.hasSuffix(".") ? String(lead.dropLast()) : String(lead)
+      numbers[level] = n
+      return n
+    }
+    if t.count >= 3, t.hasPrefix("("), let close = t.firstIndex(of: ")"), t.distance(from: t.startIndex, to: close) <= 3,
+      let parent = numbers.filter({ $0.key < level }).max(by: { $0.key < $1.key })?.value
+    {
+      return parent + t[...close]
+    }
+    return nil
   }
 
   /// `Title {#sec-x}` → (`sec-x`, `Title`).

@@ -64,8 +64,7 @@ public struct CrossReferences: Sendable {
     case .equation: return "Eq. (\(number))"
     case .cell: return "Cell \(label.title)"
     case .section:
-      let lead = label.title.prefix { $0.isNumber || $0 == "." }
-      if let first = lead.first, first.isNumber { return "Section \(lead.hasSuffix(".") ? String(lead.dropLast()) : String(lead))" }
+      if let number = label.display { return "Section \(number)" }
       return "Section “\(label.title)”"
     }
   }
@@ -80,8 +79,8 @@ public struct CrossReferences: Sendable {
         let suggestion = CellOptions.closest(name, in: targets.keys.sorted()).map { " (did you mean @\($0)?)" } ?? ""
         out.append(
           Diagnostic(.error, "unknown label '@\(name)'\(suggestion): no section, figure, table, equation, cell or lecture of the series has it", at: at))
-      case .citation(let keys, _):
-        for key in keys where bibliography.entries[key] == nil {
+      case .citation(let cited, _):
+        for key in cited.map({ ReferenceSyntax.citedKey($0).key }) where bibliography.entries[key] == nil {
           let suggestion = CellOptions.closest(key, in: bibliography.entries.keys.sorted()).map { " (did you mean @\($0)?)" } ?? ""
           out.append(
             Diagnostic(
@@ -107,6 +106,30 @@ public struct CrossReferences: Sendable {
   /// `html` with every reference marker replaced by its link (citations by author–year links to
   /// the page's reference list). An unresolved marker (a note read with errors) becomes its text.
   public func resolve(_ html: String, on slug: String) -> String {
+    resolveMarkers(resolveHrefs(html, on: slug), on: slug)
+  }
+
+  /// `href="loom-ref:sec-x"` (a link written `[text](@sec-x)`) → the label's page and anchor.
+  func resolveHrefs(_ html: String, on slug: String) -> String {
+    let open = "href=\"" + ReferenceSyntax.hrefPrefix
+    guard html.contains(open) else { return html }
+    var out = ""
+    var rest = Substring(html)
+    while let r = rest.range(of: open), let close = rest[r.upperBound...].firstIndex(of: "\"") {
+      out += rest[..<r.lowerBound]
+      let name = String(rest[r.upperBound..<close])
+      if let t = targets[name] {
+        let page = t.slug == slug ? "" : Site.urlPath(t.slug + ".html")
+        out += "class=\"xref\" href=\"" + (page + (t.anchor.isEmpty ? "" : "#\(t.anchor)")).htmlEscaped + "\""
+      } else {
+        out += "class=\"xref missing\" href=\"#\""
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return out + rest
+  }
+
+  func resolveMarkers(_ html: String, on slug: String) -> String {
     let markers = ReferenceSyntax.markers(in: html)
     guard !markers.isEmpty else { return html }
     var out = ""
@@ -132,9 +155,12 @@ public struct CrossReferences: Sendable {
       let anchor = t.anchor.isEmpty ? "" : "#\(t.anchor)"
       return HTMLWriter.element("a", ["class": "xref", "href": page + anchor], text: text)
     case .citation(let keys, let inText):
-      let parts = keys.map { key -> String in
+      let parts = keys.map { cited -> String in
+        let (key, locator, possessive) = ReferenceSyntax.citedKey(cited)
         guard let e = bibliography.entries[key] else { return "@\(key.htmlEscaped)" }
-        let words = inText ? "\(e.authorShort) (\(e.year))" : "\(e.authorShort), \(e.year)"
+        let author = e.authorShort + (possessive ? "’s" : "")
+        let year = e.year + (locator.map { ", \($0)" } ?? "")
+        let words = inText ? "\(author) (\(year))" : "\(author), \(year)"
         return HTMLWriter.element("a", ["class": "citation", "href": "#ref-\(key)"], text: words)
       }
       return inText ? parts.joined(separator: "; ") : "(" + parts.joined(separator: "; ") + ")"
@@ -145,7 +171,9 @@ public struct CrossReferences: Sendable {
   public func referenceList(for note: Note) -> String {
     var keys: [String] = []
     for use in note.references {
-      if case .citation(let ks, _) = use.target { for k in ks where !keys.contains(k) && bibliography.entries[k] != nil { keys.append(k) } }
+      if case .citation(let cited, _) = use.target {
+        for k in cited.map({ ReferenceSyntax.citedKey($0).key }) where !keys.contains(k) && bibliography.entries[k] != nil { keys.append(k) }
+      }
     }
     guard !keys.isEmpty else { return "" }
     let entries = keys.compactMap { bibliography.entries[$0] }.sorted {

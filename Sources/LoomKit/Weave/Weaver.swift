@@ -137,17 +137,18 @@ public struct Weaver: Sendable {
   func shown(_ output: CellOutput, cell: Cell, note: Note) -> String {
     var html = textOutput(output.stdout, kind: "stdout")
     html += textOutput(output.stderr, kind: "stderr")
-    let label = note.labels.first { ($0.kind == .figure || $0.kind == .table) && $0.name == cell.options.id }
-    func numbered(_ kind: Label.Kind, first: Bool) -> (id: String?, prefix: String) {
-      guard first, let label, label.kind == kind else { return (nil, "") }
+    /// The k-th figure's or table's label, its anchor and "Figure 6.3: ".
+    func numbered(_ kind: Label.Kind, _ k: Int) -> (id: String?, prefix: String) {
+      let names = kind == .figure ? cell.options.figures : cell.options.tables
+      guard k < names.count, let label = note.labels.first(where: { $0.kind == kind && $0.name == names[k] }) else { return (nil, "") }
       return (label.anchor, CrossReferences.text(for: label, chapter: note.chapter) + ": ")
     }
     for (k, t) in output.tables.enumerated() {
-      let (id, prefix) = numbered(.table, first: k == 0)
+      let (id, prefix) = numbered(.table, k)
       html += table(t, id: id, prefix: prefix)
     }
     for (k, f) in output.figures.enumerated() {
-      let (id, prefix) = numbered(.figure, first: k == 0)
+      let (id, prefix) = numbered(.figure, k)
       html += "<figure class=\"figure\"\(id.map { " id=\"\($0.htmlEscaped)\"" } ?? "")>\(f.svg)"
       if let caption = f.caption ?? cell.options.caption {
         html += "<figcaption>\(prefix.htmlEscaped)\(Self.caption(caption))</figcaption>"
