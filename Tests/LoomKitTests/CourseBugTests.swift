@@ -70,4 +70,20 @@ struct CourseBugTests {
     let page = try String(contentsOf: project.siteDirectory.appendingPathComponent("02-b.html"), encoding: .utf8)
     #expect(page.contains("B-RAN-EARLIER"))
   }
+
+  @Test("Orphan cleanup stops only what note programs left behind, not the children others in this process started")
+  func foreignChildrenSurvive() throws {
+    // Swift Testing's exit tests, or any library, may run children of their own in the same process.
+    let other = Process()
+    other.executableURL = URL(fileURLWithPath: "/bin/sleep")
+    other.arguments = ["0.3"]
+    try other.run()
+    ChildProcess.adoptOrphans()
+    _ = try ChildProcess.run(URL(fileURLWithPath: "/bin/true"), [])  // ends with stopOrphans()
+    ChildProcess.stopOrphans()
+    let deadline = Date().addingTimeInterval(10)
+    while other.isRunning && Date() < deadline { usleep(20_000) }
+    #expect(!other.isRunning, "the other child was reaped behind its owner's back")
+    #expect(other.terminationReason == .exit && other.terminationStatus == 0)
+  }
 }

@@ -34,7 +34,8 @@ public struct ChildProcess {
     process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = environment }
+    // Marks the child and everything it starts (the environment is inherited) as ours: see `stopOrphans`.
+    process.environment = (environment ?? ProcessInfo.processInfo.environment).merging([Self.markerKey: Self.marker]) { _, new in new }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -119,8 +120,21 @@ public struct ChildProcess {
     if !adopting { adopting = loom_become_subreaper() == 0 }
   }
 
-  /// Stops and reaps processes that were left to us: children of a note (or a build) that ended or
-  /// was killed, adopted because we are their subreaper. Our own running children are spared.
+  /// The environment variable that marks a process as started (directly or not) by this one.
+  static let markerKey = "LOOM_PARENT"
+  static let marker = String(getpid())
+
+  /// Whether `pid` carries our marker in its environment (so it descends from a child we started).
+  static func isOurs(_ pid: pid_t) -> Bool {
+    guard let env = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+    return env.split(separator: 0).contains { $0.elementsEqual("\(markerKey)=\(marker)".utf8) }
+  }
+
+  /// Stops and reaps processes that were left to us: what a note's program (or a build) started
+  /// and left behind when it ended or was killed, adopted because we are their subreaper. They are
+  /// recognised by the marker every child we start passes on in its environment, so a child that
+  /// someone else in this process started (a test framework's exit tests, a library's) is left
+  /// alone, and so are our own running children. A zombie is reaped only if we knew it alive.
   static func stopOrphans() {
     spawnLock.lock(); defer { spawnLock.unlock() }
     guard adopting else { return }
@@ -135,9 +149,16 @@ public struct ChildProcess {
       // "pid (comm) state ppid …": the fields after the command name.
       let fields = stat[stat.index(after: close)...].split(separator: " ")
       guard fields.count > 2, pid_t(fields[1]) == me else { continue }
-      if fields[0] != "Z" { kill(pid, SIGKILL) }
+      if fields[0] == "Z" {
+        guard orphansSeen.contains(pid) else { continue }
+      } else {
+        guard isOurs(pid) else { continue }
+        orphansSeen.insert(pid)
+        kill(pid, SIGKILL)
+      }
       var status: Int32 = 0
       _ = waitpid(pid, &status, 0)
+      orphansSeen.remove(pid)
     }
   }
 
@@ -149,11 +170,14 @@ public struct ChildProcess {
 
   /// Children running now, so that loom, interrupted, can stop them before it exits.
   static let running = RunningSet()
+  /// Orphans found alive with our marker (a zombie found later is reaped only if it is one of them).
+  static let orphansSeen = RunningSet()
 
   final class RunningSet: @unchecked Sendable {
     private let lock = NSLock()
     private var pids: Set<pid_t> = []
     func insert(_ p: pid_t) { lock.lock(); pids.insert(p); lock.unlock() }
+    func contains(_ p: pid_t) -> Bool { lock.lock(); defer { lock.unlock() }; return pids.contains(p) }
     func remove(_ p: pid_t) { lock.lock(); pids.remove(p); lock.unlock() }
     func all() -> [pid_t] { lock.lock(); defer { lock.unlock() }; return Array(pids) }
   }
