@@ -36,10 +36,12 @@ let package = Package(
 
     // MARK: - The toolchain (never imports the numeric side)
     .target(name: "TeXMath"),
+    // loom's interrupt handler (a C signal handler; see its header).
+    .target(name: "CLoomSignals"),
     .target(
       name: "LoomKit",
       dependencies: [
-        "CCMarkGFM", "TeXMath", "CLoomSys", "LoomContract",
+        "CCMarkGFM", "TeXMath", "CLoomSys", "CLoomSignals", "LoomContract",
         .product(name: "SwiftParser", package: "swift-syntax"),
         .product(name: "SwiftIDEUtils", package: "swift-syntax"),
         .product(name: "SwiftSyntax", package: "swift-syntax"),

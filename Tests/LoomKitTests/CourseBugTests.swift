@@ -86,4 +86,14 @@ struct CourseBugTests {
     #expect(!other.isRunning, "the other child was reaped behind its owner's back")
     #expect(other.terminationReason == .exit && other.terminationStatus == 0)
   }
+
+  @Test("SIGTERM (timeout, CI) stops loom: the handler stops the children, then the process dies of the signal")
+  func diesOfSIGTERM() async {
+    await #expect(processExitsWith: .signal(SIGTERM)) {
+      ChildProcess.stopChildrenOnInterrupt()
+      kill(getpid(), SIGTERM)
+      // Before the fix the handler's raise() stayed pending on a dispatch thread, and this returned.
+      sleep(10)
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import CLoomSys
+import CLoomSignals
 
 /// Runs a program as a child process — never through a shell — capturing its output.
 public struct ChildProcess {
@@ -169,36 +170,38 @@ public struct ChildProcess {
   }
 
   /// Children running now, so that loom, interrupted, can stop them before it exits.
-  static let running = RunningSet()
+  static let running = RunningSet(tracksInterrupts: true)
   /// Orphans found alive with our marker (a zombie found later is reaped only if it is one of them).
   static let orphansSeen = RunningSet()
 
   final class RunningSet: @unchecked Sendable {
+    /// Whether the interrupt handler stops these pids.
+    let tracksInterrupts: Bool
+    init(tracksInterrupts: Bool = false) { self.tracksInterrupts = tracksInterrupts }
     private let lock = NSLock()
     private var pids: Set<pid_t> = []
-    func insert(_ p: pid_t) { lock.lock(); pids.insert(p); lock.unlock() }
+    func insert(_ p: pid_t) {
+      lock.lock()
+      pids.insert(p)
+      lock.unlock()
+      if tracksInterrupts { _ = loom_child_add(p) }
+    }
     func contains(_ p: pid_t) -> Bool { lock.lock(); defer { lock.unlock() }; return pids.contains(p) }
-    func remove(_ p: pid_t) { lock.lock(); pids.remove(p); lock.unlock() }
+    func remove(_ p: pid_t) {
+      lock.lock()
+      pids.remove(p)
+      lock.unlock()
+      if tracksInterrupts { loom_child_remove(p) }
+    }
     func all() -> [pid_t] { lock.lock(); defer { lock.unlock() }; return Array(pids) }
   }
 
-  /// On SIGINT/SIGTERM/SIGHUP: stop every child (and its group), then die of the same signal.
+  /// On SIGINT/SIGTERM/SIGHUP: stop every child (and its group), then die of the same signal
+  /// (`loom_on_interrupt`, which reads the children from the table `running` keeps up to date).
   /// Installed once by the CLI.
   public static func stopChildrenOnInterrupt() {
-    guard interruptSources.isEmpty else { return }
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
-      signal(sig, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-      source.setEventHandler {
-        for pid in running.all() { stop(pid) }
-        signal(sig, SIG_DFL)
-        raise(sig)
-      }
-      source.resume()
-      interruptSources.append(source)
-    }
+    loom_install_interrupt_handlers()
   }
-  nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
 
   /// What a stream keeps: at most `limit` bytes between two markers (a note's cells), so loom's
   /// memory stays bounded however much a note prints. The rest is counted and replaced by a notice.
