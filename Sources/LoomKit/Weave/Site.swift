@@ -121,7 +121,7 @@ public struct Site: Sendable {
     let (note, _) = NoteReader().read(
       "# Run times\n\nHow long each note took to run when its outputs were made (its *cold* run: a cached note is not run again), and its three slowest cells. The numbers depend on the machine, so they are loaded from `volatile/timings.js` and the rest of the site stays the same from build to build. `loom test --timings` prints the slowest cells of a run.\n",
       path: "notes/timings.md")
-    var html = render(Page(note: note, outputs: nil, diagnostics: []), lectures: lectures)
+    var html = render(Page(note: note, outputs: nil, diagnostics: []), lectures: lectures, sources: false)
     html = html.replacingOccurrences(
       of: "</article>",
       with: "<div class=\"volatile\" data-volatile=\"timings\"></div>\n</article>\n<script src=\"volatile/timings.js\"></script>")
@@ -205,7 +205,8 @@ public struct Site: Sendable {
 
   /// The full HTML document for a page: the sidebar (lectures, then this page's sections), the
   /// woven article, the notes list on the index, the pager.
-  public func render(_ page: Page, lectures: [Page]) -> String {
+  /// `sources: false` for a page Loom makes itself (run times), which has no Markdown of its own.
+  public func render(_ page: Page, lectures: [Page], sources: Bool = true) -> String {
     let note = page.note
     let isIndex = note.slug == "index"
     let article =
@@ -238,7 +239,7 @@ public struct Site: Sendable {
       \(article)\(notesList)
       </article>
       \(pager)
-      <footer class="source">\(Self.sourceLinks(note)) · <a href="timings.html">run times</a> · woven by loom</footer>
+      <footer class="source">\(sources ? Self.sourceLinks(note) + " · " : "")<a href="timings.html">run times</a> · woven by loom</footer>
       </main>
       </div>
       <script src="assets/search-index.js"></script>
