@@ -76,7 +76,7 @@ public struct Site: Sendable {
     try FileIO.writeIfChanged(searchIndex(pages), to: assets.appendingPathComponent("search-index.js"))
     try writeTimings(pages, lectures: lectures)
     if only == nil {
-      let sourceFiles = pages.flatMap { sources($0.note, graph: graph).map(\.file) }
+      let sourceFiles = pages.flatMap { Self.sourceFiles($0.note) }
       Self.prune(
         dir,
         keeping: Set(pages.map(\.fileName) + pages.map { Self.volatilePath($0.note) } + Self.assetFiles + sourceFiles + Self.timingFiles))
@@ -86,10 +86,15 @@ public struct Site: Sendable {
   /// `source/<note>.md` (every real note), and `source/<slug>.swift`, the `main.swift` Loom
   /// generates from it, for a note with code.
   func sources(_ note: Note, graph: NoteGraph) -> [(file: String, text: String)] {
+    Self.sourceFiles(note).map { file in
+      (file, file == Self.sourcePath(note) ? note.lines.joined(separator: "\n") : Tangler(project: project).mainSwift(for: note, graph: graph))
+    }
+  }
+
+  /// The files `sources` writes for `note`, without generating them (for pruning).
+  static func sourceFiles(_ note: Note) -> [String] {
     guard note.lines.count > 1 || !(note.lines.first ?? "").isEmpty, !note.path.isEmpty else { return [] }
-    var out = [(Self.sourcePath(note), note.lines.joined(separator: "\n"))]
-    if Pipeline.hasCode(note) { out.append((Self.swiftPath(note), Tangler(project: project).mainSwift(for: note, graph: graph))) }
-    return out
+    return [sourcePath(note)] + (Pipeline.hasCode(note) ? [swiftPath(note)] : [])
   }
 
   static func sourcePath(_ note: Note) -> String { "source/\(note.slug).md" }
