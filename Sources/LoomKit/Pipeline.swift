@@ -194,12 +194,7 @@ public final class Pipeline: @unchecked Sendable {
     console.line("building \(notes.count) note\(notes.count == 1 ? "" : "s") (swift build -c \(options.configuration))…")
     var session = BuildSession(pipeline: self, notes: notes, all: items.filter { !$0.hasReadErrors }.map(\.note))
     let result = try session.build(notes)
-    reportWarnings(result, notes: notes)
-    report.warnings = result.warnings.mapValues { ws in
-      ws.filter { w in
-        !notes.contains { n in n.path == w.location.file && n.cells.contains { $0.options.expectError && Self.contains($0, line: w.location.line) } }
-      }
-    }
+    report.warnings = reportWarnings(result, notes: notes)
     report.unattributed = result.unattributed
     for note in notes {
       let errors = result.diagnostics[note.path] ?? []
@@ -235,16 +230,21 @@ public final class Pipeline: @unchecked Sendable {
     recordCompileFailures(plan, items, cache: cache)
   }
 
-  /// The compiler's warnings about the notes' cells, at their Markdown lines, once each. They never
-  /// fail a build; a note's warnings show when it is built, not when its outputs come from the cache.
-  func reportWarnings(_ built: Builder.Result, notes: [Note]) {
+  /// Prints the compiler's warnings about the notes' cells, at their Markdown lines, once each, and
+  /// returns them by note. They never fail a build; a note's warnings show when it is built, not
+  /// when its outputs come from the cache.
+  @discardableResult
+  func reportWarnings(_ built: Builder.Result, notes: [Note]) -> [String: [Diagnostic]] {
+    var shown: [String: [Diagnostic]] = [:]
     for note in notes {
       // A cell marked `error` is there to fail; what else the compiler says about it is noise.
       let errorCells = note.cells.filter(\.options.expectError)
       for d in built.warnings[note.path] ?? [] where !errorCells.contains(where: { Self.contains($0, line: d.location.line) }) {
         console.diagnostic(d, lines: note.lines)
+        shown[note.path, default: []].append(d)
       }
     }
+    return shown
   }
 
   /// Which notes must run, and the cache key of each: the others get their cached outputs here.
