@@ -361,6 +361,7 @@ public final class Pipeline: @unchecked Sendable {
     runner.memoryLimitMB = options.memoryLimitMB
     runner.reseed = options.reseed
     var pending = first
+    var rebuiltStale: Set<Int> = []
     while !pending.isEmpty {
       let results = run(pending, items: items, runner: runner, builder: session.builder, tangler: session.tangler, expected: session.expected)
       var again: [Int] = []
@@ -374,6 +375,14 @@ public final class Pipeline: @unchecked Sendable {
             again.append(i)
             continue
           }
+          // An incremental build that missed a rewritten main.swift: build this note from its
+          // sources, once.
+          if r.outputs.status == .staleBuild, rebuiltStale.insert(i).inserted {
+            console.line("\(note.slug): its executable was stale; building it again from its sources")
+            session.builder.forgetBuild(of: note)
+            again.append(i)
+            continue
+          }
           finish(&items[i], r.outputs, key: plan.keys[i], cache: cache)
         case .failure(let error)?:
           items[i].outputs = NoteOutputs(status: .crashed, message: "\(note.path): error: \(error)")
@@ -383,7 +392,7 @@ public final class Pipeline: @unchecked Sendable {
         }
       }
       guard !again.isEmpty else { break }
-      console.line("rebuilding \(again.count) note\(again.count == 1 ? "" : "s") without the `error` cells that trapped…")
+      console.line("rebuilding \(again.count) note\(again.count == 1 ? "" : "s")…")
       pending = runnable(again, try session.build(again.map { items[$0].note }), &items)
     }
   }

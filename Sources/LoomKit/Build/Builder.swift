@@ -53,6 +53,14 @@ public struct Builder: Sendable {
     project.buildDirectory.appendingPathComponent(".build").appendingPathComponent(configuration).appendingPathComponent(note.targetName)
   }
 
+  /// Removes what SwiftPM built for `note` (its executable and its target's objects), so the next
+  /// build compiles it from its sources whatever the incremental build's records say.
+  public func forgetBuild(of note: Note) {
+    let products = project.buildDirectory.appendingPathComponent(".build").appendingPathComponent(configuration)
+    try? FileManager.default.removeItem(at: executable(for: note))
+    try? FileManager.default.removeItem(at: products.appendingPathComponent("\(note.targetName).build"))
+  }
+
   /// Builds every note's target (the package must have been written by the `Tangler`).
   public func build(_ notes: [Note], log: (String) -> Void = { _ in }) throws -> Result {
     guard let swift = ChildProcess.which("swift") else {
