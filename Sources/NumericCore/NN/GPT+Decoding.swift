@@ -175,13 +175,11 @@ public final class GPTDecoder {
       let a = layerNorm(x, rows: rows, block.ln1)
       let qkv = linear(a, rows: rows, block.attention.qkv)
       let y = attend(qkv, n: n, layer: layer)
-      let o = linear(y, rows: rows, block.attention.proj)
-      for i in 0..<x.count { x[i] += o[i] }
+      Self.add(linear(y, rows: rows, block.attention.proj), into: &x)
       let m = layerNorm(x, rows: rows, block.ln2)
       var f = linear(m, rows: rows, block.fc)
-      gelu(&f)
-      let g = linear(f, rows: rows, block.fcOut)
-      for i in 0..<x.count { x[i] += g[i] }
+      f.withUnsafeMutableBufferPointer { geluForwardInPlace($0) }
+      Self.add(linear(f, rows: rows, block.fcOut), into: &x)
     }
     length += n
     return linear(layerNorm(x, rows: rows, gpt.lnFinal), rows: rows, gpt.head)
@@ -210,8 +208,13 @@ public final class GPTDecoder {
   private func linear(_ x: [Float], rows: Int, _ layer: Linear) -> [Float] {
     let (o, i) = (layer.outFeatures, layer.inFeatures)
     var y = [Float](repeating: 0, count: rows * o)
-    if let bias = layer.bias?.data {
-      for r in 0..<rows { for j in 0..<o { y[r * o + j] = bias[j] } }
+    if let bias = layer.bias {
+      // Every row starts as the bias (the gemm adds with beta = 1).
+      bias.data.withUnsafeBufferPointer { b in
+        y.withUnsafeMutableBufferPointer { yb in
+          for r in 0..<rows { (yb.baseAddress! + r * o).update(from: b.baseAddress!, count: o) }
+        }
+      }
     }
     x.withUnsafeBufferPointer { xb in
       layer.weight.data.withUnsafeBufferPointer { wb in
@@ -225,12 +228,11 @@ public final class GPTDecoder {
     return y
   }
 
-  private func gelu(_ x: inout [Float]) {
-    var t = [Float](repeating: 0, count: x.count)
-    let input = x
-    input.withUnsafeBufferPointer { xb in
-      x.withUnsafeMutableBufferPointer { yb in
-        t.withUnsafeMutableBufferPointer { tb in geluForward(xb, yb, tb) }
+  /// x += o, elementwise (the residual connections).
+  private static func add(_ o: [Float], into x: inout [Float]) {
+    o.withUnsafeBufferPointer { ob in
+      x.withUnsafeMutableBufferPointer { xb in
+        for i in 0..<xb.count { xb[i] += ob[i] }
       }
     }
   }
@@ -243,10 +245,9 @@ public final class GPTDecoder {
   /// values `[B, H, capacity, hd]`, so that the output is an axpy per column.
   private func attend(_ qkv: [Float], n: Int, layer: Int) -> [Float] {
     var y = [Float](repeating: 0, count: batch * n * d)
-    let scale = 1 / Float(hd).squareRoot()
     let (d, h, hd, capacity, length, batch) = (self.d, self.h, self.hd, self.capacity, self.length, self.batch)
     let pads = self.pads
-    var scores = [Float](repeating: 0, count: capacity)
+    var scores = [Float](repeating: 0, count: 4 * capacity)
     keys[layer].withUnsafeMutableBufferPointer { kb in
       values[layer].withUnsafeMutableBufferPointer { vb in
         qkv.withUnsafeBufferPointer { qb in
@@ -268,24 +269,19 @@ public final class GPTDecoder {
                 }
               }
               for b in 0..<batch {
-                for head in 0..<h {
-                  let kt = keys + (b * h + head) * hd * capacity
-                  let vs = values + (b * h + head) * capacity * hd
-                  for i in 0..<n {
-                    let query = length + i
-                    let first = min(pads[b], query)  // a pad column attends to itself only
-                    let q = qkv + (b * n + i) * 3 * d + head * hd
-                    let count = Int32(query - first + 1)
-                    // scores = scale · Kᵀq over the columns first…query
-                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
-                    var maxScore = -Float.infinity
-                    for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
-                    for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
-                    var total: Float = 0
-                    for j in 0..<Int(count) { total += scores[j] }
-                    // out = Vᵀ·softmax
-                    let out = y + (b * n + i) * d + head * hd
-                    cblas_sgemv(CblasRowMajor, CblasTrans, count, Int32(hd), 1 / total, vs + first * hd, Int32(hd), scores, 1, 0, out, 1)
+                for i in 0..<n {
+                  let query = length + i
+                  let first = min(pads[b], query)  // a pad column attends to itself only
+                  var head = 0
+                  // Four heads at a time share the scalar max and sum loops (one SIMD lane each,
+                  // each lane in column order as below), so their dependency chains overlap.
+                  while h - head >= 4 {
+                    attendFour(b: b, row: b * n + i, firstHead: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
+                    head += 4
+                  }
+                  while head < h {
+                    attendOne(b: b, row: b * n + i, head: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
+                    head += 1
                   }
                 }
               }
@@ -295,6 +291,64 @@ public final class GPTDecoder {
       }
     }
     return y
+  }
+}
+
+extension GPTDecoder {
+  /// One query row's attention for one head: scores = scale · Kᵀq over the columns first…query,
+  /// softmax, out = Vᵀ·softmax (two gemv's around the scalar softmax).
+  private func attendOne(
+    b: Int, row: Int, head: Int, first: Int, query: Int, keys: UnsafeMutablePointer<Float>,
+    values: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    scores: UnsafeMutablePointer<Float>
+  ) {
+    let scale = 1 / Float(hd).squareRoot()
+    let kt = keys + (b * h + head) * hd * capacity
+    let vs = values + (b * h + head) * capacity * hd
+    let q = qkv + row * 3 * d + head * hd
+    let count = Int32(query - first + 1)
+    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
+    var maxScore = -Float.infinity
+    for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
+    for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
+    var total: Float = 0
+    for j in 0..<Int(count) { total += scores[j] }
+    let out = y + row * d + head * hd
+    cblas_sgemv(CblasRowMajor, CblasTrans, count, Int32(hd), 1 / total, vs + first * hd, Int32(hd), scores, 1, 0, out, 1)
+  }
+
+  /// `attendOne` for heads firstHead…firstHead+3, with the same operations per head in the same
+  /// order: the max and the sum run over the four heads' scores side by side (SIMD lanes).
+  private func attendFour(
+    b: Int, row: Int, firstHead: Int, first: Int, query: Int, keys: UnsafeMutablePointer<Float>,
+    values: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    scores: UnsafeMutablePointer<Float>
+  ) {
+    let scale = 1 / Float(hd).squareRoot()
+    let count = query - first + 1
+    let s0 = scores, s1 = scores + capacity, s2 = scores + 2 * capacity, s3 = scores + 3 * capacity
+    for lane in 0..<4 {
+      let kt = keys + (b * h + firstHead + lane) * hd * capacity
+      let q = qkv + row * 3 * d + (firstHead + lane) * hd
+      cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), Int32(count), scale, kt + first, Int32(capacity), q, 1, 0, scores + lane * capacity, 1)
+    }
+    // max(m, s) is `s >= m ? s : m` (Swift.max), lane by lane.
+    var m = SIMD4<Float>(repeating: -.infinity)
+    for j in 0..<count {
+      let s = SIMD4(s0[j], s1[j], s2[j], s3[j])
+      m.replace(with: s, where: s .>= m)
+    }
+    for lane in 0..<4 {
+      let sl = scores + lane * capacity, ml = m[lane]
+      for j in 0..<count { sl[j] = Float.exp(sl[j] - ml) }  // vectorised
+    }
+    var total = SIMD4<Float>(repeating: 0)
+    for j in 0..<count { total += SIMD4(s0[j], s1[j], s2[j], s3[j]) }
+    for lane in 0..<4 {
+      let vs = values + (b * h + firstHead + lane) * capacity * hd
+      let out = y + row * d + (firstHead + lane) * hd
+      cblas_sgemv(CblasRowMajor, CblasTrans, Int32(count), Int32(hd), 1 / total[lane], vs + first * hd, Int32(hd), scores + lane * capacity, 1, 0, out, 1)
+    }
   }
 }
 
@@ -355,7 +409,7 @@ extension GPT {
     var logits = decoder?.append(columns.flatMap { $0 }) ?? []
     var lastColumn = width - 1
     var stride = width
-    var scratch = [Double](repeating: 0, count: vocab)
+    var scratch = SamplingScratch(vocab: vocab)
     for step in 0..<config.maxNewTokens {
       if decoder == nil {
         let full = GPTDecoder(self, batch: batch, capacity: columns[0].count, pads: pads)
@@ -386,18 +440,14 @@ extension GPT {
   }
 
   /// Draws a token from one row of logits; returns it with its log-probability at the temperature.
-  /// Without top-k or top-p, one pass in id order (`scratch` holds the probabilities); with them,
-  /// the candidates are sorted, most likely first.
+  /// Without top-k or top-p, one pass in id order (`scratch.probs` holds the probabilities); with
+  /// them, the candidates are sorted, most likely first.
   static func sample(
-    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: inout [Double], using rng: inout SeededGenerator
+    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: inout SamplingScratch, using rng: inout SeededGenerator
   ) -> (Int, Float) {
-    if let problem = rowSamplingProblem(logits, row: 0) { fatalError("generate: \(problem)") }
+    if mayHaveSamplingProblem(logits), let problem = rowSamplingProblem(logits, row: 0) { fatalError("generate: \(problem)") }
     let t = c.temperature > 0 ? c.temperature : 1
-    var m = -Float.infinity
-    for v in logits { m = max(m, v / t) }
-    var z: Float = 0
-    for v in logits { z += Float.exp(v / t - m) }
-    let logZ = m + Float.log(z)
+    let logZ = scratch.logNormalizer(logits, temperature: t)
     if c.temperature <= 0 {
       var best = 0  // the first of the largest
       for i in 1..<logits.count where logits[i] / t > logits[best] / t { best = i }
@@ -406,22 +456,19 @@ extension GPT {
     let filtered = (c.topK.map { $0 > 0 && $0 < logits.count } ?? false) || (c.topP.map { $0 < 1 } ?? false)
     guard filtered else {
       // rng.categorical's walk, without building an array per row.
-      var total = 0.0
-      for i in 0..<logits.count {
-        scratch[i] = Double(Float.exp(logits[i] / t - logZ))
-        total += scratch[i]
-      }
+      let total = scratch.probabilities(logits, logZ: logZ)
+      let probs = scratch.probs
       precondition(total > 0 && total.isFinite, "generate: probabilities sum to \(total)")
       var u = rng.uniform() * total
       var pick = -1
       for i in 0..<logits.count {
-        u -= scratch[i]
+        u -= probs[i]
         if u < 0 {
           pick = i
           break
         }
       }
-      if pick < 0 { pick = (0..<logits.count).last { scratch[$0] > 0 } ?? logits.count - 1 }
+      if pick < 0 { pick = (0..<logits.count).last { probs[$0] > 0 } ?? logits.count - 1 }
       return (pick, logits[pick] / t - logZ)
     }
     let scaled = logits.map { $0 / t }
@@ -437,5 +484,74 @@ extension GPT {
     }
     let i = rng.categorical(probs)
     return (order[i], scaled[order[i]] - logZ)
+  }
+}
+
+/// Whether a row of logits might not be a distribution (NaN, +inf, or every entry −inf): one
+/// cheap pass; `rowSamplingProblem` then says what is wrong.
+func mayHaveSamplingProblem(_ logits: UnsafeBufferPointer<Float>) -> Bool {
+  var bad = false, allNegativeInfinity = true
+  for v in logits {
+    bad = bad || v.isNaN || v == .infinity
+    allNegativeInfinity = allNegativeInfinity && v == -.infinity
+  }
+  return bad || (allNegativeInfinity && !logits.isEmpty)
+}
+
+/// Per-row buffers of `GPT.sample`, kept across rows and steps. Its loops compute what one fused
+/// loop per quantity would (each exp, then a sum in id order); split so the exps vectorise.
+struct SamplingScratch {
+  /// logits / temperature (unused at temperature 1, where the division is exact).
+  var scaled: [Float]
+  /// exp(·) of the scaled logits, before the in-order sums.
+  var exps: [Float]
+  /// The probabilities, Float64, of the last `probabilities` call.
+  var probs: [Double]
+  private var unscaled = true
+
+  init(vocab: Int) {
+    scaled = [Float](repeating: 0, count: vocab)
+    exps = scaled
+    probs = [Double](repeating: 0, count: vocab)
+  }
+
+  /// Scales the row by 1/t (kept for `probabilities`) and returns log Σ exp: the max m, then
+  /// log(Σ exp(x − m)) + m, summed in id order.
+  mutating func logNormalizer(_ logits: UnsafeBufferPointer<Float>, temperature t: Float) -> Float {
+    let n = logits.count
+    unscaled = t == 1  // x / 1 == x exactly
+    if !unscaled { scaled.withUnsafeMutableBufferPointer { sb in for i in 0..<n { sb[i] = logits[i] / t } } }
+    return scaled.withUnsafeBufferPointer { sb in
+      let x = unscaled ? logits.baseAddress! : sb.baseAddress!
+      var m = -Float.infinity
+      for i in 0..<n { m = max(m, x[i]) }
+      return exps.withUnsafeMutableBufferPointer { eb in
+        for i in 0..<n { eb[i] = Float.exp(x[i] - m) }
+        var z: Float = 0
+        for i in 0..<n { z += eb[i] }
+        return m + Float.log(z)
+      }
+    }
+  }
+
+  /// Fills `probs` with Float64(exp(x/t − logZ)) for `logits`, the row last given to
+  /// `logNormalizer`, and returns their sum in id order.
+  mutating func probabilities(_ logits: UnsafeBufferPointer<Float>, logZ: Float) -> Double {
+    let n = logits.count
+    let unscaled = self.unscaled
+    return scaled.withUnsafeBufferPointer { sb in
+      let x = unscaled ? logits.baseAddress! : sb.baseAddress!
+      return exps.withUnsafeMutableBufferPointer { eb in
+        for i in 0..<n { eb[i] = Float.exp(x[i] - logZ) }
+        return probs.withUnsafeMutableBufferPointer { pb in
+          var total = 0.0
+          for i in 0..<n {
+            pb[i] = Double(eb[i])
+            total += pb[i]
+          }
+          return total
+        }
+      }
+    }
   }
 }

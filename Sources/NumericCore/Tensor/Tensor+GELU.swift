@@ -15,6 +15,31 @@ func geluForward<S: TensorScalar>(
   }
 }
 
+/// `geluForward` without keeping tanh(·), in place: for inference, where no backward pass needs
+/// it (one array written instead of two). The same expression, so the same bits.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluForwardInPlace<S: TensorScalar>(_ x: UnsafeMutableBufferPointer<S>) {
+  let (c, k): (S, S) = geluConst()
+  for i in 0..<x.count {
+    let v = x[i]
+    let th = S.tanh(c * (v + k * v * v * v))
+    x[i] = 0.5 * v * (1 + th)
+  }
+}
+
+/// `geluForward` without keeping tanh(·), for inference (no graph recorded).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluForwardOnly<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
+  let (c, k): (S, S) = geluConst()
+  for i in 0..<x.count {
+    let v = x[i]
+    let th = S.tanh(c * (v + k * v * v * v))
+    y[i] = 0.5 * v * (1 + th)
+  }
+}
+
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func geluBackward<S: TensorScalar>(
@@ -34,6 +59,12 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func gelu() -> TensorOf {
+    if !GradMode.isEnabled || !requiresGrad {
+      // No graph will be recorded: no tanh buffer to keep for the backward pass.
+      var y: [Scalar] = uninitializedArray(count: count)
+      data.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { geluForwardOnly(x, $0) } }
+      return TensorOf(y, shape: shape, op: "gelu", inputs: [self]) { _ in }
+    }
     var y: [Scalar] = uninitializedArray(count: count)
     var t: [Scalar] = uninitializedArray(count: count)
     data.withUnsafeBufferPointer { x in
