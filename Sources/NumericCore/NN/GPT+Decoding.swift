@@ -187,15 +187,15 @@ public final class GPTDecoder {
 
   private func layerNorm(_ x: [Float], rows: Int, _ ln: LayerNorm) -> [Float] {
     var y = [Float](repeating: 0, count: x.count)
-    var xhat = [Float](repeating: 0, count: x.count)
-    var rstd = [Float](repeating: 0, count: rows)
+    var xhat = [Float](repeating: 0, count: d)  // scratch: one row, reused
+    var rstd: [Float] = [0]
     x.withUnsafeBufferPointer { xb in
       ln.gamma.data.withUnsafeBufferPointer { g in
         ln.beta.data.withUnsafeBufferPointer { bt in
           y.withUnsafeMutableBufferPointer { yb in
             xhat.withUnsafeMutableBufferPointer { hb in
               rstd.withUnsafeMutableBufferPointer { rb in
-                layerNormRows(xb, g, bt, yb, hb, rb, rows: rows, n: d, eps: ln.eps)
+                layerNormRows(xb, g, bt, yb, hb, rb, rows: rows, n: d, eps: ln.eps, xhatRowStride: 0)
               }
             }
           }

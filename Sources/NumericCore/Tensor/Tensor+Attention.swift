@@ -6,9 +6,11 @@
 @_specialize(where S == Double)
 func attentionForward<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ p: UnsafeMutableBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>,
-  batch: Int, t: Int, d: Int, heads: Int
+  batch: Int, t: Int, d: Int, heads: Int, keepProbabilities: Bool = true
 ) {
   let hd = d / heads, c3 = 3 * d
+  // Without a backward pass, `p` is one [T, T] block reused by every (batch, head).
+  let blockStride = keepProbabilities ? t * t : 0
   let scale = 1 / S(hd).squareRoot()
   let xp = x.baseAddress!, pp = p.baseAddress!, yp = y.baseAddress!
   // Raw scores go to a scratch block, probabilities to `p`: separate buffers let the softmax
@@ -18,7 +20,7 @@ func attentionForward<S: TensorScalar>(
   for b in 0..<batch {
     for h in 0..<heads {
       let q = xp + b * t * c3 + h * hd, k = q + d, v = q + 2 * d
-      let s = pp + (b * heads + h) * t * t
+      let s = pp + (b * heads + h) * blockStride
       S.gemm(
         transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: q, lda: c3, b: k, ldb: c3,
         beta: 0, c: scores, ldc: t)
@@ -87,12 +89,13 @@ extension TensorOf {
       rank == 3 && heads > 0 && shape[2] % (3 * heads) == 0,
       "causalSelfAttention: shape \(shape) is not [B, T, 3·d] with d divisible by \(heads) heads")
     let (b, t, d) = (shape[0], shape[1], shape[2] / 3)
-    var p: [Scalar] = uninitializedArray(count: b * heads * t * t)
+    let keep = recordsGraph([self])
+    var p: [Scalar] = uninitializedArray(count: keep ? b * heads * t * t : t * t)
     var y: [Scalar] = uninitializedArray(count: b * t * d)
     data.withUnsafeBufferPointer { x in
       p.withUnsafeMutableBufferPointer { pb in
         y.withUnsafeMutableBufferPointer {
-          attentionForward(x, pb, $0, batch: b, t: t, d: d, heads: heads)
+          attentionForward(x, pb, $0, batch: b, t: t, d: d, heads: heads, keepProbabilities: keep)
         }
       }
     }

@@ -59,7 +59,7 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func gelu() -> TensorOf {
-    if !GradMode.isEnabled || !requiresGrad {
+    if !recordsGraph([self]) {
       // No graph will be recorded: no tanh buffer to keep for the backward pass.
       var y: [Scalar] = uninitializedArray(count: count)
       data.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { geluForwardOnly(x, $0) } }

@@ -55,16 +55,17 @@ func softmaxRowsBackward<S: TensorScalar>(
 func layerNormRows<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ gamma: UnsafeBufferPointer<S>, _ beta: UnsafeBufferPointer<S>,
   _ y: UnsafeMutableBufferPointer<S>, _ xhat: UnsafeMutableBufferPointer<S>,
-  _ rstd: UnsafeMutableBufferPointer<S>, rows: Int, n: Int, eps: S
+  _ rstd: UnsafeMutableBufferPointer<S>, rows: Int, n: Int, eps: S, xhatRowStride: Int? = nil
 ) {
   let g = gamma.baseAddress!, bt = beta.baseAddress!
+  let hs = xhatRowStride ?? n  // 0: one scratch row reused (no backward pass will read x̂)
   for r in 0..<rows {
-    let xr = x.baseAddress! + r * n, hr = xhat.baseAddress! + r * n, yr = y.baseAddress! + r * n
+    let xr = x.baseAddress! + r * n, hr = xhat.baseAddress! + r * hs, yr = y.baseAddress! + r * n
     let mean = rowSum(xr, n) / S(n)
     for j in 0..<n { hr[j] = xr[j] - mean }
     let v = rowDot(UnsafePointer(hr), UnsafePointer(hr), n)
     let rs = 1 / (v / S(n) + eps).squareRoot()
-    rstd[r] = rs
+    rstd[hs == 0 ? 0 : r] = rs
     for j in 0..<n { hr[j] *= rs }
     for j in 0..<n { yr[j] = hr[j] * g[j] + bt[j] }
   }
@@ -164,16 +165,22 @@ extension TensorOf {
       gamma.shape == [n] && beta.shape == [n],
       "layerNorm: shapes \(shape) and \(gamma.shape) are incompatible")
     let rows = count / Swift.max(n, 1)
+    // Without a graph, x̂ and 1/σ are scratch: one row, reused.
+    let keep = recordsGraph([self, gamma, beta])
     var y: [Scalar] = uninitializedArray(count: count)
-    var xhat: [Scalar] = uninitializedArray(count: count)
-    var rstd: [Scalar] = uninitializedArray(count: rows)
+    var xhat: [Scalar] = uninitializedArray(count: keep ? count : n)
+    var rstd: [Scalar] = uninitializedArray(count: keep ? rows : 1)
     data.withUnsafeBufferPointer { x in
       gamma.data.withUnsafeBufferPointer { g in
         beta.data.withUnsafeBufferPointer { b in
           y.withUnsafeMutableBufferPointer { yb in
             xhat.withUnsafeMutableBufferPointer { hb in
               rstd.withUnsafeMutableBufferPointer { rb in
-                layerNormRows(x, g, b, yb, hb, rb, rows: rows, n: n, eps: eps)
+                if keep {
+                  layerNormRows(x, g, b, yb, hb, rb, rows: rows, n: n, eps: eps)
+                } else {
+                  layerNormRows(x, g, b, yb, hb, rb, rows: rows, n: n, eps: eps, xhatRowStride: 0)
+                }
               }
             }
           }
