@@ -40,7 +40,7 @@ struct PinnedFingerprintTests {
   /// The caller's environment without anything that changes OpenBLAS's (or OpenMP's, MKL's,
   /// glibc's) choices, plus the pin: what the notes' runner (ArithmeticPin in LoomKit) does.
   static func pinnedEnvironment() -> [String: String] {
-    let dropped = ["OPENBLAS_", "GOTO_", "OMP_", "MKL_", "BLIS_"]
+    let dropped = ["OPENBLAS_", "GOTO_", "OMP_", "MKL_", "BLIS_", "LOOM_NUMERIC_"]
     var env = ProcessInfo.processInfo.environment.filter { key, _ in
       !dropped.contains { key.hasPrefix($0) } && key != "GLIBC_TUNABLES" && key != "LD_PRELOAD"
     }
@@ -50,19 +50,29 @@ struct PinnedFingerprintTests {
     return env
   }
 
-  /// Runs this suite again in a pinned child (this test binary, filtered); expects it to pass.
+  /// Runs this suite again in pinned children (this test binary, filtered), with NumericCore's
+  /// AVX2 kernels (where the CPU has them) and without; expects both to pass.
   func runPinnedChild() throws {
+    for avx2 in ["1", "0"] {
+      var env = Self.pinnedEnvironment()
+      env["LOOM_NUMERIC_AVX2"] = avx2
+      try runPinnedChild(environment: env)
+    }
+  }
+
+  func runPinnedChild(environment: [String: String]) throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
     p.arguments = ["--testing-library", "swift-testing", "--filter", "PinnedFingerprintTests"]
-    p.environment = Self.pinnedEnvironment()
+    p.environment = environment
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = pipe
     try p.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
-    #expect(p.terminationStatus == 0, "pinned child failed:\n\(output)")
+    let avx2 = environment["LOOM_NUMERIC_AVX2"] ?? "-"
+    #expect(p.terminationStatus == 0, "pinned child (LOOM_NUMERIC_AVX2=\(avx2)) failed:\n\(output)")
     #expect(output.contains("fingerprint ppo"), "pinned child did not compute the fingerprint:\n\(output)")
   }
 }

@@ -310,7 +310,9 @@ extension GPTDecoder {
     cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
     var maxScore = -Float.infinity
     for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
-    for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
+    if !expShiftedAVX2(scores, scores, count: Int(count), scale: nil, minus: maxScore) {
+      for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
+    }
     var total: Float = 0
     for j in 0..<Int(count) { total += scores[j] }
     let out = y + row * d + head * hd
@@ -340,7 +342,9 @@ extension GPTDecoder {
     }
     for lane in 0..<4 {
       let sl = scores + lane * capacity, ml = m[lane]
-      for j in 0..<count { sl[j] = Float.exp(sl[j] - ml) }  // vectorised
+      if !expShiftedAVX2(sl, sl, count: count, scale: nil, minus: ml) {
+        for j in 0..<count { sl[j] = Float.exp(sl[j] - ml) }  // vectorised
+      }
     }
     var total = SIMD4<Float>(repeating: 0)
     for j in 0..<count { total += SIMD4(s0[j], s1[j], s2[j], s3[j]) }
@@ -526,7 +530,9 @@ struct SamplingScratch {
       var m = -Float.infinity
       for i in 0..<n { m = max(m, x[i]) }
       return exps.withUnsafeMutableBufferPointer { eb in
-        for i in 0..<n { eb[i] = Float.exp(x[i] - m) }
+        if !expShiftedAVX2(x, eb.baseAddress!, count: n, scale: nil, minus: m) {
+          for i in 0..<n { eb[i] = Float.exp(x[i] - m) }
+        }
         var z: Float = 0
         for i in 0..<n { z += eb[i] }
         return m + Float.log(z)
@@ -542,7 +548,9 @@ struct SamplingScratch {
     return scaled.withUnsafeBufferPointer { sb in
       let x = unscaled ? logits.baseAddress! : sb.baseAddress!
       return exps.withUnsafeMutableBufferPointer { eb in
-        for i in 0..<n { eb[i] = Float.exp(x[i] - logZ) }
+        if !expShiftedAVX2(x, eb.baseAddress!, count: n, scale: nil, minus: logZ) {
+          for i in 0..<n { eb[i] = Float.exp(x[i] - logZ) }
+        }
         return probs.withUnsafeMutableBufferPointer { pb in
           var total = 0.0
           for i in 0..<n {

@@ -7,6 +7,7 @@ func geluForward<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>, _ t: UnsafeMutableBufferPointer<S>
 ) {
   let (c, k): (S, S) = geluConst()
+  if geluAVX2(x.baseAddress!, y.baseAddress!, t.baseAddress!, count: x.count, c: c, k: k) { return }
   for i in 0..<x.count {
     let v = x[i]
     let th = S.tanh(c * (v + k * v * v * v))
@@ -21,6 +22,7 @@ func geluForward<S: TensorScalar>(
 @_specialize(where S == Double)
 func geluForwardInPlace<S: TensorScalar>(_ x: UnsafeMutableBufferPointer<S>) {
   let (c, k): (S, S) = geluConst()
+  if x.count > 0, geluAVX2(UnsafePointer(x.baseAddress!), x.baseAddress!, nil, count: x.count, c: c, k: k) { return }
   for i in 0..<x.count {
     let v = x[i]
     let th = S.tanh(c * (v + k * v * v * v))
@@ -33,6 +35,7 @@ func geluForwardInPlace<S: TensorScalar>(_ x: UnsafeMutableBufferPointer<S>) {
 @_specialize(where S == Double)
 func geluForwardOnly<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
   let (c, k): (S, S) = geluConst()
+  if x.count > 0, geluAVX2(x.baseAddress!, y.baseAddress!, nil, count: x.count, c: c, k: k) { return }
   for i in 0..<x.count {
     let v = x[i]
     let th = S.tanh(c * (v + k * v * v * v))

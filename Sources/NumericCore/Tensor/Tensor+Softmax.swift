@@ -17,7 +17,9 @@ func softmaxRows<S: TensorScalar>(
     var m = xr[0]
     for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
     m *= scale  // scale > 0, so the max commutes with it
-    for j in 0..<valid { yr[j] = S.exp(xr[j] * scale - m) }
+    if !expShiftedAVX2(xr, yr, count: valid, scale: scale, minus: m) {
+      for j in 0..<valid { yr[j] = S.exp(xr[j] * scale - m) }
+    }
     let s = rowSum(UnsafePointer(yr), valid)
     if log {
       let ls = S.log(s) + m

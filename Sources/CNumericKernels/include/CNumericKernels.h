@@ -1,0 +1,21 @@
+// AVX2 copies of NumericCore's hottest elementwise loops (GELU and the fast exp), 8 lanes wide
+// where the Swift loops, compiled for baseline x86-64, run 4. Every lane performs exactly the
+// Swift code's operations in the same order (no FMA: the file contracts nothing and does not
+// enable the fma feature), so results are bit-identical; callers use them only when
+// `loom_kernels_have_avx2()` says so, and the Swift loops otherwise.
+#ifndef C_NUMERIC_KERNELS_H
+#define C_NUMERIC_KERNELS_H
+
+#include <stddef.h>
+
+/// 1 when the CPU runs AVX2 (checked once), else 0; always 0 off x86-64.
+int loom_kernels_have_avx2(void);
+
+/// y[i] = 0.5·v·(1 + tanh(c·(v + k·v·v·v))) with v = x[i], NumericCore's fastTanh; t[i] = the tanh
+/// (t may be NULL). x may equal y (in place).
+void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k);
+
+/// y[i] = fastExp(x[i]·scale − m) (scale applied only when has_scale is nonzero). x may equal y.
+void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m);
+
+#endif

@@ -1,0 +1,132 @@
+// See include/CNumericKernels.h. The Swift originals: fastTanh and fastExp in
+// Sources/NumericCore/Tensor/TensorScalar.swift, geluForward in Tensor+GELU.swift. Constants are
+// the bit patterns of those Swift Float literals. Swift's min/max are written out as their
+// definitions (min(x, y) = y < x ? y : x, max(x, y) = y >= x ? y : x) with compare + blend, so
+// NaNs and signed zeros go the same way.
+#pragma clang fp contract(off)
+
+#include "CNumericKernels.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+int loom_kernels_have_avx2(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+  }
+  return cached;
+}
+
+#define AVX2 __attribute__((target("avx2")))
+#define K(bits) _mm256_castsi256_ps(_mm256_set1_epi32((int)(bits)))
+
+AVX2 static inline __m256 swift_max(__m256 x, __m256 y) {  // y >= x ? y : x
+  return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ));
+}
+
+AVX2 static inline __m256 swift_min(__m256 x, __m256 y) {  // y < x ? y : x
+  return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_LT_OQ));
+}
+
+#define MUL _mm256_mul_ps
+#define ADD _mm256_add_ps
+#define SUB _mm256_sub_ps
+
+/// fastTanh: a clamped 13/6 rational function; |x0| < 0.0004 returns x0.
+AVX2 static inline __m256 tanh8(__m256 x0) {
+  __m256 x = swift_min(swift_max(x0, K(0xc0fcf84f)), K(0x40fcf84f));
+  __m256 x2 = MUL(x, x);
+  __m256 p = K(0xa59f25c0);
+  p = ADD(MUL(p, x2), K(0x2a61337e));
+  p = ADD(MUL(p, x2), K(0xaebd37ff));
+  p = ADD(MUL(p, x2), K(0x335c0041));
+  p = ADD(MUL(p, x2), K(0x3779434a));
+  p = ADD(MUL(p, x2), K(0x3a270ded));
+  p = ADD(MUL(p, x2), K(0x3ba059dc));
+  p = MUL(p, x);
+  __m256 q = K(0x35a0d3d8);
+  q = ADD(MUL(q, x2), K(0x38f895d6));
+  q = ADD(MUL(q, x2), K(0x3b14aa05));
+  q = ADD(MUL(q, x2), K(0x3ba059dd));
+  __m256 magnitude = _mm256_andnot_ps(K(0x80000000), x0);
+  __m256 tiny = _mm256_cmp_ps(magnitude, K(0x39d1b717), _CMP_LT_OQ);
+  return _mm256_blendv_ps(_mm256_div_ps(p, q), x0, tiny);
+}
+
+/// fastExp: x = n·ln2 + r, a degree-6 polynomial for e^r, 2^n built in the exponent bits.
+AVX2 static inline __m256 exp8(__m256 x0) {
+  __m256 x = swift_min(swift_max(x0, K(0xc2ae0000)), K(0x42b00000));
+  __m256 magic = K(0x4b400000);
+  __m256 t = ADD(MUL(x, K(0x3fb8aa3b)), magic);
+  __m256 n = SUB(t, magic);
+  __m256 r = SUB(SUB(x, MUL(n, K(0x3f318000))), MUL(n, K(0xb95e8083)));
+  __m256 p = K(0x39506967);
+  p = ADD(MUL(p, r), K(0x3ab743ce));
+  p = ADD(MUL(p, r), K(0x3c088908));
+  p = ADD(MUL(p, r), K(0x3d2aa9c1));
+  p = ADD(MUL(p, r), K(0x3e2aaaaa));
+  p = ADD(MUL(p, r), K(0x3f000000));
+  __m256 er = ADD(ADD(MUL(MUL(p, r), r), r), K(0x3f800000));
+  __m256i e = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000));
+  e = _mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23);
+  return MUL(er, _mm256_castsi256_ps(e));
+}
+
+AVX2 static inline void gelu8(const float *x, float *y, float *t, __m256 c, __m256 k) {
+  __m256 v = _mm256_loadu_ps(x);
+  __m256 th = tanh8(MUL(c, ADD(v, MUL(MUL(MUL(k, v), v), v))));
+  if (t) _mm256_storeu_ps(t, th);
+  _mm256_storeu_ps(y, MUL(MUL(K(0x3f000000), v), ADD(K(0x3f800000), th)));
+}
+
+AVX2 static void gelu_avx2(const float *x, float *y, float *t, size_t n, float c, float k) {
+  __m256 vc = _mm256_set1_ps(c), vk = _mm256_set1_ps(k);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) gelu8(x + i, y + i, t ? t + i : NULL, vc, vk);
+  if (i == n) return;
+  // The last 1–7 values go through the same lanes via a padded block.
+  float bx[8] = {0}, by[8], bt[8];
+  memcpy(bx, x + i, (n - i) * sizeof(float));
+  gelu8(bx, by, bt, vc, vk);
+  memcpy(y + i, by, (n - i) * sizeof(float));
+  if (t) memcpy(t + i, bt, (n - i) * sizeof(float));
+}
+
+AVX2 static inline void exp8_shifted(const float *x, float *y, int has_scale, __m256 s, __m256 m) {
+  __m256 v = _mm256_loadu_ps(x);
+  _mm256_storeu_ps(y, exp8(SUB(has_scale ? MUL(v, s) : v, m)));
+}
+
+AVX2 static void exp_avx2(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  __m256 s = _mm256_set1_ps(scale), vm = _mm256_set1_ps(m);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) exp8_shifted(x + i, y + i, has_scale, s, vm);
+  if (i == n) return;
+  float bx[8] = {0}, by[8];
+  memcpy(bx, x + i, (n - i) * sizeof(float));
+  exp8_shifted(bx, by, has_scale, s, vm);
+  memcpy(y + i, by, (n - i) * sizeof(float));
+}
+
+void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
+  gelu_avx2(x, y, t, n, c, k);
+}
+
+void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  exp_avx2(x, y, n, has_scale, scale, m);
+}
+
+#else
+
+int loom_kernels_have_avx2(void) { return 0; }
+void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
+  (void)x; (void)y; (void)t; (void)n; (void)c; (void)k;
+}
+void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  (void)x; (void)y; (void)n; (void)has_scale; (void)scale; (void)m;
+}
+
+#endif

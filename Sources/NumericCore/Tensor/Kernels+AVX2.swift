@@ -1,0 +1,46 @@
+// Dispatch to the AVX2 copies of the hottest elementwise loops (Sources/CNumericKernels): the
+// same operations per element in the same order, eight lanes at a time instead of the four of
+// the baseline-x86-64 Swift loops, so the same bits. They run when the CPU has AVX2, unless
+// LOOM_NUMERIC_AVX2=0 (the Swift loops then run: how the fingerprint test checks both paths).
+import CNumericKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whether the AVX2 kernels run in this process.
+let avx2Kernels: Bool = {
+  if let v = getenv("LOOM_NUMERIC_AVX2"), String(cString: v) == "0" { return false }
+  return loom_kernels_have_avx2() != 0
+}()
+
+/// If `S` is Float and AVX2 runs: y = gelu(x) (and t = its tanh, if given) through the AVX2
+/// kernel, returning true; false otherwise (the caller runs its Swift loop).
+@inline(__always)
+func geluAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ t: UnsafeMutablePointer<S>?, count: Int, c: S, k: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_gelu_f32(
+    UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+    UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self),
+    t.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }, count,
+    unsafeBitCast(c, to: Float.self), unsafeBitCast(k, to: Float.self))
+  return true
+}
+
+/// If `S` is Float and AVX2 runs: y[i] = exp(x[i]·scale − m) (or exp(x[i] − m) when `scale` is
+/// nil), returning true; false otherwise. x may equal y.
+@inline(__always)
+func expShiftedAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, count: Int, scale: S?, minus m: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_exp_shifted_f32(
+    UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+    UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), count, scale == nil ? 0 : 1,
+    unsafeBitCast(scale ?? 1, to: Float.self), unsafeBitCast(m, to: Float.self))
+  return true
+}

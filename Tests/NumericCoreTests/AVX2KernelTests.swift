@@ -1,0 +1,61 @@
+import Testing
+@testable import NumericCore
+import CNumericKernels
+
+/// The AVX2 kernels (Sources/CNumericKernels) against the Swift loops they replace, bit for bit,
+/// on random values across every exponent and on the special ones (±0, ±inf, NaN, denormals, the
+/// clamps' edges). Skipped where the CPU has no AVX2.
+@Suite("AVX2 kernels equal the Swift loops bit for bit")
+struct AVX2KernelTests {
+  static let hasAVX2 = loom_kernels_have_avx2() != 0
+
+  /// Random Float bit patterns (every exponent), plus the special values; 1 003 values so the
+  /// kernels' 1–7-value tails run too.
+  static func inputs() -> [Float] {
+    var rng = SeededGenerator(seed: 77)
+    var xs: [Float] = [
+      0, -0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+      .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0.0004, -0.0004,
+      0.00039999998, 7.9053111, -7.9053111, 87, -87, 88, -88, 88.5, -87.5, 1, -1, 0.5,
+    ]
+    while xs.count < 600 { xs.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))) }
+    while xs.count < 1003 { xs.append(Float(rng.normal() * 6)) }
+    return xs
+  }
+
+  static func same(_ a: [Float], _ b: [Float]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+  }
+
+  @Test("GELU (with and without the tanh buffer, in place)", .enabled(if: hasAVX2))
+  func gelu() {
+    let x = Self.inputs()
+    let (c, k): (Float, Float) = geluConst()
+    var y = [Float](repeating: 0, count: x.count), t = y
+    for i in x.indices {
+      let v = x[i]
+      t[i] = Float.tanh(c * (v + k * v * v * v))
+      y[i] = 0.5 * v * (1 + t[i])
+    }
+    var y2 = [Float](repeating: 0, count: x.count), t2 = y2
+    loom_gelu_f32(x, &y2, &t2, x.count, c, k)
+    #expect(Self.same(y, y2) && Self.same(t, t2))
+    var inPlace = x
+    inPlace.withUnsafeMutableBufferPointer { loom_gelu_f32($0.baseAddress!, $0.baseAddress!, nil, $0.count, c, k) }
+    #expect(Self.same(y, inPlace))
+  }
+
+  @Test("exp(x·scale − m) and exp(x − m)", .enabled(if: hasAVX2))
+  func exp() {
+    let x = Self.inputs()
+    for (scale, m) in [(Float(0.25), Float(1.5)), (1, 0), (1, -3.25), (0.125, 90)] {
+      let want = x.map { Float.exp($0 * scale - m) }
+      var got = [Float](repeating: 0, count: x.count)
+      loom_exp_shifted_f32(x, &got, x.count, 1, scale, m)
+      #expect(Self.same(want, got), "scale \(scale), m \(m)")
+      let plain = x.map { Float.exp($0 - m) }
+      loom_exp_shifted_f32(x, &got, x.count, 0, scale, m)
+      #expect(Self.same(plain, got), "m \(m)")
+    }
+  }
+}
