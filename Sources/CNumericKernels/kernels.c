@@ -6,7 +6,6 @@
 #pragma clang fp contract(off)
 
 #include "CNumericKernels.h"
-#include <string.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -29,6 +28,11 @@ AVX2 static inline __m256 swift_max(__m256 x, __m256 y) {  // y >= x ? y : x
 
 AVX2 static inline __m256 swift_min(__m256 x, __m256 y) {  // y < x ? y : x
   return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_LT_OQ));
+}
+
+/// All-ones in lanes 0..<count (count ≤ 8): which lanes a tail loads and stores.
+AVX2 static inline __m256i tail_mask(size_t count) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
 #define MUL _mm256_mul_ps
@@ -75,40 +79,37 @@ AVX2 static inline __m256 exp8(__m256 x0) {
   return MUL(er, _mm256_castsi256_ps(e));
 }
 
-AVX2 static inline void gelu8(const float *x, float *y, float *t, __m256 c, __m256 k) {
-  __m256 v = _mm256_loadu_ps(x);
+/// Lanes i < count (1…8) of gelu: masked loads and stores, so tails need no copies.
+AVX2 static inline void gelu8(const float *x, float *y, float *t, size_t count, __m256 c, __m256 k) {
+  __m256i mask = tail_mask(count);
+  __m256 v = count == 8 ? _mm256_loadu_ps(x) : _mm256_maskload_ps(x, mask);
   __m256 th = tanh8(MUL(c, ADD(v, MUL(MUL(MUL(k, v), v), v))));
-  if (t) _mm256_storeu_ps(t, th);
-  _mm256_storeu_ps(y, MUL(MUL(K(0x3f000000), v), ADD(K(0x3f800000), th)));
+  __m256 out = MUL(MUL(K(0x3f000000), v), ADD(K(0x3f800000), th));
+  if (count == 8) {
+    if (t) _mm256_storeu_ps(t, th);
+    _mm256_storeu_ps(y, out);
+  } else {
+    if (t) _mm256_maskstore_ps(t, mask, th);
+    _mm256_maskstore_ps(y, mask, out);
+  }
 }
 
 AVX2 static void gelu_avx2(const float *x, float *y, float *t, size_t n, float c, float k) {
   __m256 vc = _mm256_set1_ps(c), vk = _mm256_set1_ps(k);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) gelu8(x + i, y + i, t ? t + i : NULL, vc, vk);
-  if (i == n) return;
-  // The last 1–7 values go through the same lanes via a padded block.
-  float bx[8] = {0}, by[8], bt[8];
-  memcpy(bx, x + i, (n - i) * sizeof(float));
-  gelu8(bx, by, bt, vc, vk);
-  memcpy(y + i, by, (n - i) * sizeof(float));
-  if (t) memcpy(t + i, bt, (n - i) * sizeof(float));
+  for (size_t i = 0; i < n; i += 8) gelu8(x + i, y + i, t ? t + i : NULL, n - i < 8 ? n - i : 8, vc, vk);
 }
 
-AVX2 static inline void exp8_shifted(const float *x, float *y, int has_scale, __m256 s, __m256 m) {
-  __m256 v = _mm256_loadu_ps(x);
-  _mm256_storeu_ps(y, exp8(SUB(has_scale ? MUL(v, s) : v, m)));
+/// Lanes i < count (1…8) of exp(x·s − m), or exp(x − m) without the scale.
+AVX2 static inline void exp8_shifted(const float *x, float *y, size_t count, int has_scale, __m256 s, __m256 m) {
+  __m256i mask = tail_mask(count);
+  __m256 v = count == 8 ? _mm256_loadu_ps(x) : _mm256_maskload_ps(x, mask);
+  __m256 e = exp8(SUB(has_scale ? MUL(v, s) : v, m));
+  if (count == 8) _mm256_storeu_ps(y, e); else _mm256_maskstore_ps(y, mask, e);
 }
 
 AVX2 static void exp_avx2(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
   __m256 s = _mm256_set1_ps(scale), vm = _mm256_set1_ps(m);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) exp8_shifted(x + i, y + i, has_scale, s, vm);
-  if (i == n) return;
-  float bx[8] = {0}, by[8];
-  memcpy(bx, x + i, (n - i) * sizeof(float));
-  exp8_shifted(bx, by, has_scale, s, vm);
-  memcpy(y + i, by, (n - i) * sizeof(float));
+  for (size_t i = 0; i < n; i += 8) exp8_shifted(x + i, y + i, n - i < 8 ? n - i : 8, has_scale, s, vm);
 }
 
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {

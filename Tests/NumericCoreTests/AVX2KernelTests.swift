@@ -43,6 +43,12 @@ struct AVX2KernelTests {
     var inPlace = x
     inPlace.withUnsafeMutableBufferPointer { loom_gelu_f32($0.baseAddress!, $0.baseAddress!, nil, $0.count, c, k) }
     #expect(Self.same(y, inPlace))
+    for n in 1...17 {
+      var buffer = Array(x[0..<(n + 3)]), tanh = [Float](repeating: 9, count: n + 3)
+      loom_gelu_f32(buffer, &buffer, &tanh, n, c, k)
+      #expect(Self.same(buffer, Array(y[0..<n]) + x[n..<(n + 3)]), "n \(n)")
+      #expect(Self.same(tanh, Array(t[0..<n]) + [9, 9, 9]), "n \(n)")
+    }
   }
 
   @Test("exp(x·scale − m) and exp(x − m)", .enabled(if: hasAVX2))
@@ -56,6 +62,13 @@ struct AVX2KernelTests {
       let plain = x.map { Float.exp($0 - m) }
       loom_exp_shifted_f32(x, &got, x.count, 0, scale, m)
       #expect(Self.same(plain, got), "m \(m)")
+    }
+    // Every tail length, in place, leaving what follows untouched.
+    for n in 1...17 {
+      var buffer = Array(x[0..<(n + 3)])
+      let want = buffer[0..<n].map { Float.exp($0 - 2) } + buffer[n...]
+      buffer.withUnsafeMutableBufferPointer { loom_exp_shifted_f32($0.baseAddress!, $0.baseAddress!, n, 0, 1, 2) }
+      #expect(Self.same(want, buffer), "n \(n)")
     }
   }
 }
