@@ -135,9 +135,11 @@ public final class GPTDecoder {
   /// Columns filled so far.
   public private(set) var length = 0
   // Per layer: keys [B, H, hd, capacity] (transposed), values [B, H, capacity, hd].
-  private var keys: [[Float]]
-  private var values: [[Float]]
+  private var keys: [UnsafeMutablePointer<Float>]
+  private var values: [UnsafeMutablePointer<Float>]
   private let d: Int, h: Int, hd: Int
+  /// Activations of the rows being appended, reused across calls (see `Workspace`).
+  private var work = Workspace()
 
   public init(_ gpt: GPT, batch: Int, capacity: Int, pads: [Int]) {
     ensure(capacity <= gpt.contextLength, "GPTDecoder: capacity \(capacity) exceeds the context \(gpt.contextLength)")
@@ -150,8 +152,18 @@ public final class GPTDecoder {
     h = gpt.heads
     hd = d / h
     let size = batch * h * capacity * hd
-    keys = Array(repeating: [Float](repeating: 0, count: size), count: gpt.blocks.count)
-    values = keys
+    func zeros() -> UnsafeMutablePointer<Float> {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(size, 1))
+      p.initialize(repeating: 0, count: Swift.max(size, 1))
+      return p
+    }
+    keys = gpt.blocks.map { _ in zeros() }
+    values = gpt.blocks.map { _ in zeros() }
+  }
+
+  deinit {
+    for p in keys + values { p.deallocate() }
+    work.release()
   }
 
   /// Appends `tokens` (`[batch, n]`, row-major) and returns the logits `[batch, n, vocab]` of the
@@ -161,136 +173,148 @@ public final class GPTDecoder {
     ensure(n >= 1 && tokens.count == batch * n, "GPTDecoder: \(tokens.count) tokens for batch \(batch)")
     ensure(length + n <= capacity, "GPTDecoder: \(length + n) columns exceed the capacity \(capacity)")
     let rows = batch * n
-    // Embeddings: token + position (counted from each row's first real token).
-    var x = [Float](repeating: 0, count: rows * d)
-    let te = gpt.tokenEmbedding.weight.data, pe = gpt.positionEmbedding.weight.data
-    for b in 0..<batch {
-      for i in 0..<n {
-        let tok = tokens[b * n + i], pos = max(0, length + i - pads[b])
-        let r = (b * n + i) * d
-        for j in 0..<d { x[r + j] = te[tok * d + j] + pe[pos * d + j] }
-      }
-    }
+    work.reserve(rows: rows, d: d, hidden: gpt.blocks.map(\.fc.outFeatures).max() ?? 0, capacity: capacity)
+    let w = work
+    embed(tokens, n: n, into: w.x)
     for (layer, block) in gpt.blocks.enumerated() {
-      let a = layerNorm(x, rows: rows, block.ln1)
-      let qkv = linear(a, rows: rows, block.attention.qkv)
-      let y = attend(qkv, n: n, layer: layer)
-      Self.add(linear(y, rows: rows, block.attention.proj), into: &x)
-      let m = layerNorm(x, rows: rows, block.ln2)
-      var f = linear(m, rows: rows, block.fc)
-      f.withUnsafeMutableBufferPointer { geluForwardInPlace($0) }
-      Self.add(linear(f, rows: rows, block.fcOut), into: &x)
+      layerNorm(w.x, rows: rows, block.ln1, into: w.a)
+      linear(w.a, rows: rows, block.attention.qkv, into: w.qkv)
+      attend(w.qkv, n: n, layer: layer, into: w.y)
+      linear(w.y, rows: rows, block.attention.proj, into: w.o)
+      Self.add(w.o, into: w.x, count: rows * d)
+      layerNorm(w.x, rows: rows, block.ln2, into: w.a)
+      linear(w.a, rows: rows, block.fc, into: w.f)
+      geluForwardInPlace(UnsafeMutableBufferPointer(start: w.f, count: rows * block.fc.outFeatures))
+      linear(w.f, rows: rows, block.fcOut, into: w.o)
+      Self.add(w.o, into: w.x, count: rows * d)
     }
     length += n
-    return linear(layerNorm(x, rows: rows, gpt.lnFinal), rows: rows, gpt.head)
+    layerNorm(w.x, rows: rows, gpt.lnFinal, into: w.a)
+    var logits = [Float](repeating: 0, count: rows * gpt.head.outFeatures)
+    logits.withUnsafeMutableBufferPointer { linear(w.a, rows: rows, gpt.head, into: $0.baseAddress!) }
+    return logits
   }
 
-  private func layerNorm(_ x: [Float], rows: Int, _ ln: LayerNorm) -> [Float] {
-    var y = [Float](repeating: 0, count: x.count)
-    var xhat = [Float](repeating: 0, count: d)  // scratch: one row, reused
-    var rstd: [Float] = [0]
-    x.withUnsafeBufferPointer { xb in
-      ln.gamma.data.withUnsafeBufferPointer { g in
-        ln.beta.data.withUnsafeBufferPointer { bt in
-          y.withUnsafeMutableBufferPointer { yb in
-            xhat.withUnsafeMutableBufferPointer { hb in
-              rstd.withUnsafeMutableBufferPointer { rb in
-                layerNormRows(xb, g, bt, yb, hb, rb, rows: rows, n: d, eps: ln.eps, xhatRowStride: 0)
-              }
-            }
+  /// Token + position embeddings (positions counted from each row's first real token).
+  private func embed(_ tokens: [Int], n: Int, into x: UnsafeMutablePointer<Float>) {
+    gpt.tokenEmbedding.weight.data.withUnsafeBufferPointer { te in
+      gpt.positionEmbedding.weight.data.withUnsafeBufferPointer { pe in
+        for b in 0..<batch {
+          for i in 0..<n {
+            let tok = tokens[b * n + i], pos = max(0, length + i - pads[b])
+            let r = x + (b * n + i) * d, t = te.baseAddress! + tok * d, p = pe.baseAddress! + pos * d
+            for j in 0..<d { r[j] = t[j] + p[j] }
           }
         }
       }
     }
-    return y
   }
 
-  private func linear(_ x: [Float], rows: Int, _ layer: Linear) -> [Float] {
+  private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, _ ln: LayerNorm, into y: UnsafeMutablePointer<Float>) {
+    ln.gamma.data.withUnsafeBufferPointer { g in
+      ln.beta.data.withUnsafeBufferPointer { bt in
+        layerNormRows(
+          UnsafeBufferPointer(start: x, count: rows * d), g, bt, UnsafeMutableBufferPointer(start: y, count: rows * d),
+          UnsafeMutableBufferPointer(start: work.xhat, count: d), UnsafeMutableBufferPointer(start: work.rstd, count: 1),
+          rows: rows, n: d, eps: ln.eps, xhatRowStride: 0)
+      }
+    }
+  }
+
+  /// y = x·Wᵀ + b: y starts as the bias rows and the gemm adds with beta = 1; without a bias, y
+  /// starts as zeros and beta is 0 (as the arrays this once allocated per call).
+  private func linear(_ x: UnsafeMutablePointer<Float>, rows: Int, _ layer: Linear, into y: UnsafeMutablePointer<Float>) {
     let (o, i) = (layer.outFeatures, layer.inFeatures)
-    var y = [Float](repeating: 0, count: rows * o)
     if let bias = layer.bias {
-      // Every row starts as the bias (the gemm adds with beta = 1).
       bias.data.withUnsafeBufferPointer { b in
-        y.withUnsafeMutableBufferPointer { yb in
-          for r in 0..<rows { (yb.baseAddress! + r * o).update(from: b.baseAddress!, count: o) }
-        }
+        for r in 0..<rows { (y + r * o).update(from: b.baseAddress!, count: o) }
       }
+    } else {
+      y.update(repeating: 0, count: rows * o)
     }
-    x.withUnsafeBufferPointer { xb in
-      layer.weight.data.withUnsafeBufferPointer { wb in
-        y.withUnsafeMutableBufferPointer { yb in
-          Float.gemm(
-            transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: xb.baseAddress!, lda: i,
-            b: wb.baseAddress!, ldb: i, beta: layer.bias == nil ? 0 : 1, c: yb.baseAddress!, ldc: o)
-        }
-      }
+    layer.weight.data.withUnsafeBufferPointer { wb in
+      Float.gemm(
+        transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i,
+        b: wb.baseAddress!, ldb: i, beta: layer.bias == nil ? 0 : 1, c: y, ldc: o)
     }
-    return y
   }
 
   /// x += o, elementwise (the residual connections).
-  private static func add(_ o: [Float], into x: inout [Float]) {
-    o.withUnsafeBufferPointer { ob in
-      x.withUnsafeMutableBufferPointer { xb in
-        for i in 0..<xb.count { xb[i] += ob[i] }
-      }
-    }
+  private static func add(_ o: UnsafeMutablePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] += o[i] }
   }
 
   /// Stores the new keys and values, then attends from each new column to every earlier real
-  /// column of its row (causal; left pads masked).
+  /// column of its row (causal; left pads masked); `y` (zeroed first, as the gemv's output) gets
+  /// `[rows, d]`.
   ///
   /// Keys are cached transposed, `[B, H, hd, capacity]`, so that a query's scores over all columns
   /// are `hd` contiguous axpy's (vectorised; each score still sums its `hd` products in order), and
   /// values `[B, H, capacity, hd]`, so that the output is an axpy per column.
-  private func attend(_ qkv: [Float], n: Int, layer: Int) -> [Float] {
-    var y = [Float](repeating: 0, count: batch * n * d)
-    let (d, h, hd, capacity, length, batch) = (self.d, self.h, self.hd, self.capacity, self.length, self.batch)
-    let pads = self.pads
-    var scores = [Float](repeating: 0, count: 4 * capacity)
-    keys[layer].withUnsafeMutableBufferPointer { kb in
-      values[layer].withUnsafeMutableBufferPointer { vb in
-        qkv.withUnsafeBufferPointer { qb in
-          y.withUnsafeMutableBufferPointer { yb in
-            scores.withUnsafeMutableBufferPointer { sb in
-              let (keys, values, qkv, y, scores) = (kb.baseAddress!, vb.baseAddress!, qb.baseAddress!, yb.baseAddress!, sb.baseAddress!)
-              for b in 0..<batch {
-                for i in 0..<n {
-                  let src = (b * n + i) * 3 * d
-                  let column = length + i
-                  for head in 0..<h {
-                    let kt = keys + (b * h + head) * hd * capacity
-                    let v = values + ((b * h + head) * capacity + column) * hd
-                    for j in 0..<hd {
-                      kt[j * capacity + column] = qkv[src + d + head * hd + j]
-                      v[j] = qkv[src + 2 * d + head * hd + j]
-                    }
-                  }
-                }
-              }
-              for b in 0..<batch {
-                for i in 0..<n {
-                  let query = length + i
-                  let first = min(pads[b], query)  // a pad column attends to itself only
-                  var head = 0
-                  // Four heads at a time share the scalar max and sum loops (one SIMD lane each,
-                  // each lane in column order as below), so their dependency chains overlap.
-                  while h - head >= 4 {
-                    attendFour(b: b, row: b * n + i, firstHead: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
-                    head += 4
-                  }
-                  while head < h {
-                    attendOne(b: b, row: b * n + i, head: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
-                    head += 1
-                  }
-                }
-              }
-            }
+  private func attend(_ qkv: UnsafeMutablePointer<Float>, n: Int, layer: Int, into y: UnsafeMutablePointer<Float>) {
+    y.update(repeating: 0, count: batch * n * d)
+    let (keys, values, scores) = (self.keys[layer], self.values[layer], work.scores)
+    for b in 0..<batch {
+      for i in 0..<n {
+        let src = qkv + (b * n + i) * 3 * d
+        let column = length + i
+        for head in 0..<h {
+          let kt = keys + (b * h + head) * hd * capacity
+          let v = values + ((b * h + head) * capacity + column) * hd
+          for j in 0..<hd {
+            kt[j * capacity + column] = src[d + head * hd + j]
+            v[j] = src[2 * d + head * hd + j]
           }
         }
       }
     }
-    return y
+    for b in 0..<batch {
+      for i in 0..<n {
+        let query = length + i
+        let first = min(pads[b], query)  // a pad column attends to itself only
+        var head = 0
+        // Four heads at a time share the scalar max and sum loops (one SIMD lane each, each
+        // lane in column order as in attendOne), so their dependency chains overlap.
+        while h - head >= 4 {
+          attendFour(b: b, row: b * n + i, firstHead: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
+          head += 4
+        }
+        while head < h {
+          attendOne(b: b, row: b * n + i, head: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
+          head += 1
+        }
+      }
+    }
+  }
+
+  /// The decoder's activation buffers, grown to the largest append so far and reused: x (the
+  /// residual stream), a (a LayerNorm's output), qkv, y (attention), o (a projection), f (the
+  /// MLP's hidden layer), plus LayerNorm's x̂/σ scratch and four rows of attention scores.
+  private struct Workspace {
+    var rows = 0, width = 0
+    var x = UnsafeMutablePointer<Float>.allocate(capacity: 1), a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1), y = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var o = UnsafeMutablePointer<Float>.allocate(capacity: 1), f = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var xhat = UnsafeMutablePointer<Float>.allocate(capacity: 1), rstd = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+    mutating func reserve(rows: Int, d: Int, hidden: Int, capacity: Int) {
+      guard rows > self.rows || d > width else { return }
+      release()
+      (self.rows, width) = (Swift.max(rows, self.rows), Swift.max(d, width))
+      let r = self.rows, w = width
+      func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+        p.initialize(repeating: 0, count: Swift.max(count, 1))
+        return p
+      }
+      (x, a, qkv, y, o, f) = (buffer(r * w), buffer(r * w), buffer(r * 3 * w), buffer(r * w), buffer(r * w), buffer(r * Swift.max(hidden, w)))
+      (xhat, rstd, scores) = (buffer(w), buffer(1), buffer(4 * capacity))
+    }
+
+    func release() {
+      for p in [x, a, qkv, y, o, f, xhat, rstd, scores] { p.deallocate() }
+    }
   }
 }
 
