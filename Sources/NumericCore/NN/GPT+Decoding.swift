@@ -437,7 +437,7 @@ extension GPT {
     var logits = decoder?.append(columns.flatMap { $0 }) ?? []
     var lastColumn = width - 1
     var stride = width
-    var scratch = SamplingScratch(vocab: vocab)
+    let scratch = SamplingScratch(vocab: vocab)
     for step in 0..<config.maxNewTokens {
       if decoder == nil {
         let full = GPTDecoder(self, batch: batch, capacity: columns[0].count, pads: pads)
@@ -446,15 +446,15 @@ extension GPT {
         lastColumn = stride - 1
       }
       var next = [Int](repeating: config.pad, count: batch)
-      logits.withUnsafeBufferPointer { all in
-        for b in 0..<batch where !out[b].stopped {
-          let start = ((b * stride) + lastColumn) * vocab
-          let (token, logProb) = Self.sample(UnsafeBufferPointer(rebasing: all[start..<(start + vocab)]), config, scratch: &scratch, using: &rngs[b])
-          next[b] = token
-          out[b].response.append(token)
-          out[b].logProbs.append(logProb)
-          if config.stopTokens.contains(token) { out[b].stopped = true }
-        }
+      let active = (0..<batch).filter { !out[$0].stopped }
+      let drawn = logits.withUnsafeBufferPointer { all in
+        Self.sampleRows(all, rows: active, start: { ((($0 * stride) + lastColumn) * vocab) }, vocab: vocab, config, scratch: scratch, rngs: &rngs)
+      }
+      for (b, (token, logProb)) in zip(active, drawn) {
+        next[b] = token
+        out[b].response.append(token)
+        out[b].logProbs.append(logProb)
+        if config.stopTokens.contains(token) { out[b].stopped = true }
       }
       if out.allSatisfy(\.stopped) || step == config.maxNewTokens - 1 { break }
       for b in 0..<batch { columns[b].append(next[b]) }
@@ -471,7 +471,7 @@ extension GPT {
   /// Without top-k or top-p, one pass in id order (`scratch.probs` holds the probabilities); with
   /// them, the candidates are sorted, most likely first.
   static func sample(
-    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: inout SamplingScratch, using rng: inout SeededGenerator
+    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: SamplingScratch, using rng: inout SeededGenerator
   ) -> (Int, Float) {
     if mayHaveSamplingProblem(logits), let problem = rowSamplingProblem(logits, row: 0) { fatalError("generate: \(problem)") }
     let t = c.temperature > 0 ? c.temperature : 1
@@ -485,18 +485,7 @@ extension GPT {
     guard filtered else {
       // rng.categorical's walk, without building an array per row.
       let total = scratch.probabilities(logits, logZ: logZ)
-      let probs = scratch.probs
-      precondition(total > 0 && total.isFinite, "generate: probabilities sum to \(total)")
-      var u = rng.uniform() * total
-      var pick = -1
-      for i in 0..<logits.count {
-        u -= probs[i]
-        if u < 0 {
-          pick = i
-          break
-        }
-      }
-      if pick < 0 { pick = (0..<logits.count).last { probs[$0] > 0 } ?? logits.count - 1 }
+      let pick = walk(scratch.probabilities(lane: 0, count: logits.count), total: total, using: &rng)
       return (pick, logits[pick] / t - logZ)
     }
     let scaled = logits.map { $0 / t }
@@ -524,66 +513,4 @@ func mayHaveSamplingProblem(_ logits: UnsafeBufferPointer<Float>) -> Bool {
     allNegativeInfinity = allNegativeInfinity && v == -.infinity
   }
   return bad || (allNegativeInfinity && !logits.isEmpty)
-}
-
-/// Per-row buffers of `GPT.sample`, kept across rows and steps. Its loops compute what one fused
-/// loop per quantity would (each exp, then a sum in id order); split so the exps vectorise.
-struct SamplingScratch {
-  /// logits / temperature (unused at temperature 1, where the division is exact).
-  var scaled: [Float]
-  /// exp(·) of the scaled logits, before the in-order sums.
-  var exps: [Float]
-  /// The probabilities, Float64, of the last `probabilities` call.
-  var probs: [Double]
-  private var unscaled = true
-
-  init(vocab: Int) {
-    scaled = [Float](repeating: 0, count: vocab)
-    exps = scaled
-    probs = [Double](repeating: 0, count: vocab)
-  }
-
-  /// Scales the row by 1/t (kept for `probabilities`) and returns log Σ exp: the max m, then
-  /// log(Σ exp(x − m)) + m, summed in id order.
-  mutating func logNormalizer(_ logits: UnsafeBufferPointer<Float>, temperature t: Float) -> Float {
-    let n = logits.count
-    unscaled = t == 1  // x / 1 == x exactly
-    if !unscaled { scaled.withUnsafeMutableBufferPointer { sb in for i in 0..<n { sb[i] = logits[i] / t } } }
-    return scaled.withUnsafeBufferPointer { sb in
-      let x = unscaled ? logits.baseAddress! : sb.baseAddress!
-      var m = -Float.infinity
-      for i in 0..<n { m = max(m, x[i]) }
-      return exps.withUnsafeMutableBufferPointer { eb in
-        if !expShiftedAVX2(x, eb.baseAddress!, count: n, scale: nil, minus: m) {
-          for i in 0..<n { eb[i] = Float.exp(x[i] - m) }
-        }
-        var z: Float = 0
-        for i in 0..<n { z += eb[i] }
-        return m + Float.log(z)
-      }
-    }
-  }
-
-  /// Fills `probs` with Float64(exp(x/t − logZ)) for `logits`, the row last given to
-  /// `logNormalizer`, and returns their sum in id order.
-  mutating func probabilities(_ logits: UnsafeBufferPointer<Float>, logZ: Float) -> Double {
-    let n = logits.count
-    let unscaled = self.unscaled
-    return scaled.withUnsafeBufferPointer { sb in
-      let x = unscaled ? logits.baseAddress! : sb.baseAddress!
-      return exps.withUnsafeMutableBufferPointer { eb in
-        if !expShiftedAVX2(x, eb.baseAddress!, count: n, scale: nil, minus: logZ) {
-          for i in 0..<n { eb[i] = Float.exp(x[i] - logZ) }
-        }
-        return probs.withUnsafeMutableBufferPointer { pb in
-          var total = 0.0
-          for i in 0..<n {
-            pb[i] = Double(eb[i])
-            total += pb[i]
-          }
-          return total
-        }
-      }
-    }
-  }
 }
