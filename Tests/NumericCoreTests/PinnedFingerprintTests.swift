@@ -21,6 +21,8 @@ struct PinnedFingerprintTests {
   static let expected: [String: UInt64] = [
     "generate": 0x2325_ffae_29b0_65db, "logprobs": 0x989f_5ff5_7f07_4633, "train": 0x9290_18da_1eea_3054,
     "heads": 0x2440_3a5b_fd51_ce2b, "ppo": 0x04bd_f8d5_4a5b_40ae,
+    // Added later, recorded from 42b55d9's sources too (built in release outside the repository).
+    "generate_hot": 0xa6c8_83af_2eb7_a84c,
   ]
 
   /// Set in the pinned child this test starts.
@@ -97,6 +99,7 @@ enum FingerprintWorkloads {
   static func all() -> [String: UInt64] {
     var out: [String: UInt64] = [:]
     out["generate"] = generate()
+    out["generate_hot"] = generateHot()
     out["logprobs"] = logProbs()
     out["train"] = train()
     out["heads"] = heads()
@@ -130,6 +133,22 @@ enum FingerprintWorkloads {
     let decoder = GPTDecoder(gpt, batch: 2, capacity: 10, pads: [0, 2])
     h.add(decoder.append([3, 4, 5, 6, 0, 0, 7, 8]))
     h.add(decoder.append([9, 10]))
+    return h.value
+  }
+
+  /// Unfiltered sampling at temperature 1.3 with a stop token, 7 prompts (a group of four rows
+  /// sampled together, then three alone, then fewer as rows stop).
+  static func generateHot() -> UInt64 {
+    let gpt = model(seed: 111)
+    var rng = SeededGenerator(seed: 112)
+    let prompts = (0..<7).map { i in (0..<(2 + i % 3)).map { _ in 1 + rng.int(below: 63) } }
+    var h = BitHasher()
+    let config = GenerationConfig(maxNewTokens: 20, temperature: 1.3, stopTokens: [3, 9], pad: 0)
+    for g in gpt.generate(prompts, config, seeds: (0..<7).map { UInt64(500 + $0) }) {
+      h.add(g.response)
+      h.add(g.logProbs)
+      h.add([g.stopped ? 1 : 0])
+    }
     return h.value
   }
 
