@@ -226,9 +226,7 @@ public final class GPTDecoder {
   private func linear(_ x: UnsafeMutablePointer<Float>, rows: Int, _ layer: Linear, into y: UnsafeMutablePointer<Float>) {
     let (o, i) = (layer.outFeatures, layer.inFeatures)
     if let bias = layer.bias {
-      bias.data.withUnsafeBufferPointer { b in
-        for r in 0..<rows { (y + r * o).update(from: b.baseAddress!, count: o) }
-      }
+      bias.data.withUnsafeBufferPointer { b in fillRows(y, with: b.baseAddress!, width: o, rows: rows) }
     } else {
       y.update(repeating: 0, count: rows * o)
     }

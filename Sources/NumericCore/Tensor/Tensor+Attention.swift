@@ -60,7 +60,7 @@ func attentionBackward<S: TensorScalar>(
       for r in 0..<t {
         let dr = ds + r * t, pr = prob + r * t
         let s = rowDot(UnsafePointer(dr), pr, r + 1)
-        for j in 0...r { dr[j] = scale * pr[j] * (dr[j] - s) }
+        for j in 0..<(r + 1) { dr[j] = scale * pr[j] * (dr[j] - s) }  // (a half-open range vectorises)
         for j in (r + 1)..<t { dr[j] = 0 }
       }
       // dQ += dS·K, dK += dSᵀ·Q, dV += Pᵀ·dY
