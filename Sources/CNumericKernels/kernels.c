@@ -112,8 +112,50 @@ AVX2 static void exp_avx2(const float *x, float *y, size_t n, int has_scale, flo
   for (size_t i = 0; i < n; i += 8) exp8_shifted(x + i, y + i, n - i < 8 ? n - i : 8, has_scale, s, vm);
 }
 
+/// Lanes i < count of loads from p (zeros beyond).
+AVX2 static inline __m256 load(const float *p, size_t count, __m256i mask) {
+  return count == 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+AVX2 static inline void store(float *p, __m256 v, size_t count, __m256i mask) {
+  if (count == 8) _mm256_storeu_ps(p, v); else _mm256_maskstore_ps(p, mask, v);
+}
+
+AVX2 static void gelu_backward_avx2(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  __m256 vc = _mm256_set1_ps(c), three_k = MUL(K(0x40400000), _mm256_set1_ps(k));
+  __m256 half = K(0x3f000000), one = K(0x3f800000);
+  for (size_t i = 0; i < n; i += 8) {
+    size_t count = n - i < 8 ? n - i : 8;
+    __m256i mask = tail_mask(count);
+    __m256 v = load(x + i, count, mask), th = load(t + i, count, mask);
+    __m256 a = MUL(half, ADD(one, th));
+    __m256 b = MUL(MUL(MUL(MUL(half, v), SUB(one, MUL(th, th))), vc), ADD(one, MUL(MUL(three_k, v), v)));
+    __m256 d = ADD(a, b);
+    store(gx + i, ADD(load(gx + i, count, mask), MUL(load(gy + i, count, mask), d)), count, mask);
+  }
+}
+
+AVX2 static void log_softmax_backward_avx2(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  __m256 vscale = _mm256_set1_ps(scale), vs = _mm256_set1_ps(s);
+  for (size_t j = 0; j < n; j += 8) {
+    size_t count = n - j < 8 ? n - j : 8;
+    __m256i mask = tail_mask(count);
+    __m256 e = exp8(load(y + j, count, mask));
+    __m256 g = MUL(vscale, SUB(load(gy + j, count, mask), MUL(e, vs)));
+    store(gx + j, ADD(load(gx + j, count, mask), g), count, mask);
+  }
+}
+
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
   gelu_avx2(x, y, t, n, c, k);
+}
+
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  gelu_backward_avx2(x, t, gy, gx, n, c, k);
+}
+
+void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  log_softmax_backward_avx2(y, gy, gx, n, scale, s);
 }
 
 void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
@@ -128,6 +170,12 @@ void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float 
 }
 void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
   (void)x; (void)y; (void)n; (void)has_scale; (void)scale; (void)m;
+}
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  (void)x; (void)t; (void)gy; (void)gx; (void)n; (void)c; (void)k;
+}
+void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  (void)y; (void)gy; (void)gx; (void)n; (void)scale; (void)s;
 }
 
 #endif

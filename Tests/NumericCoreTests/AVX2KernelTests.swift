@@ -71,4 +71,38 @@ struct AVX2KernelTests {
       #expect(Self.same(want, buffer), "n \(n)")
     }
   }
+
+  @Test("GELU's backward", .enabled(if: hasAVX2))
+  func geluBackward() {
+    let x = Self.inputs()
+    let (c, k): (Float, Float) = geluConst()
+    let t = x.map { v in Float.tanh(c * (v + k * v * v * v)) }
+    var rng = SeededGenerator(seed: 78)
+    let gy = x.map { _ in Float(rng.normal()) }
+    let start = x.map { _ in Float(rng.normal()) }
+    for n in [x.count, 1, 5, 8, 13] {
+      var want = start, got = start
+      for i in 0..<n {
+        let v = x[i], th = t[i]
+        let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)
+        want[i] += gy[i] * d
+      }
+      loom_gelu_backward_f32(x, t, gy, &got, n, c, k)
+      #expect(Self.same(want, got), "n \(n)")
+    }
+  }
+
+  @Test("log-softmax's backward", .enabled(if: hasAVX2))
+  func logSoftmaxBackward() {
+    var rng = SeededGenerator(seed: 79)
+    let y = Self.inputs().map { -Swift.abs($0) }
+    let gy = y.map { _ in Float(rng.normal()) }
+    let start = y.map { _ in Float(rng.normal()) }
+    for (n, scale, s) in [(y.count, Float(1), Float(0.75)), (7, 0.5, -2), (64, 1, 1e-3)] {
+      var want = start, got = start
+      for j in 0..<n { want[j] += scale * (gy[j] - Float.exp(y[j]) * s) }
+      loom_log_softmax_backward_f32(y, gy, &got, n, scale, s)
+      #expect(Self.same(want, got), "n \(n)")
+    }
+  }
 }

@@ -18,4 +18,11 @@ void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float 
 /// y[i] = fastExp(x[i]·scale − m) (scale applied only when has_scale is nonzero). x may equal y.
 void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m);
 
+/// GELU's backward: gx[i] += gy[i]·d with v = x[i], th = t[i] (the forward's tanh) and
+/// d = 0.5·(1 + th) + 0.5·v·(1 − th·th)·c·(1 + 3·k·v·v).
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k);
+
+/// log-softmax's backward for one row: gx[j] += scale·(gy[j] − exp(y[j])·s).
+void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s);
+
 #endif

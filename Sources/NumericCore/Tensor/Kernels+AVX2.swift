@@ -44,3 +44,36 @@ func expShiftedAVX2<S: TensorScalar>(
     unsafeBitCast(scale ?? 1, to: Float.self), unsafeBitCast(m, to: Float.self))
   return true
 }
+
+/// Rebinds a pointer to Float storage (callers have checked S == Float).
+@inline(__always)
+private func floats<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
+  UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+/// If `S` is Float and AVX2 runs: GELU's backward, gx += gy·gelu′(x) from the forward's tanh `t`,
+/// returning true; false otherwise.
+@inline(__always)
+func geluBackwardAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, _ t: UnsafePointer<S>, _ gy: UnsafePointer<S>, _ gx: UnsafeMutablePointer<S>,
+  count: Int, c: S, k: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_gelu_backward_f32(
+    floats(x), floats(t), floats(gy), UnsafeMutableRawPointer(gx).assumingMemoryBound(to: Float.self), count,
+    unsafeBitCast(c, to: Float.self), unsafeBitCast(k, to: Float.self))
+  return true
+}
+
+/// If `S` is Float and AVX2 runs: one log-softmax row's backward, gx += scale·(gy − exp(y)·s),
+/// returning true; false otherwise.
+@inline(__always)
+func logSoftmaxBackwardAVX2<S: TensorScalar>(
+  _ y: UnsafePointer<S>, _ gy: UnsafePointer<S>, _ gx: UnsafeMutablePointer<S>, count: Int, scale: S, s: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_log_softmax_backward_f32(
+    floats(y), floats(gy), UnsafeMutableRawPointer(gx).assumingMemoryBound(to: Float.self), count,
+    unsafeBitCast(scale, to: Float.self), unsafeBitCast(s, to: Float.self))
+  return true
+}

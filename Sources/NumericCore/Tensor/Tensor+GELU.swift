@@ -50,6 +50,9 @@ func geluBackward<S: TensorScalar>(
   _ gx: UnsafeMutableBufferPointer<S>
 ) {
   let (c, k): (S, S) = geluConst()
+  if x.count > 0, geluBackwardAVX2(x.baseAddress!, t.baseAddress!, gy.baseAddress!, gx.baseAddress!, count: x.count, c: c, k: k) {
+    return
+  }
   for i in 0..<x.count {
     let v = x[i], th = t[i]
     let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)

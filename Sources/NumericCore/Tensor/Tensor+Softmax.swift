@@ -43,7 +43,9 @@ func softmaxRowsBackward<S: TensorScalar>(
     if log {
       // y = x − lse: gx = gy − softmax·Σgy.
       let s = rowSum(gyr, n)
-      for j in 0..<n { gxr[j] += scale * (gyr[j] - S.exp(yr[j]) * s) }
+      if !logSoftmaxBackwardAVX2(yr, gyr, gxr, count: n, scale: scale, s: s) {
+        for j in 0..<n { gxr[j] += scale * (gyr[j] - S.exp(yr[j]) * s) }
+      }
     } else {
       // gx = y ⊙ (gy − Σ gy·y).
       let s = rowDot(gyr, yr, n)
