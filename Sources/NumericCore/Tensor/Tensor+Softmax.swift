@@ -10,12 +10,28 @@ func softmaxRows<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>, rows: Int, n: Int, log: Bool,
   causalT: Int, scale: S = 1
 ) {
+  // Causal: row r of a [T, T] block sees columns 0...(r % T); the rest get probability 0.
+  func validCount(_ r: Int) -> Int { causalT > 0 ? (r % causalT) + 1 : n }
+  // The row maxima come four rows at a time (their sequential chains side by side); the last
+  // rows % 4 rows alone.
+  var maxima: (S, S, S, S) = (0, 0, 0, 0)
+  let grouped = rows - rows % 4
   for r in 0..<rows {
     let xr = x.baseAddress! + r * n, yr = y.baseAddress! + r * n
-    // Causal: row r of a [T, T] block sees columns 0...(r % T); the rest get probability 0.
-    let valid = causalT > 0 ? (r % causalT) + 1 : n
-    var m = xr[0]
-    for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+    let valid = validCount(r)
+    var m: S
+    if r < grouped {
+      if r % 4 == 0 { maxima = rowMaxima(xr, n: n, lengths: (valid, validCount(r + 1), validCount(r + 2), validCount(r + 3))) }
+      switch r % 4 {
+      case 0: m = maxima.0
+      case 1: m = maxima.1
+      case 2: m = maxima.2
+      default: m = maxima.3
+      }
+    } else {
+      m = xr[0]
+      for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+    }
     m *= scale  // scale > 0, so the max commutes with it
     if !expShiftedAVX2(xr, yr, count: valid, scale: scale, minus: m) {
       for j in 0..<valid { yr[j] = S.exp(xr[j] * scale - m) }
@@ -30,6 +46,28 @@ func softmaxRows<S: TensorScalar>(
       for j in valid..<n { yr[j] = 0 }
     }
   }
+}
+
+/// The maxima of four consecutive rows (row i: its first `lengths.i` values, at least one), each
+/// as `m = x[0]`, then `m = x[j]` wherever `x[j] > m`, in column order; the four chains run side
+/// by side, so their compare latencies overlap.
+@inline(__always)
+func rowMaxima<S: TensorScalar>(_ x: UnsafePointer<S>, n: Int, lengths: (Int, Int, Int, Int)) -> (S, S, S, S) {
+  let (r0, r1, r2, r3) = (x, x + n, x + 2 * n, x + 3 * n)
+  let (l0, l1, l2, l3) = (Swift.max(lengths.0, 1), Swift.max(lengths.1, 1), Swift.max(lengths.2, 1), Swift.max(lengths.3, 1))
+  var (m0, m1, m2, m3) = (r0[0], r1[0], r2[0], r3[0])
+  let common = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
+  for j in 1..<common {
+    if r0[j] > m0 { m0 = r0[j] }
+    if r1[j] > m1 { m1 = r1[j] }
+    if r2[j] > m2 { m2 = r2[j] }
+    if r3[j] > m3 { m3 = r3[j] }
+  }
+  for j in common..<l0 where r0[j] > m0 { m0 = r0[j] }
+  for j in common..<l1 where r1[j] > m1 { m1 = r1[j] }
+  for j in common..<l2 where r2[j] > m2 { m2 = r2[j] }
+  for j in common..<l3 where r3[j] > m3 { m3 = r3[j] }
+  return (m0, m1, m2, m3)
 }
 
 @_specialize(where S == Float)
