@@ -101,16 +101,70 @@ func layerNormRows<S: TensorScalar>(
 ) {
   let g = gamma.baseAddress!, bt = beta.baseAddress!
   let hs = xhatRowStride ?? n  // 0: one scratch row reused (no backward pass will read x̂)
-  for r in 0..<rows {
+  /// Row r from its mean and Σ(x − mean)²: x̂ = (x − mean)·rstd, y = x̂·γ + β.
+  func finish(_ r: Int, mean: S, squares v: S) {
     let xr = x.baseAddress! + r * n, hr = xhat.baseAddress! + r * hs, yr = y.baseAddress! + r * n
-    let mean = rowSum(xr, n) / S(n)
-    for j in 0..<n { hr[j] = xr[j] - mean }
-    let v = rowDot(UnsafePointer(hr), UnsafePointer(hr), n)
     let rs = 1 / (v / S(n) + eps).squareRoot()
     rstd[hs == 0 ? 0 : r] = rs
-    for j in 0..<n { hr[j] *= rs }
-    for j in 0..<n { yr[j] = hr[j] * g[j] + bt[j] }
+    for j in 0..<n {
+      let h = (xr[j] - mean) * rs
+      hr[j] = h
+      yr[j] = h * g[j] + bt[j]
+    }
   }
+  // Two rows at a time: their sums run side by side (each in rowSum's and rowDot's order).
+  var r = 0
+  while r + 2 <= rows {
+    let xa = x.baseAddress! + r * n, xb = xa + n
+    let (sa, sb) = rowSums(xa, xb, n)
+    let (ma, mb) = (sa / S(n), sb / S(n))
+    let (va, vb) = centeredSquares(xa, ma, xb, mb, n)
+    finish(r, mean: ma, squares: va)
+    finish(r + 1, mean: mb, squares: vb)
+    r += 2
+  }
+  if r < rows {
+    let xr = x.baseAddress! + r * n
+    let mean = rowSum(xr, n) / S(n)
+    finish(r, mean: mean, squares: centeredSquares(xr, mean, xr, mean, n).0)
+  }
+}
+
+/// `rowSum` of two rows, side by side.
+@inline(__always)
+func rowSums<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ n: Int) -> (S, S) {
+  var (a0, a1, a2, a3): (S, S, S, S) = (0, 0, 0, 0)
+  var (b0, b1, b2, b3): (S, S, S, S) = (0, 0, 0, 0)
+  var i = 0
+  while i + 4 <= n {
+    a0 += a[i]; a1 += a[i + 1]; a2 += a[i + 2]; a3 += a[i + 3]
+    b0 += b[i]; b1 += b[i + 1]; b2 += b[i + 2]; b3 += b[i + 3]
+    i += 4
+  }
+  while i < n { a0 += a[i]; b0 += b[i]; i += 1 }
+  return ((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3))
+}
+
+/// `rowDot(h, h, n)` of h = row − mean for two rows, side by side, without storing h.
+@inline(__always)
+func centeredSquares<S: TensorScalar>(_ a: UnsafePointer<S>, _ ma: S, _ b: UnsafePointer<S>, _ mb: S, _ n: Int) -> (S, S) {
+  var (a0, a1, a2, a3): (S, S, S, S) = (0, 0, 0, 0)
+  var (b0, b1, b2, b3): (S, S, S, S) = (0, 0, 0, 0)
+  var i = 0
+  while i + 4 <= n {
+    let (p0, p1, p2, p3) = (a[i] - ma, a[i + 1] - ma, a[i + 2] - ma, a[i + 3] - ma)
+    let (q0, q1, q2, q3) = (b[i] - mb, b[i + 1] - mb, b[i + 2] - mb, b[i + 3] - mb)
+    a0 += p0 * p0; a1 += p1 * p1; a2 += p2 * p2; a3 += p3 * p3
+    b0 += q0 * q0; b1 += q1 * q1; b2 += q2 * q2; b3 += q3 * q3
+    i += 4
+  }
+  while i < n {
+    let (p, q) = (a[i] - ma, b[i] - mb)
+    a0 += p * p
+    b0 += q * q
+    i += 1
+  }
+  return ((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3))
 }
 
 @_specialize(where S == Float)
