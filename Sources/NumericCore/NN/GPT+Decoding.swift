@@ -151,14 +151,11 @@ public final class GPTDecoder {
     d = gpt.dModel
     h = gpt.heads
     hd = d / h
-    let size = batch * h * capacity * hd
-    func zeros() -> UnsafeMutablePointer<Float> {
-      let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(size, 1))
-      p.initialize(repeating: 0, count: Swift.max(size, 1))
-      return p
-    }
-    keys = gpt.blocks.map { _ in zeros() }
-    values = gpt.blocks.map { _ in zeros() }
+    // Not zeroed: attention reads only columns that `append` has written (first…query), and a
+    // fresh page costs a fault whenever it is first touched.
+    let size = Swift.max(batch * h * capacity * hd, 1)
+    keys = gpt.blocks.map { _ in .allocate(capacity: size) }
+    values = gpt.blocks.map { _ in .allocate(capacity: size) }
   }
 
   deinit {
