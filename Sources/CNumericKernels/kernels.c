@@ -6,6 +6,15 @@
 #pragma clang fp contract(off)
 
 #include "CNumericKernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+int loom_kernels_use_avx2 = 0;
+
+__attribute__((constructor)) static void loom_kernels_init(void) {
+  const char *flag = getenv("LOOM_NUMERIC_AVX2");
+  loom_kernels_use_avx2 = loom_kernels_have_avx2() && !(flag && strcmp(flag, "0") == 0);
+}
 
 #if defined(__x86_64__)
 #include <immintrin.h>

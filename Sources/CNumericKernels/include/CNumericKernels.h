@@ -11,6 +11,11 @@
 /// 1 when the CPU runs AVX2 (checked once), else 0; always 0 off x86-64.
 int loom_kernels_have_avx2(void);
 
+/// Whether NumericCore uses these kernels: the CPU has AVX2 and LOOM_NUMERIC_AVX2 is not "0".
+/// Set when the program loads; read with `loom_kernels_enabled()` (a plain load, no lazy init).
+extern int loom_kernels_use_avx2;
+static inline int loom_kernels_enabled(void) { return loom_kernels_use_avx2; }
+
 /// y[i] = 0.5·v·(1 + tanh(c·(v + k·v·v·v))) with v = x[i], NumericCore's fastTanh; t[i] = the tanh
 /// (t may be NULL). x may equal y (in place).
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k);

@@ -4,17 +4,10 @@
 // LOOM_NUMERIC_AVX2=0 (the Swift loops then run: how the fingerprint test checks both paths).
 import CNumericKernels
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Whether the AVX2 kernels run in this process.
-let avx2Kernels: Bool = {
-  if let v = getenv("LOOM_NUMERIC_AVX2"), String(cString: v) == "0" { return false }
-  return loom_kernels_have_avx2() != 0
-}()
+/// Whether the AVX2 kernels run in this process (decided when it loads; see CNumericKernels.h).
+var avx2Kernels: Bool {
+  @inline(__always) get { loom_kernels_enabled() != 0 }
+}
 
 /// If `S` is Float and AVX2 runs: y = gelu(x) (and t = its tanh, if given) through the AVX2
 /// kernel, returning true; false otherwise (the caller runs its Swift loop).
