@@ -56,13 +56,22 @@ func attentionBackward<S: TensorScalar>(
       S.gemm(
         transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: g, lda: d, b: v, ldb: c3,
         beta: 0, c: ds, ldc: t)
-      // dS = scale · P ⊙ (dP − Σ_j dP·P), row by row (masked entries have P = 0).
-      for r in 0..<t {
+      // dS = scale · P ⊙ (dP − Σ_j dP·P), row by row (masked entries have P = 0); the row sums
+      // two rows at a time (side by side, each in rowDot's order).
+      func finish(_ r: Int, _ s: S) {
         let dr = ds + r * t, pr = prob + r * t
-        let s = rowDot(UnsafePointer(dr), pr, r + 1)
         for j in 0..<(r + 1) { dr[j] = scale * pr[j] * (dr[j] - s) }  // (a half-open range vectorises)
         for j in (r + 1)..<t { dr[j] = 0 }
       }
+      var r = 0
+      while r + 2 <= t {
+        let (d0, p0) = (UnsafePointer(ds + r * t), prob + r * t)
+        let (s0, s1) = rowDots(d0, p0, r + 1, d0 + t, p0 + t, r + 2)
+        finish(r, s0)
+        finish(r + 1, s1)
+        r += 2
+      }
+      if r < t { finish(r, rowDot(UnsafePointer(ds + r * t), prob + r * t, r + 1)) }
       // dQ += dS·K, dK += dSᵀ·Q, dV += Pᵀ·dY
       S.gemm(
         transA: false, transB: false, m: t, n: hd, k: t, alpha: 1, a: ds, lda: t, b: k, ldb: c3,
