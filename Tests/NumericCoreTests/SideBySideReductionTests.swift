@@ -21,8 +21,10 @@ struct SideBySideReductionTests {
             let (d0, d1) = rowDots(pa, pb, n0, pb + 1, pa + 2, n1)
             #expect(d0.bitPattern == rowDot(pa, pb, n0).bitPattern && d1.bitPattern == rowDot(pb + 1, pa + 2, n1).bitPattern)
           }
-          let (s0, s1) = rowSums(pa, pb, n0)
-          #expect(s0.bitPattern == rowSum(pa, n0).bitPattern && s1.bitPattern == rowSum(pb, n0).bitPattern)
+          for n1 in [0, 1, n0, n0 + 1, n0 + 5, 37] where n1 <= 37 {
+            let (s0, s1) = rowSums(pa, n0, pb, n1)
+            #expect(s0.bitPattern == rowSum(pa, n0).bitPattern && s1.bitPattern == rowSum(pb, n1).bitPattern)
+          }
           let m0 = rowSum(pa, n0) / Float(Swift.max(n0, 1)), m1: Float = 0.25
           let h0 = (0..<n0).map { pa[$0] - m0 }, h1 = (0..<n0).map { pb[$0] - m1 }
           let (v0, v1) = centeredSquares(pa, m0, pb, m1, n0)

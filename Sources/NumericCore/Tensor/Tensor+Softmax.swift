@@ -16,7 +16,8 @@ func softmaxRows<S: TensorScalar>(
   // rows % 4 rows alone.
   var maxima: (S, S, S, S) = (0, 0, 0, 0)
   let grouped = rows - rows % 4
-  for r in 0..<rows {
+  /// Row r's max (times scale), and exp(x·scale − max) of its valid columns written to y.
+  func numerators(_ r: Int) -> S {
     let xr = x.baseAddress! + r * n, yr = y.baseAddress! + r * n
     let valid = validCount(r)
     var m: S
@@ -36,7 +37,12 @@ func softmaxRows<S: TensorScalar>(
     if !expShiftedAVX2(xr, yr, count: valid, scale: scale, minus: m) {
       for j in 0..<valid { yr[j] = S.exp(xr[j] * scale - m) }
     }
-    let s = rowSum(UnsafePointer(yr), valid)
+    return m
+  }
+  /// Row r from its max and the sum of its numerators.
+  func finish(_ r: Int, max m: S, sum s: S) {
+    let xr = x.baseAddress! + r * n, yr = y.baseAddress! + r * n
+    let valid = validCount(r)
     if log {
       let ls = S.log(s) + m
       for j in 0..<valid { yr[j] = xr[j] * scale - ls }
@@ -45,6 +51,20 @@ func softmaxRows<S: TensorScalar>(
       for j in 0..<valid { yr[j] *= inv }
       for j in valid..<n { yr[j] = 0 }
     }
+  }
+  // Two rows at a time: their sums side by side (each in rowSum's order).
+  var r = 0
+  while r + 2 <= rows {
+    let (m0, m1) = (numerators(r), numerators(r + 1))
+    let y0 = UnsafePointer(y.baseAddress! + r * n)
+    let (s0, s1) = rowSums(y0, validCount(r), y0 + n, validCount(r + 1))
+    finish(r, max: m0, sum: s0)
+    finish(r + 1, max: m1, sum: s1)
+    r += 2
+  }
+  if r < rows {
+    let m = numerators(r)
+    finish(r, max: m, sum: rowSum(UnsafePointer(y.baseAddress! + r * n), validCount(r)))
   }
 }
 
@@ -116,7 +136,7 @@ func layerNormRows<S: TensorScalar>(
   var r = 0
   while r + 2 <= rows {
     let xa = x.baseAddress! + r * n, xb = xa + n
-    let (sa, sb) = rowSums(xa, xb, n)
+    let (sa, sb) = rowSums(xa, n, xb, n)
     let (ma, mb) = (sa / S(n), sb / S(n))
     let (va, vb) = centeredSquares(xa, ma, xb, mb, n)
     finish(r, mean: ma, squares: va)
@@ -130,18 +150,26 @@ func layerNormRows<S: TensorScalar>(
   }
 }
 
-/// `rowSum` of two rows, side by side.
+/// `rowSum` of two rows (of lengths na and nb), side by side: each row's four accumulators see
+/// the same values in the same order as `rowSum`.
 @inline(__always)
-func rowSums<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ n: Int) -> (S, S) {
+func rowSums<S: TensorScalar>(_ a: UnsafePointer<S>, _ na: Int, _ b: UnsafePointer<S>, _ nb: Int) -> (S, S) {
   var (a0, a1, a2, a3): (S, S, S, S) = (0, 0, 0, 0)
   var (b0, b1, b2, b3): (S, S, S, S) = (0, 0, 0, 0)
+  let (fullA, fullB) = (na - na % 4, nb - nb % 4)
+  let common = Swift.min(fullA, fullB)
   var i = 0
-  while i + 4 <= n {
+  while i < common {
     a0 += a[i]; a1 += a[i + 1]; a2 += a[i + 2]; a3 += a[i + 3]
     b0 += b[i]; b1 += b[i + 1]; b2 += b[i + 2]; b3 += b[i + 3]
     i += 4
   }
-  while i < n { a0 += a[i]; b0 += b[i]; i += 1 }
+  var j = i
+  while j < fullA { a0 += a[j]; a1 += a[j + 1]; a2 += a[j + 2]; a3 += a[j + 3]; j += 4 }
+  while j < na { a0 += a[j]; j += 1 }
+  j = i
+  while j < fullB { b0 += b[j]; b1 += b[j + 1]; b2 += b[j + 2]; b3 += b[j + 3]; j += 4 }
+  while j < nb { b0 += b[j]; j += 1 }
   return ((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3))
 }
 
