@@ -39,18 +39,8 @@ func softmaxRows<S: TensorScalar>(
     }
     return m
   }
-  /// Row r from its max and the sum of its numerators.
   func finish(_ r: Int, max m: S, sum s: S) {
-    let xr = x.baseAddress! + r * n, yr = y.baseAddress! + r * n
-    let valid = validCount(r)
-    if log {
-      let ls = S.log(s) + m
-      for j in 0..<valid { yr[j] = xr[j] * scale - ls }
-    } else {
-      let inv = 1 / s
-      for j in 0..<valid { yr[j] *= inv }
-      for j in valid..<n { yr[j] = 0 }
-    }
+    finishSoftmaxRow(x.baseAddress! + r * n, y.baseAddress! + r * n, n: n, valid: validCount(r), log: log, scale: scale, max: m, sum: s)
   }
   // Two rows at a time: their sums side by side (each in rowSum's order).
   var r = 0
@@ -65,6 +55,22 @@ func softmaxRows<S: TensorScalar>(
   if r < rows {
     let m = numerators(r)
     finish(r, max: m, sum: rowSum(UnsafePointer(y.baseAddress! + r * n), validCount(r)))
+  }
+}
+
+/// A softmax row from its max (times scale) and the sum of its numerators: log-probabilities, or
+/// probabilities with zeros past the valid columns.
+@inline(__always)
+func finishSoftmaxRow<S: TensorScalar>(
+  _ xr: UnsafePointer<S>, _ yr: UnsafeMutablePointer<S>, n: Int, valid: Int, log: Bool, scale: S, max m: S, sum s: S
+) {
+  if log {
+    let ls = S.log(s) + m
+    for j in 0..<valid { yr[j] = xr[j] * scale - ls }
+  } else {
+    let inv = 1 / s
+    for j in 0..<valid { yr[j] *= inv }
+    for j in valid..<n { yr[j] = 0 }
   }
 }
 
