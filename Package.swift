@@ -59,7 +59,9 @@ let package = Package(
     // What loom and the programs it generates agree on (markers, environment keys, calls, events).
     .target(name: "LoomContract"),
     .target(name: "LoomRandom"),
-    .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], exclude: ["README.md"]),
+    // AVX2 copies of NumericCore's hottest elementwise loops, bit-identical to the Swift ones.
+    .target(name: "CNumericKernels"),
+    .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom", "CNumericKernels"], exclude: ["README.md"]),
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),
     // Tokenizer, synthetic worlds with gold rewards, memoised pretraining recipes (lectures 09–15).

@@ -23,6 +23,8 @@ public struct Project: Sendable {
     public var dependencies: [String] = []
     /// A C module map over a Debian library (no Swift sources).
     public var isSystem = false
+    /// A C target compiled from its own sources (headers in include/), no Swift settings.
+    public var isC = false
     /// Swift 5 mode (NoteRuntime writes C's stdout/stderr globals), else Swift 6.
     public var swift5 = false
     /// Has a README.md among its sources.
@@ -35,7 +37,8 @@ public struct Project: Sendable {
     NoteLibrary(name: "CLoomSys", isSystem: true),
     NoteLibrary(name: "LoomContract"),
     NoteLibrary(name: "LoomRandom"),
-    NoteLibrary(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom"], hasReadme: true),
+    NoteLibrary(name: "CNumericKernels", isC: true),
+    NoteLibrary(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom", "CNumericKernels"], hasReadme: true),
     NoteLibrary(name: "Plotting", hasReadme: true),
     NoteLibrary(name: "Environments", dependencies: ["LoomRandom"], hasReadme: true),
     NoteLibrary(name: "LanguageLab", dependencies: ["NumericCore", "LoomRandom", "LoomContract"], hasReadme: true),

@@ -80,7 +80,7 @@ struct RecipeTests {
     let links = URL(fileURLWithPath: NSTemporaryDirectory() + "loom-lab-links-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try fm.createDirectory(at: links, withIntermediateDirectories: true)
     defer { try? fm.removeItem(at: links) }
-    for lib in ["LanguageLab", "NumericCore", "LoomRandom", "CBLAS"] {
+    for lib in ["LanguageLab", "NumericCore", "CNumericKernels", "LoomRandom", "CBLAS"] {
       try fm.createSymbolicLink(at: links.appendingPathComponent(lib), withDestinationURL: sources.appendingPathComponent(lib))
     }
     #expect(CodeDigest.digest(sources: links) == CodeDigest.libraries)

@@ -31,7 +31,7 @@ func constant(_ shape: [Int], seed: UInt64, low: Double = -2, high: Double = 2) 
 /// Reduces any output to a scalar with fixed, uneven weights, so every output element's
 /// gradient matters (a plain sum would hide errors that cancel).
 func weightedSum(_ y: Tensor64) -> Tensor64 {
-  let w = Tensor64((0..<y.count).map { 0.3 + 0.7 * Double(($0 * 7919) % 13) / 13 }, shape: y.shape)
+  let w = Tensor64((0..<y.count).map { (i: Int) -> Double in 0.3 + 0.7 * Double((i * 7919) % 13) / 13 }, shape: y.shape)
   return (y * w).sum()
 }
 

@@ -150,13 +150,13 @@ enum CodeDigest {
     var hasher = StableHash()
     var found = 0
     let fm = FileManager.default
-    for lib in ["LanguageLab", "NumericCore", "LoomRandom", "CBLAS"] {
+    for lib in ["LanguageLab", "NumericCore", "CNumericKernels", "LoomRandom", "CBLAS"] {
       // Notes build these through symlinks (.loom/loom-runtime/Sources/X → Sources/X), which
       // FileManager's enumerator does not enter: resolve them first.
       let dir = sources.appendingPathComponent(lib).resolvingSymlinksInPath().path
       guard let files = fm.enumerator(atPath: dir)?.allObjects as? [String] else { continue }
       // Code only: a README edit does not change what training computes.
-      for f in files.sorted() where f.hasSuffix(".swift") || f.hasSuffix(".h") || f.hasSuffix(".modulemap") {
+      for f in files.sorted() where f.hasSuffix(".swift") || f.hasSuffix(".c") || f.hasSuffix(".h") || f.hasSuffix(".modulemap") {
         var isDir: ObjCBool = false
         let path = dir + "/" + f
         guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, let data = fm.contents(atPath: path) else { continue }

@@ -168,6 +168,7 @@ public struct Tangler: Sendable {
     let products = libraries.filter { !$0.isSystem }.map { "    .library(name: \"\($0.name)\", targets: [\"\($0.name)\"])," }
     let targets = libraries.map { lib -> String in
       if lib.isSystem { return "    .systemLibrary(name: \"\(lib.name)\", path: \"Sources/\(lib.name)\")," }
+      if lib.isC { return "    .target(name: \"\(lib.name)\", path: \"Sources/\(lib.name)\")," }
       var args = ["name: \"\(lib.name)\""]
       if !lib.dependencies.isEmpty { args.append("dependencies: [\(lib.dependencies.map { "\"\($0)\"" }.joined(separator: ", "))]") }
       args.append("path: \"Sources/\(lib.name)\"")

@@ -135,9 +135,11 @@ public final class GPTDecoder {
   /// Columns filled so far.
   public private(set) var length = 0
   // Per layer: keys [B, H, hd, capacity] (transposed), values [B, H, capacity, hd].
-  private var keys: [[Float]]
-  private var values: [[Float]]
+  private var keys: [UnsafeMutablePointer<Float>]
+  private var values: [UnsafeMutablePointer<Float>]
   private let d: Int, h: Int, hd: Int
+  /// Activations of the rows being appended, reused across calls (see `Workspace`).
+  private var work = Workspace()
 
   public init(_ gpt: GPT, batch: Int, capacity: Int, pads: [Int]) {
     ensure(capacity <= gpt.contextLength, "GPTDecoder: capacity \(capacity) exceeds the context \(gpt.contextLength)")
@@ -149,9 +151,16 @@ public final class GPTDecoder {
     d = gpt.dModel
     h = gpt.heads
     hd = d / h
-    let size = batch * h * capacity * hd
-    keys = Array(repeating: [Float](repeating: 0, count: size), count: gpt.blocks.count)
-    values = keys
+    // Not zeroed: attention reads only columns that `append` has written (first…query), and a
+    // fresh page costs a fault whenever it is first touched.
+    let size = Swift.max(batch * h * capacity * hd, 1)
+    keys = gpt.blocks.map { _ in .allocate(capacity: size) }
+    values = gpt.blocks.map { _ in .allocate(capacity: size) }
+  }
+
+  deinit {
+    for p in keys + values { p.deallocate() }
+    work.release()
   }
 
   /// Appends `tokens` (`[batch, n]`, row-major) and returns the logits `[batch, n, vocab]` of the
@@ -161,140 +170,208 @@ public final class GPTDecoder {
     ensure(n >= 1 && tokens.count == batch * n, "GPTDecoder: \(tokens.count) tokens for batch \(batch)")
     ensure(length + n <= capacity, "GPTDecoder: \(length + n) columns exceed the capacity \(capacity)")
     let rows = batch * n
-    // Embeddings: token + position (counted from each row's first real token).
-    var x = [Float](repeating: 0, count: rows * d)
-    let te = gpt.tokenEmbedding.weight.data, pe = gpt.positionEmbedding.weight.data
-    for b in 0..<batch {
-      for i in 0..<n {
-        let tok = tokens[b * n + i], pos = max(0, length + i - pads[b])
-        let r = (b * n + i) * d
-        for j in 0..<d { x[r + j] = te[tok * d + j] + pe[pos * d + j] }
-      }
-    }
+    work.reserve(rows: rows, d: d, hidden: gpt.blocks.map(\.fc.outFeatures).max() ?? 0, capacity: capacity)
+    let w = work
+    embed(tokens, n: n, into: w.x)
     for (layer, block) in gpt.blocks.enumerated() {
-      let a = layerNorm(x, rows: rows, block.ln1)
-      let qkv = linear(a, rows: rows, block.attention.qkv)
-      let y = attend(qkv, n: n, layer: layer)
-      let o = linear(y, rows: rows, block.attention.proj)
-      for i in 0..<x.count { x[i] += o[i] }
-      let m = layerNorm(x, rows: rows, block.ln2)
-      var f = linear(m, rows: rows, block.fc)
-      gelu(&f)
-      let g = linear(f, rows: rows, block.fcOut)
-      for i in 0..<x.count { x[i] += g[i] }
+      layerNorm(w.x, rows: rows, block.ln1, into: w.a)
+      linear(w.a, rows: rows, block.attention.qkv, into: w.qkv)
+      attend(w.qkv, n: n, layer: layer, into: w.y)
+      linear(w.y, rows: rows, block.attention.proj, into: w.o)
+      Self.add(w.o, into: w.x, count: rows * d)
+      layerNorm(w.x, rows: rows, block.ln2, into: w.a)
+      linear(w.a, rows: rows, block.fc, into: w.f)
+      geluForwardInPlace(UnsafeMutableBufferPointer(start: w.f, count: rows * block.fc.outFeatures))
+      linear(w.f, rows: rows, block.fcOut, into: w.o)
+      Self.add(w.o, into: w.x, count: rows * d)
     }
     length += n
-    return linear(layerNorm(x, rows: rows, gpt.lnFinal), rows: rows, gpt.head)
+    layerNorm(w.x, rows: rows, gpt.lnFinal, into: w.a)
+    var logits = [Float](repeating: 0, count: rows * gpt.head.outFeatures)
+    logits.withUnsafeMutableBufferPointer { linear(w.a, rows: rows, gpt.head, into: $0.baseAddress!) }
+    return logits
   }
 
-  private func layerNorm(_ x: [Float], rows: Int, _ ln: LayerNorm) -> [Float] {
-    var y = [Float](repeating: 0, count: x.count)
-    var xhat = [Float](repeating: 0, count: x.count)
-    var rstd = [Float](repeating: 0, count: rows)
-    x.withUnsafeBufferPointer { xb in
-      ln.gamma.data.withUnsafeBufferPointer { g in
-        ln.beta.data.withUnsafeBufferPointer { bt in
-          y.withUnsafeMutableBufferPointer { yb in
-            xhat.withUnsafeMutableBufferPointer { hb in
-              rstd.withUnsafeMutableBufferPointer { rb in
-                layerNormRows(xb, g, bt, yb, hb, rb, rows: rows, n: d, eps: ln.eps)
-              }
-            }
+  /// Token + position embeddings (positions counted from each row's first real token).
+  private func embed(_ tokens: [Int], n: Int, into x: UnsafeMutablePointer<Float>) {
+    gpt.tokenEmbedding.weight.data.withUnsafeBufferPointer { te in
+      gpt.positionEmbedding.weight.data.withUnsafeBufferPointer { pe in
+        for b in 0..<batch {
+          for i in 0..<n {
+            let tok = tokens[b * n + i], pos = max(0, length + i - pads[b])
+            let r = x + (b * n + i) * d, t = te.baseAddress! + tok * d, p = pe.baseAddress! + pos * d
+            for j in 0..<d { r[j] = t[j] + p[j] }
           }
         }
       }
     }
-    return y
   }
 
-  private func linear(_ x: [Float], rows: Int, _ layer: Linear) -> [Float] {
+  private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, _ ln: LayerNorm, into y: UnsafeMutablePointer<Float>) {
+    ln.gamma.data.withUnsafeBufferPointer { g in
+      ln.beta.data.withUnsafeBufferPointer { bt in
+        layerNormRows(
+          UnsafeBufferPointer(start: x, count: rows * d), g, bt, UnsafeMutableBufferPointer(start: y, count: rows * d),
+          UnsafeMutableBufferPointer(start: work.xhat, count: d), UnsafeMutableBufferPointer(start: work.rstd, count: 1),
+          rows: rows, n: d, eps: ln.eps, xhatRowStride: 0)
+      }
+    }
+  }
+
+  /// y = x·Wᵀ + b: y starts as the bias rows and the gemm adds with beta = 1; without a bias, y
+  /// starts as zeros and beta is 0 (as the arrays this once allocated per call).
+  private func linear(_ x: UnsafeMutablePointer<Float>, rows: Int, _ layer: Linear, into y: UnsafeMutablePointer<Float>) {
     let (o, i) = (layer.outFeatures, layer.inFeatures)
-    var y = [Float](repeating: 0, count: rows * o)
-    if let bias = layer.bias?.data {
-      for r in 0..<rows { for j in 0..<o { y[r * o + j] = bias[j] } }
+    if let bias = layer.bias {
+      bias.data.withUnsafeBufferPointer { b in fillRows(y, with: b.baseAddress!, width: o, rows: rows) }
+    } else {
+      y.update(repeating: 0, count: rows * o)
     }
-    x.withUnsafeBufferPointer { xb in
-      layer.weight.data.withUnsafeBufferPointer { wb in
-        y.withUnsafeMutableBufferPointer { yb in
-          Float.gemm(
-            transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: xb.baseAddress!, lda: i,
-            b: wb.baseAddress!, ldb: i, beta: layer.bias == nil ? 0 : 1, c: yb.baseAddress!, ldc: o)
-        }
-      }
+    layer.weight.data.withUnsafeBufferPointer { wb in
+      Float.gemm(
+        transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i,
+        b: wb.baseAddress!, ldb: i, beta: layer.bias == nil ? 0 : 1, c: y, ldc: o)
     }
-    return y
   }
 
-  private func gelu(_ x: inout [Float]) {
-    var t = [Float](repeating: 0, count: x.count)
-    let input = x
-    input.withUnsafeBufferPointer { xb in
-      x.withUnsafeMutableBufferPointer { yb in
-        t.withUnsafeMutableBufferPointer { tb in geluForward(xb, yb, tb) }
-      }
-    }
+  /// x += o, elementwise (the residual connections).
+  private static func add(_ o: UnsafeMutablePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] += o[i] }
   }
 
   /// Stores the new keys and values, then attends from each new column to every earlier real
-  /// column of its row (causal; left pads masked).
+  /// column of its row (causal; left pads masked); `y` (zeroed first, as the gemv's output) gets
+  /// `[rows, d]`.
   ///
   /// Keys are cached transposed, `[B, H, hd, capacity]`, so that a query's scores over all columns
   /// are `hd` contiguous axpy's (vectorised; each score still sums its `hd` products in order), and
   /// values `[B, H, capacity, hd]`, so that the output is an axpy per column.
-  private func attend(_ qkv: [Float], n: Int, layer: Int) -> [Float] {
-    var y = [Float](repeating: 0, count: batch * n * d)
-    let scale = 1 / Float(hd).squareRoot()
-    let (d, h, hd, capacity, length, batch) = (self.d, self.h, self.hd, self.capacity, self.length, self.batch)
-    let pads = self.pads
-    var scores = [Float](repeating: 0, count: capacity)
-    keys[layer].withUnsafeMutableBufferPointer { kb in
-      values[layer].withUnsafeMutableBufferPointer { vb in
-        qkv.withUnsafeBufferPointer { qb in
-          y.withUnsafeMutableBufferPointer { yb in
-            scores.withUnsafeMutableBufferPointer { sb in
-              let (keys, values, qkv, y, scores) = (kb.baseAddress!, vb.baseAddress!, qb.baseAddress!, yb.baseAddress!, sb.baseAddress!)
-              for b in 0..<batch {
-                for i in 0..<n {
-                  let src = (b * n + i) * 3 * d
-                  let column = length + i
-                  for head in 0..<h {
-                    let kt = keys + (b * h + head) * hd * capacity
-                    let v = values + ((b * h + head) * capacity + column) * hd
-                    for j in 0..<hd {
-                      kt[j * capacity + column] = qkv[src + d + head * hd + j]
-                      v[j] = qkv[src + 2 * d + head * hd + j]
-                    }
-                  }
-                }
-              }
-              for b in 0..<batch {
-                for head in 0..<h {
-                  let kt = keys + (b * h + head) * hd * capacity
-                  let vs = values + (b * h + head) * capacity * hd
-                  for i in 0..<n {
-                    let query = length + i
-                    let first = min(pads[b], query)  // a pad column attends to itself only
-                    let q = qkv + (b * n + i) * 3 * d + head * hd
-                    let count = Int32(query - first + 1)
-                    // scores = scale · Kᵀq over the columns first…query
-                    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
-                    var maxScore = -Float.infinity
-                    for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
-                    for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
-                    var total: Float = 0
-                    for j in 0..<Int(count) { total += scores[j] }
-                    // out = Vᵀ·softmax
-                    let out = y + (b * n + i) * d + head * hd
-                    cblas_sgemv(CblasRowMajor, CblasTrans, count, Int32(hd), 1 / total, vs + first * hd, Int32(hd), scores, 1, 0, out, 1)
-                  }
-                }
-              }
-            }
+  private func attend(_ qkv: UnsafeMutablePointer<Float>, n: Int, layer: Int, into y: UnsafeMutablePointer<Float>) {
+    y.update(repeating: 0, count: batch * n * d)
+    let (keys, values, scores) = (self.keys[layer], self.values[layer], work.scores)
+    for b in 0..<batch {
+      for i in 0..<n {
+        let src = qkv + (b * n + i) * 3 * d
+        let column = length + i
+        for head in 0..<h {
+          let kt = keys + (b * h + head) * hd * capacity
+          let v = values + ((b * h + head) * capacity + column) * hd
+          for j in 0..<hd {
+            kt[j * capacity + column] = src[d + head * hd + j]
+            v[j] = src[2 * d + head * hd + j]
           }
         }
       }
     }
-    return y
+    for b in 0..<batch {
+      for i in 0..<n {
+        let query = length + i
+        let first = min(pads[b], query)  // a pad column attends to itself only
+        var head = 0
+        // Four heads at a time share the scalar max and sum loops (one SIMD lane each, each
+        // lane in column order as in attendOne), so their dependency chains overlap.
+        while h - head >= 4 {
+          attendFour(b: b, row: b * n + i, firstHead: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
+          head += 4
+        }
+        while head < h {
+          attendOne(b: b, row: b * n + i, head: head, first: first, query: query, keys: keys, values: values, qkv: qkv, y: y, scores: scores)
+          head += 1
+        }
+      }
+    }
+  }
+
+  /// The decoder's activation buffers, grown to the largest append so far and reused: x (the
+  /// residual stream), a (a LayerNorm's output), qkv, y (attention), o (a projection), f (the
+  /// MLP's hidden layer), plus LayerNorm's x̂/σ scratch and four rows of attention scores.
+  private struct Workspace {
+    var rows = 0, width = 0
+    var x = UnsafeMutablePointer<Float>.allocate(capacity: 1), a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1), y = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var o = UnsafeMutablePointer<Float>.allocate(capacity: 1), f = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var xhat = UnsafeMutablePointer<Float>.allocate(capacity: 1), rstd = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+    mutating func reserve(rows: Int, d: Int, hidden: Int, capacity: Int) {
+      guard rows > self.rows || d > width else { return }
+      release()
+      (self.rows, width) = (Swift.max(rows, self.rows), Swift.max(d, width))
+      let r = self.rows, w = width
+      func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+        p.initialize(repeating: 0, count: Swift.max(count, 1))
+        return p
+      }
+      (x, a, qkv, y, o, f) = (buffer(r * w), buffer(r * w), buffer(r * 3 * w), buffer(r * w), buffer(r * w), buffer(r * Swift.max(hidden, w)))
+      (xhat, rstd, scores) = (buffer(w), buffer(1), buffer(4 * capacity))
+    }
+
+    func release() {
+      for p in [x, a, qkv, y, o, f, xhat, rstd, scores] { p.deallocate() }
+    }
+  }
+}
+
+extension GPTDecoder {
+  /// One query row's attention for one head: scores = scale · Kᵀq over the columns first…query,
+  /// softmax, out = Vᵀ·softmax (two gemv's around the scalar softmax).
+  private func attendOne(
+    b: Int, row: Int, head: Int, first: Int, query: Int, keys: UnsafeMutablePointer<Float>,
+    values: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    scores: UnsafeMutablePointer<Float>
+  ) {
+    let scale = 1 / Float(hd).squareRoot()
+    let kt = keys + (b * h + head) * hd * capacity
+    let vs = values + (b * h + head) * capacity * hd
+    let q = qkv + row * 3 * d + head * hd
+    let count = Int32(query - first + 1)
+    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
+    var maxScore = -Float.infinity
+    for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
+    if !expShiftedAVX2(scores, scores, count: Int(count), scale: nil, minus: maxScore) {
+      for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
+    }
+    var total: Float = 0
+    for j in 0..<Int(count) { total += scores[j] }
+    let out = y + row * d + head * hd
+    cblas_sgemv(CblasRowMajor, CblasTrans, count, Int32(hd), 1 / total, vs + first * hd, Int32(hd), scores, 1, 0, out, 1)
+  }
+
+  /// `attendOne` for heads firstHead…firstHead+3, with the same operations per head in the same
+  /// order: the max and the sum run over the four heads' scores side by side (SIMD lanes).
+  private func attendFour(
+    b: Int, row: Int, firstHead: Int, first: Int, query: Int, keys: UnsafeMutablePointer<Float>,
+    values: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    scores: UnsafeMutablePointer<Float>
+  ) {
+    let scale = 1 / Float(hd).squareRoot()
+    let count = query - first + 1
+    let s0 = scores, s1 = scores + capacity, s2 = scores + 2 * capacity, s3 = scores + 3 * capacity
+    for lane in 0..<4 {
+      let kt = keys + (b * h + firstHead + lane) * hd * capacity
+      let q = qkv + row * 3 * d + (firstHead + lane) * hd
+      cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), Int32(count), scale, kt + first, Int32(capacity), q, 1, 0, scores + lane * capacity, 1)
+    }
+    // max(m, s) is `s >= m ? s : m` (Swift.max), lane by lane.
+    var m = SIMD4<Float>(repeating: -.infinity)
+    for j in 0..<count {
+      let s = SIMD4(s0[j], s1[j], s2[j], s3[j])
+      m.replace(with: s, where: s .>= m)
+    }
+    for lane in 0..<4 {
+      let sl = scores + lane * capacity, ml = m[lane]
+      if !expShiftedAVX2(sl, sl, count: count, scale: nil, minus: ml) {
+        for j in 0..<count { sl[j] = Float.exp(sl[j] - ml) }  // vectorised
+      }
+    }
+    var total = SIMD4<Float>(repeating: 0)
+    for j in 0..<count { total += SIMD4(s0[j], s1[j], s2[j], s3[j]) }
+    for lane in 0..<4 {
+      let vs = values + (b * h + firstHead + lane) * capacity * hd
+      let out = y + row * d + (firstHead + lane) * hd
+      cblas_sgemv(CblasRowMajor, CblasTrans, Int32(count), Int32(hd), 1 / total[lane], vs + first * hd, Int32(hd), scores + lane * capacity, 1, 0, out, 1)
+    }
   }
 }
 
@@ -355,7 +432,7 @@ extension GPT {
     var logits = decoder?.append(columns.flatMap { $0 }) ?? []
     var lastColumn = width - 1
     var stride = width
-    var scratch = [Double](repeating: 0, count: vocab)
+    let scratch = SamplingScratch(vocab: vocab)
     for step in 0..<config.maxNewTokens {
       if decoder == nil {
         let full = GPTDecoder(self, batch: batch, capacity: columns[0].count, pads: pads)
@@ -364,15 +441,15 @@ extension GPT {
         lastColumn = stride - 1
       }
       var next = [Int](repeating: config.pad, count: batch)
-      logits.withUnsafeBufferPointer { all in
-        for b in 0..<batch where !out[b].stopped {
-          let start = ((b * stride) + lastColumn) * vocab
-          let (token, logProb) = Self.sample(UnsafeBufferPointer(rebasing: all[start..<(start + vocab)]), config, scratch: &scratch, using: &rngs[b])
-          next[b] = token
-          out[b].response.append(token)
-          out[b].logProbs.append(logProb)
-          if config.stopTokens.contains(token) { out[b].stopped = true }
-        }
+      let active = (0..<batch).filter { !out[$0].stopped }
+      let drawn = logits.withUnsafeBufferPointer { all in
+        Self.sampleRows(all, rows: active, start: { ((($0 * stride) + lastColumn) * vocab) }, vocab: vocab, config, scratch: scratch, rngs: &rngs)
+      }
+      for (b, (token, logProb)) in zip(active, drawn) {
+        next[b] = token
+        out[b].response.append(token)
+        out[b].logProbs.append(logProb)
+        if config.stopTokens.contains(token) { out[b].stopped = true }
       }
       if out.allSatisfy(\.stopped) || step == config.maxNewTokens - 1 { break }
       for b in 0..<batch { columns[b].append(next[b]) }
@@ -386,18 +463,14 @@ extension GPT {
   }
 
   /// Draws a token from one row of logits; returns it with its log-probability at the temperature.
-  /// Without top-k or top-p, one pass in id order (`scratch` holds the probabilities); with them,
-  /// the candidates are sorted, most likely first.
+  /// Without top-k or top-p, one pass in id order (`scratch.probs` holds the probabilities); with
+  /// them, the candidates are sorted, most likely first.
   static func sample(
-    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: inout [Double], using rng: inout SeededGenerator
+    _ logits: UnsafeBufferPointer<Float>, _ c: GenerationConfig, scratch: SamplingScratch, using rng: inout SeededGenerator
   ) -> (Int, Float) {
-    if let problem = rowSamplingProblem(logits, row: 0) { fatalError("generate: \(problem)") }
+    if mayHaveSamplingProblem(logits), let problem = rowSamplingProblem(logits, row: 0) { fatalError("generate: \(problem)") }
     let t = c.temperature > 0 ? c.temperature : 1
-    var m = -Float.infinity
-    for v in logits { m = max(m, v / t) }
-    var z: Float = 0
-    for v in logits { z += Float.exp(v / t - m) }
-    let logZ = m + Float.log(z)
+    let logZ = scratch.logNormalizer(logits, temperature: t)
     if c.temperature <= 0 {
       var best = 0  // the first of the largest
       for i in 1..<logits.count where logits[i] / t > logits[best] / t { best = i }
@@ -406,22 +479,8 @@ extension GPT {
     let filtered = (c.topK.map { $0 > 0 && $0 < logits.count } ?? false) || (c.topP.map { $0 < 1 } ?? false)
     guard filtered else {
       // rng.categorical's walk, without building an array per row.
-      var total = 0.0
-      for i in 0..<logits.count {
-        scratch[i] = Double(Float.exp(logits[i] / t - logZ))
-        total += scratch[i]
-      }
-      precondition(total > 0 && total.isFinite, "generate: probabilities sum to \(total)")
-      var u = rng.uniform() * total
-      var pick = -1
-      for i in 0..<logits.count {
-        u -= scratch[i]
-        if u < 0 {
-          pick = i
-          break
-        }
-      }
-      if pick < 0 { pick = (0..<logits.count).last { scratch[$0] > 0 } ?? logits.count - 1 }
+      let total = scratch.probabilities(logits, logZ: logZ)
+      let pick = walk(scratch.probabilities(lane: 0, count: logits.count), total: total, using: &rng)
       return (pick, logits[pick] / t - logZ)
     }
     let scaled = logits.map { $0 / t }
@@ -438,4 +497,15 @@ extension GPT {
     let i = rng.categorical(probs)
     return (order[i], scaled[order[i]] - logZ)
   }
+}
+
+/// Whether a row of logits might not be a distribution (NaN, +inf, or every entry −inf): one
+/// cheap pass; `rowSamplingProblem` then says what is wrong.
+func mayHaveSamplingProblem(_ logits: UnsafeBufferPointer<Float>) -> Bool {
+  var bad = false, allNegativeInfinity = true
+  for v in logits {
+    bad = bad || v.isNaN || v == .infinity
+    allNegativeInfinity = allNegativeInfinity && v == -.infinity
+  }
+  return bad || (allNegativeInfinity && !logits.isEmpty)
 }

@@ -94,7 +94,14 @@ public final class GPTBlock: Module {
   /// `[B, T, d]` → `[B, T, d]`.
   public func callAsFunction(_ x: Tensor) -> Tensor {
     let h = x + attention(ln1(x))
-    return h + fcOut(fc(ln2(h)).gelu())
+    let f = fc(ln2(h))
+    if !f.requiresGrad {
+      // No graph recorded (inference, a frozen model): GELU in place on fc's fresh output, with
+      // the same arithmetic, instead of into a new [B, T, 4d] array.
+      f.withMutableData { geluForwardInPlace($0) }
+      return h + fcOut(f)
+    }
+    return h + fcOut(f.gelu())
   }
 
   /// All sublayers' parameters.

@@ -140,6 +140,37 @@ func rowDot<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ n: 
   return (s0 + s1) + (s2 + s3)
 }
 
+/// `rowDot(a0, b0, n0)` and `rowDot(a1, b1, n1)` side by side (two independent chains): each
+/// row's four accumulators see the same products in the same order as `rowDot`.
+@inline(__always)
+func rowDots<S: TensorScalar>(
+  _ a0: UnsafePointer<S>, _ b0: UnsafePointer<S>, _ n0: Int, _ a1: UnsafePointer<S>, _ b1: UnsafePointer<S>, _ n1: Int
+) -> (S, S) {
+  var (p0, p1, p2, p3): (S, S, S, S) = (0, 0, 0, 0)
+  var (q0, q1, q2, q3): (S, S, S, S) = (0, 0, 0, 0)
+  let (full0, full1) = (n0 - n0 % 4, n1 - n1 % 4)
+  let common = Swift.min(full0, full1)
+  var i = 0
+  while i < common {
+    p0 += a0[i] * b0[i]; p1 += a0[i + 1] * b0[i + 1]; p2 += a0[i + 2] * b0[i + 2]; p3 += a0[i + 3] * b0[i + 3]
+    q0 += a1[i] * b1[i]; q1 += a1[i + 1] * b1[i + 1]; q2 += a1[i + 2] * b1[i + 2]; q3 += a1[i + 3] * b1[i + 3]
+    i += 4
+  }
+  var j = i
+  while j < full0 {
+    p0 += a0[j] * b0[j]; p1 += a0[j + 1] * b0[j + 1]; p2 += a0[j + 2] * b0[j + 2]; p3 += a0[j + 3] * b0[j + 3]
+    j += 4
+  }
+  while j < n0 { p0 += a0[j] * b0[j]; j += 1 }
+  j = i
+  while j < full1 {
+    q0 += a1[j] * b1[j]; q1 += a1[j + 1] * b1[j + 1]; q2 += a1[j + 2] * b1[j + 2]; q3 += a1[j + 3] * b1[j + 3]
+    j += 4
+  }
+  while j < n1 { q0 += a1[j] * b1[j]; j += 1 }
+  return ((p0 + p1) + (p2 + p3), (q0 + q1) + (q2 + q3))
+}
+
 /// An array of ones, pre-specialised like `zerosArray`.
 @_specialize(where S == Float)
 @_specialize(where S == Double)

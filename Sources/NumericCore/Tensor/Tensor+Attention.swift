@@ -6,9 +6,11 @@
 @_specialize(where S == Double)
 func attentionForward<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ p: UnsafeMutableBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>,
-  batch: Int, t: Int, d: Int, heads: Int
+  batch: Int, t: Int, d: Int, heads: Int, keepProbabilities: Bool = true
 ) {
   let hd = d / heads, c3 = 3 * d
+  // Without a backward pass, `p` is one [T, T] block reused by every (batch, head).
+  let blockStride = keepProbabilities ? t * t : 0
   let scale = 1 / S(hd).squareRoot()
   let xp = x.baseAddress!, pp = p.baseAddress!, yp = y.baseAddress!
   // Raw scores go to a scratch block, probabilities to `p`: separate buffers let the softmax
@@ -18,7 +20,7 @@ func attentionForward<S: TensorScalar>(
   for b in 0..<batch {
     for h in 0..<heads {
       let q = xp + b * t * c3 + h * hd, k = q + d, v = q + 2 * d
-      let s = pp + (b * heads + h) * t * t
+      let s = pp + (b * heads + h) * blockStride
       S.gemm(
         transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: q, lda: c3, b: k, ldb: c3,
         beta: 0, c: scores, ldc: t)
@@ -54,13 +56,22 @@ func attentionBackward<S: TensorScalar>(
       S.gemm(
         transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: g, lda: d, b: v, ldb: c3,
         beta: 0, c: ds, ldc: t)
-      // dS = scale · P ⊙ (dP − Σ_j dP·P), row by row (masked entries have P = 0).
-      for r in 0..<t {
+      // dS = scale · P ⊙ (dP − Σ_j dP·P), row by row (masked entries have P = 0); the row sums
+      // two rows at a time (side by side, each in rowDot's order).
+      func finish(_ r: Int, _ s: S) {
         let dr = ds + r * t, pr = prob + r * t
-        let s = rowDot(UnsafePointer(dr), pr, r + 1)
-        for j in 0...r { dr[j] = scale * pr[j] * (dr[j] - s) }
+        for j in 0..<(r + 1) { dr[j] = scale * pr[j] * (dr[j] - s) }  // (a half-open range vectorises)
         for j in (r + 1)..<t { dr[j] = 0 }
       }
+      var r = 0
+      while r + 2 <= t {
+        let (d0, p0) = (UnsafePointer(ds + r * t), prob + r * t)
+        let (s0, s1) = rowDots(d0, p0, r + 1, d0 + t, p0 + t, r + 2)
+        finish(r, s0)
+        finish(r + 1, s1)
+        r += 2
+      }
+      if r < t { finish(r, rowDot(UnsafePointer(ds + r * t), prob + r * t, r + 1)) }
       // dQ += dS·K, dK += dSᵀ·Q, dV += Pᵀ·dY
       S.gemm(
         transA: false, transB: false, m: t, n: hd, k: t, alpha: 1, a: ds, lda: t, b: k, ldb: c3,
@@ -87,12 +98,13 @@ extension TensorOf {
       rank == 3 && heads > 0 && shape[2] % (3 * heads) == 0,
       "causalSelfAttention: shape \(shape) is not [B, T, 3·d] with d divisible by \(heads) heads")
     let (b, t, d) = (shape[0], shape[1], shape[2] / 3)
-    var p: [Scalar] = uninitializedArray(count: b * heads * t * t)
+    let keep = recordsGraph([self])
+    var p: [Scalar] = uninitializedArray(count: keep ? b * heads * t * t : t * t)
     var y: [Scalar] = uninitializedArray(count: b * t * d)
     data.withUnsafeBufferPointer { x in
       p.withUnsafeMutableBufferPointer { pb in
         y.withUnsafeMutableBufferPointer {
-          attentionForward(x, pb, $0, batch: b, t: t, d: d, heads: heads)
+          attentionForward(x, pb, $0, batch: b, t: t, d: d, heads: heads, keepProbabilities: keep)
         }
       }
     }

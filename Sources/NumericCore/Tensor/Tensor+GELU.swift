@@ -7,10 +7,38 @@ func geluForward<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>, _ t: UnsafeMutableBufferPointer<S>
 ) {
   let (c, k): (S, S) = geluConst()
+  if geluAVX2(x.baseAddress!, y.baseAddress!, t.baseAddress!, count: x.count, c: c, k: k) { return }
   for i in 0..<x.count {
     let v = x[i]
     let th = S.tanh(c * (v + k * v * v * v))
     t[i] = th
+    y[i] = 0.5 * v * (1 + th)
+  }
+}
+
+/// `geluForward` without keeping tanh(·), in place: for inference, where no backward pass needs
+/// it (one array written instead of two). The same expression, so the same bits.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluForwardInPlace<S: TensorScalar>(_ x: UnsafeMutableBufferPointer<S>) {
+  let (c, k): (S, S) = geluConst()
+  if x.count > 0, geluAVX2(UnsafePointer(x.baseAddress!), x.baseAddress!, nil, count: x.count, c: c, k: k) { return }
+  for i in 0..<x.count {
+    let v = x[i]
+    let th = S.tanh(c * (v + k * v * v * v))
+    x[i] = 0.5 * v * (1 + th)
+  }
+}
+
+/// `geluForward` without keeping tanh(·), for inference (no graph recorded).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluForwardOnly<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
+  let (c, k): (S, S) = geluConst()
+  if x.count > 0, geluAVX2(x.baseAddress!, y.baseAddress!, nil, count: x.count, c: c, k: k) { return }
+  for i in 0..<x.count {
+    let v = x[i]
+    let th = S.tanh(c * (v + k * v * v * v))
     y[i] = 0.5 * v * (1 + th)
   }
 }
@@ -22,6 +50,9 @@ func geluBackward<S: TensorScalar>(
   _ gx: UnsafeMutableBufferPointer<S>
 ) {
   let (c, k): (S, S) = geluConst()
+  if x.count > 0, geluBackwardAVX2(x.baseAddress!, t.baseAddress!, gy.baseAddress!, gx.baseAddress!, count: x.count, c: c, k: k) {
+    return
+  }
   for i in 0..<x.count {
     let v = x[i], th = t[i]
     let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)
@@ -34,6 +65,12 @@ extension TensorOf {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func gelu() -> TensorOf {
+    if !recordsGraph([self]) {
+      // No graph will be recorded: no tanh buffer to keep for the backward pass.
+      var y: [Scalar] = uninitializedArray(count: count)
+      data.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { geluForwardOnly(x, $0) } }
+      return TensorOf(y, shape: shape, op: "gelu", inputs: [self]) { _ in }
+    }
     var y: [Scalar] = uninitializedArray(count: count)
     var t: [Scalar] = uninitializedArray(count: count)
     data.withUnsafeBufferPointer { x in

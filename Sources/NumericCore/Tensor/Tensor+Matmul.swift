@@ -127,9 +127,7 @@ extension TensorOf {
     var y: [Scalar] = uninitializedArray(count: rows * outF)
     y.withUnsafeMutableBufferPointer { c in
       if let bias {
-        bias.data.withUnsafeBufferPointer { b in
-          for r in 0..<rows { (c.baseAddress! + r * outF).update(from: b.baseAddress!, count: outF) }
-        }
+        bias.data.withUnsafeBufferPointer { b in fillRows(c.baseAddress!, with: b.baseAddress!, width: outF, rows: rows) }
       }
       data.withUnsafeBufferPointer { a in
         weight.data.withUnsafeBufferPointer { w in
@@ -176,5 +174,20 @@ extension TensorOf {
         }
       }
     }
+  }
+}
+
+/// Writes `row` (`width` values) into each of `rows` consecutive rows of `out`: the first row,
+/// then copies of what is filled so far, doubling (a few memcpy's instead of one per row).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func fillRows<S: TensorScalar>(_ out: UnsafeMutablePointer<S>, with row: UnsafePointer<S>, width: Int, rows: Int) {
+  guard rows > 0 && width > 0 else { return }
+  out.update(from: row, count: width)
+  var filled = 1
+  while filled < rows {
+    let n = Swift.min(filled, rows - filled)
+    (out + filled * width).update(from: out, count: n * width)
+    filled += n
   }
 }

@@ -68,6 +68,11 @@ public final class TensorOf<Scalar: TensorScalar> {
     }
   }
 
+  /// Whether an op on `inputs` records the graph (so it must keep what its backward pass reads).
+  func recordsGraph(_ inputs: [TensorOf]) -> Bool {
+    GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
+  }
+
   /// Number of elements.
   public var count: Int { data.count }
   /// Number of dimensions.

@@ -1,0 +1,33 @@
+// AVX2 copies of NumericCore's hottest elementwise loops (GELU and the fast exp), 8 lanes wide
+// where the Swift loops, compiled for baseline x86-64, run 4. Every lane performs exactly the
+// Swift code's operations in the same order (no FMA: the file contracts nothing and does not
+// enable the fma feature), so results are bit-identical; callers use them only when
+// `loom_kernels_have_avx2()` says so, and the Swift loops otherwise.
+#ifndef C_NUMERIC_KERNELS_H
+#define C_NUMERIC_KERNELS_H
+
+#include <stddef.h>
+
+/// 1 when the CPU runs AVX2 (checked once), else 0; always 0 off x86-64.
+int loom_kernels_have_avx2(void);
+
+/// Whether NumericCore uses these kernels: the CPU has AVX2 and LOOM_NUMERIC_AVX2 is not "0".
+/// Set when the program loads; read with `loom_kernels_enabled()` (a plain load, no lazy init).
+extern int loom_kernels_use_avx2;
+static inline int loom_kernels_enabled(void) { return loom_kernels_use_avx2; }
+
+/// y[i] = 0.5·v·(1 + tanh(c·(v + k·v·v·v))) with v = x[i], NumericCore's fastTanh; t[i] = the tanh
+/// (t may be NULL). x may equal y (in place).
+void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k);
+
+/// y[i] = fastExp(x[i]·scale − m) (scale applied only when has_scale is nonzero). x may equal y.
+void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m);
+
+/// GELU's backward: gx[i] += gy[i]·d with v = x[i], th = t[i] (the forward's tanh) and
+/// d = 0.5·(1 + th) + 0.5·v·(1 − th·th)·c·(1 + 3·k·v·v).
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k);
+
+/// log-softmax's backward for one row: gx[j] += scale·(gy[j] − exp(y[j])·s).
+void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s);
+
+#endif

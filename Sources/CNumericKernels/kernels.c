@@ -1,0 +1,190 @@
+// See include/CNumericKernels.h. The Swift originals: fastTanh and fastExp in
+// Sources/NumericCore/Tensor/TensorScalar.swift, geluForward in Tensor+GELU.swift. Constants are
+// the bit patterns of those Swift Float literals. Swift's min/max are written out as their
+// definitions (min(x, y) = y < x ? y : x, max(x, y) = y >= x ? y : x) with compare + blend, so
+// NaNs and signed zeros go the same way.
+#pragma clang fp contract(off)
+
+#include "CNumericKernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+int loom_kernels_use_avx2 = 0;
+
+__attribute__((constructor)) static void loom_kernels_init(void) {
+  const char *flag = getenv("LOOM_NUMERIC_AVX2");
+  loom_kernels_use_avx2 = loom_kernels_have_avx2() && !(flag && strcmp(flag, "0") == 0);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+int loom_kernels_have_avx2(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+  }
+  return cached;
+}
+
+#define AVX2 __attribute__((target("avx2")))
+#define K(bits) _mm256_castsi256_ps(_mm256_set1_epi32((int)(bits)))
+
+AVX2 static inline __m256 swift_max(__m256 x, __m256 y) {  // y >= x ? y : x
+  return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ));
+}
+
+AVX2 static inline __m256 swift_min(__m256 x, __m256 y) {  // y < x ? y : x
+  return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_LT_OQ));
+}
+
+/// All-ones in lanes 0..<count (count ≤ 8): which lanes a tail loads and stores.
+AVX2 static inline __m256i tail_mask(size_t count) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+#define MUL _mm256_mul_ps
+#define ADD _mm256_add_ps
+#define SUB _mm256_sub_ps
+
+/// fastTanh: a clamped 13/6 rational function; |x0| < 0.0004 returns x0.
+AVX2 static inline __m256 tanh8(__m256 x0) {
+  __m256 x = swift_min(swift_max(x0, K(0xc0fcf84f)), K(0x40fcf84f));
+  __m256 x2 = MUL(x, x);
+  __m256 p = K(0xa59f25c0);
+  p = ADD(MUL(p, x2), K(0x2a61337e));
+  p = ADD(MUL(p, x2), K(0xaebd37ff));
+  p = ADD(MUL(p, x2), K(0x335c0041));
+  p = ADD(MUL(p, x2), K(0x3779434a));
+  p = ADD(MUL(p, x2), K(0x3a270ded));
+  p = ADD(MUL(p, x2), K(0x3ba059dc));
+  p = MUL(p, x);
+  __m256 q = K(0x35a0d3d8);
+  q = ADD(MUL(q, x2), K(0x38f895d6));
+  q = ADD(MUL(q, x2), K(0x3b14aa05));
+  q = ADD(MUL(q, x2), K(0x3ba059dd));
+  __m256 magnitude = _mm256_andnot_ps(K(0x80000000), x0);
+  __m256 tiny = _mm256_cmp_ps(magnitude, K(0x39d1b717), _CMP_LT_OQ);
+  return _mm256_blendv_ps(_mm256_div_ps(p, q), x0, tiny);
+}
+
+/// fastExp: x = n·ln2 + r, a degree-6 polynomial for e^r, 2^n built in the exponent bits.
+AVX2 static inline __m256 exp8(__m256 x0) {
+  __m256 x = swift_min(swift_max(x0, K(0xc2ae0000)), K(0x42b00000));
+  __m256 magic = K(0x4b400000);
+  __m256 t = ADD(MUL(x, K(0x3fb8aa3b)), magic);
+  __m256 n = SUB(t, magic);
+  __m256 r = SUB(SUB(x, MUL(n, K(0x3f318000))), MUL(n, K(0xb95e8083)));
+  __m256 p = K(0x39506967);
+  p = ADD(MUL(p, r), K(0x3ab743ce));
+  p = ADD(MUL(p, r), K(0x3c088908));
+  p = ADD(MUL(p, r), K(0x3d2aa9c1));
+  p = ADD(MUL(p, r), K(0x3e2aaaaa));
+  p = ADD(MUL(p, r), K(0x3f000000));
+  __m256 er = ADD(ADD(MUL(MUL(p, r), r), r), K(0x3f800000));
+  __m256i e = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000));
+  e = _mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23);
+  return MUL(er, _mm256_castsi256_ps(e));
+}
+
+/// Lanes i < count (1…8) of gelu: masked loads and stores, so tails need no copies.
+AVX2 static inline void gelu8(const float *x, float *y, float *t, size_t count, __m256 c, __m256 k) {
+  __m256i mask = tail_mask(count);
+  __m256 v = count == 8 ? _mm256_loadu_ps(x) : _mm256_maskload_ps(x, mask);
+  __m256 th = tanh8(MUL(c, ADD(v, MUL(MUL(MUL(k, v), v), v))));
+  __m256 out = MUL(MUL(K(0x3f000000), v), ADD(K(0x3f800000), th));
+  if (count == 8) {
+    if (t) _mm256_storeu_ps(t, th);
+    _mm256_storeu_ps(y, out);
+  } else {
+    if (t) _mm256_maskstore_ps(t, mask, th);
+    _mm256_maskstore_ps(y, mask, out);
+  }
+}
+
+AVX2 static void gelu_avx2(const float *x, float *y, float *t, size_t n, float c, float k) {
+  __m256 vc = _mm256_set1_ps(c), vk = _mm256_set1_ps(k);
+  for (size_t i = 0; i < n; i += 8) gelu8(x + i, y + i, t ? t + i : NULL, n - i < 8 ? n - i : 8, vc, vk);
+}
+
+/// Lanes i < count (1…8) of exp(x·s − m), or exp(x − m) without the scale.
+AVX2 static inline void exp8_shifted(const float *x, float *y, size_t count, int has_scale, __m256 s, __m256 m) {
+  __m256i mask = tail_mask(count);
+  __m256 v = count == 8 ? _mm256_loadu_ps(x) : _mm256_maskload_ps(x, mask);
+  __m256 e = exp8(SUB(has_scale ? MUL(v, s) : v, m));
+  if (count == 8) _mm256_storeu_ps(y, e); else _mm256_maskstore_ps(y, mask, e);
+}
+
+AVX2 static void exp_avx2(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  __m256 s = _mm256_set1_ps(scale), vm = _mm256_set1_ps(m);
+  for (size_t i = 0; i < n; i += 8) exp8_shifted(x + i, y + i, n - i < 8 ? n - i : 8, has_scale, s, vm);
+}
+
+/// Lanes i < count of loads from p (zeros beyond).
+AVX2 static inline __m256 load(const float *p, size_t count, __m256i mask) {
+  return count == 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+AVX2 static inline void store(float *p, __m256 v, size_t count, __m256i mask) {
+  if (count == 8) _mm256_storeu_ps(p, v); else _mm256_maskstore_ps(p, mask, v);
+}
+
+AVX2 static void gelu_backward_avx2(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  __m256 vc = _mm256_set1_ps(c), three_k = MUL(K(0x40400000), _mm256_set1_ps(k));
+  __m256 half = K(0x3f000000), one = K(0x3f800000);
+  for (size_t i = 0; i < n; i += 8) {
+    size_t count = n - i < 8 ? n - i : 8;
+    __m256i mask = tail_mask(count);
+    __m256 v = load(x + i, count, mask), th = load(t + i, count, mask);
+    __m256 a = MUL(half, ADD(one, th));
+    __m256 b = MUL(MUL(MUL(MUL(half, v), SUB(one, MUL(th, th))), vc), ADD(one, MUL(MUL(three_k, v), v)));
+    __m256 d = ADD(a, b);
+    store(gx + i, ADD(load(gx + i, count, mask), MUL(load(gy + i, count, mask), d)), count, mask);
+  }
+}
+
+AVX2 static void log_softmax_backward_avx2(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  __m256 vscale = _mm256_set1_ps(scale), vs = _mm256_set1_ps(s);
+  for (size_t j = 0; j < n; j += 8) {
+    size_t count = n - j < 8 ? n - j : 8;
+    __m256i mask = tail_mask(count);
+    __m256 e = exp8(load(y + j, count, mask));
+    __m256 g = MUL(vscale, SUB(load(gy + j, count, mask), MUL(e, vs)));
+    store(gx + j, ADD(load(gx + j, count, mask), g), count, mask);
+  }
+}
+
+void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
+  gelu_avx2(x, y, t, n, c, k);
+}
+
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  gelu_backward_avx2(x, t, gy, gx, n, c, k);
+}
+
+void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  log_softmax_backward_avx2(y, gy, gx, n, scale, s);
+}
+
+void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  exp_avx2(x, y, n, has_scale, scale, m);
+}
+
+#else
+
+int loom_kernels_have_avx2(void) { return 0; }
+void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
+  (void)x; (void)y; (void)t; (void)n; (void)c; (void)k;
+}
+void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  (void)x; (void)y; (void)n; (void)has_scale; (void)scale; (void)m;
+}
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  (void)x; (void)t; (void)gy; (void)gx; (void)n; (void)c; (void)k;
+}
+void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  (void)y; (void)gy; (void)gx; (void)n; (void)scale; (void)s;
+}
+
+#endif

@@ -1,0 +1,72 @@
+// Dispatch to the AVX2 copies of the hottest elementwise loops (Sources/CNumericKernels): the
+// same operations per element in the same order, eight lanes at a time instead of the four of
+// the baseline-x86-64 Swift loops, so the same bits. They run when the CPU has AVX2, unless
+// LOOM_NUMERIC_AVX2=0 (the Swift loops then run: how the fingerprint test checks both paths).
+import CNumericKernels
+
+/// Whether the AVX2 kernels run in this process (decided when it loads; see CNumericKernels.h).
+var avx2Kernels: Bool {
+  @inline(__always) get { loom_kernels_enabled() != 0 }
+}
+
+/// If `S` is Float and AVX2 runs: y = gelu(x) (and t = its tanh, if given) through the AVX2
+/// kernel, returning true; false otherwise (the caller runs its Swift loop).
+@inline(__always)
+func geluAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ t: UnsafeMutablePointer<S>?, count: Int, c: S, k: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_gelu_f32(
+    UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+    UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self),
+    t.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }, count,
+    unsafeBitCast(c, to: Float.self), unsafeBitCast(k, to: Float.self))
+  return true
+}
+
+/// If `S` is Float and AVX2 runs: y[i] = exp(x[i]·scale − m) (or exp(x[i] − m) when `scale` is
+/// nil), returning true; false otherwise. x may equal y.
+@inline(__always)
+func expShiftedAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, count: Int, scale: S?, minus m: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_exp_shifted_f32(
+    UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+    UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), count, scale == nil ? 0 : 1,
+    unsafeBitCast(scale ?? 1, to: Float.self), unsafeBitCast(m, to: Float.self))
+  return true
+}
+
+/// Rebinds a pointer to Float storage (callers have checked S == Float).
+@inline(__always)
+private func floats<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
+  UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+/// If `S` is Float and AVX2 runs: GELU's backward, gx += gy·gelu′(x) from the forward's tanh `t`,
+/// returning true; false otherwise.
+@inline(__always)
+func geluBackwardAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, _ t: UnsafePointer<S>, _ gy: UnsafePointer<S>, _ gx: UnsafeMutablePointer<S>,
+  count: Int, c: S, k: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_gelu_backward_f32(
+    floats(x), floats(t), floats(gy), UnsafeMutableRawPointer(gx).assumingMemoryBound(to: Float.self), count,
+    unsafeBitCast(c, to: Float.self), unsafeBitCast(k, to: Float.self))
+  return true
+}
+
+/// If `S` is Float and AVX2 runs: one log-softmax row's backward, gx += scale·(gy − exp(y)·s),
+/// returning true; false otherwise.
+@inline(__always)
+func logSoftmaxBackwardAVX2<S: TensorScalar>(
+  _ y: UnsafePointer<S>, _ gy: UnsafePointer<S>, _ gx: UnsafeMutablePointer<S>, count: Int, scale: S, s: S
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
+  loom_log_softmax_backward_f32(
+    floats(y), floats(gy), UnsafeMutableRawPointer(gx).assumingMemoryBound(to: Float.self), count,
+    unsafeBitCast(scale, to: Float.self), unsafeBitCast(s, to: Float.self))
+  return true
+}

@@ -1,0 +1,108 @@
+import Testing
+@testable import NumericCore
+import CNumericKernels
+
+/// The AVX2 kernels (Sources/CNumericKernels) against the Swift loops they replace, bit for bit,
+/// on random values across every exponent and on the special ones (±0, ±inf, NaN, denormals, the
+/// clamps' edges). Skipped where the CPU has no AVX2.
+@Suite("AVX2 kernels equal the Swift loops bit for bit")
+struct AVX2KernelTests {
+  static let hasAVX2 = loom_kernels_have_avx2() != 0
+
+  /// Random Float bit patterns (every exponent), plus the special values; 1 003 values so the
+  /// kernels' 1–7-value tails run too.
+  static func inputs() -> [Float] {
+    var rng = SeededGenerator(seed: 77)
+    var xs: [Float] = [
+      0, -0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+      .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0.0004, -0.0004,
+      0.00039999998, 7.9053111, -7.9053111, 87, -87, 88, -88, 88.5, -87.5, 1, -1, 0.5,
+    ]
+    while xs.count < 600 { xs.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))) }
+    while xs.count < 1003 { xs.append(Float(rng.normal() * 6)) }
+    return xs
+  }
+
+  static func same(_ a: [Float], _ b: [Float]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+  }
+
+  @Test("GELU (with and without the tanh buffer, in place)", .enabled(if: hasAVX2))
+  func gelu() {
+    let x = Self.inputs()
+    let (c, k): (Float, Float) = geluConst()
+    var y = [Float](repeating: 0, count: x.count), t = y
+    for i in x.indices {
+      let v = x[i]
+      t[i] = Float.tanh(c * (v + k * v * v * v))
+      y[i] = 0.5 * v * (1 + t[i])
+    }
+    var y2 = [Float](repeating: 0, count: x.count), t2 = y2
+    loom_gelu_f32(x, &y2, &t2, x.count, c, k)
+    #expect(Self.same(y, y2) && Self.same(t, t2))
+    var inPlace = x
+    inPlace.withUnsafeMutableBufferPointer { loom_gelu_f32($0.baseAddress!, $0.baseAddress!, nil, $0.count, c, k) }
+    #expect(Self.same(y, inPlace))
+    for n in 1...17 {
+      var buffer = Array(x[0..<(n + 3)]), tanh = [Float](repeating: 9, count: n + 3)
+      loom_gelu_f32(buffer, &buffer, &tanh, n, c, k)
+      #expect(Self.same(buffer, Array(y[0..<n]) + x[n..<(n + 3)]), "n \(n)")
+      #expect(Self.same(tanh, Array(t[0..<n]) + [9, 9, 9]), "n \(n)")
+    }
+  }
+
+  @Test("exp(x·scale − m) and exp(x − m)", .enabled(if: hasAVX2))
+  func exp() {
+    let x = Self.inputs()
+    for (scale, m) in [(Float(0.25), Float(1.5)), (1, 0), (1, -3.25), (0.125, 90)] {
+      let want = x.map { Float.exp($0 * scale - m) }
+      var got = [Float](repeating: 0, count: x.count)
+      loom_exp_shifted_f32(x, &got, x.count, 1, scale, m)
+      #expect(Self.same(want, got), "scale \(scale), m \(m)")
+      let plain = x.map { Float.exp($0 - m) }
+      loom_exp_shifted_f32(x, &got, x.count, 0, scale, m)
+      #expect(Self.same(plain, got), "m \(m)")
+    }
+    // Every tail length, in place, leaving what follows untouched.
+    for n in 1...17 {
+      var buffer = Array(x[0..<(n + 3)])
+      let want = buffer[0..<n].map { Float.exp($0 - 2) } + buffer[n...]
+      buffer.withUnsafeMutableBufferPointer { loom_exp_shifted_f32($0.baseAddress!, $0.baseAddress!, n, 0, 1, 2) }
+      #expect(Self.same(want, buffer), "n \(n)")
+    }
+  }
+
+  @Test("GELU's backward", .enabled(if: hasAVX2))
+  func geluBackward() {
+    let x = Self.inputs()
+    let (c, k): (Float, Float) = geluConst()
+    let t = x.map { v in Float.tanh(c * (v + k * v * v * v)) }
+    var rng = SeededGenerator(seed: 78)
+    let gy = x.map { _ in Float(rng.normal()) }
+    let start = x.map { _ in Float(rng.normal()) }
+    for n in [x.count, 1, 5, 8, 13] {
+      var want = start, got = start
+      for i in 0..<n {
+        let v = x[i], th = t[i]
+        let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)
+        want[i] += gy[i] * d
+      }
+      loom_gelu_backward_f32(x, t, gy, &got, n, c, k)
+      #expect(Self.same(want, got), "n \(n)")
+    }
+  }
+
+  @Test("log-softmax's backward", .enabled(if: hasAVX2))
+  func logSoftmaxBackward() {
+    var rng = SeededGenerator(seed: 79)
+    let y = Self.inputs().map { -Swift.abs($0) }
+    let gy = y.map { _ in Float(rng.normal()) }
+    let start = y.map { _ in Float(rng.normal()) }
+    for (n, scale, s) in [(y.count, Float(1), Float(0.75)), (7, 0.5, -2), (64, 1, 1e-3)] {
+      var want = start, got = start
+      for j in 0..<n { want[j] += scale * (gy[j] - Float.exp(y[j]) * s) }
+      loom_log_softmax_backward_f32(y, gy, &got, n, scale, s)
+      #expect(Self.same(want, got), "n \(n)")
+    }
+  }
+}
