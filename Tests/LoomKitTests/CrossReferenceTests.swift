@@ -106,6 +106,12 @@ struct CrossReferenceTests {
     #expect(bib.entries["schulman2017ppo"]?.authorShort == "Schulman et al.")
     #expect(bib.entries["mnih2015"]?.authorShort == "Mnih" && bib.entries["mnih2015"]?.link == "https://doi.org/10.1038/nature14236")
     #expect(bib.entries["sutton2018"]?.html.contains("<cite>Reinforcement Learning: An Introduction</cite>") == true)
+    // Only http(s) urls become links; a javascript: url is shown as nothing.
+    let (urls, _) = Bibliography.parse(
+      "@misc{bad, author = {A}, title = {T}, url = {JavaScript:alert(1)}}\n@misc{good, author = {B}, title = {U}, url = {https://example.org/a?b=1&c=2}}\n",
+      path: "notes/references.bib")
+    #expect(urls.entries["bad"]?.link == nil && urls.entries["bad"]?.html.contains("href") == false)
+    #expect(urls.entries["good"]?.html.contains("<a href=\"https://example.org/a?b=1&amp;c=2\">") == true)
     #expect(ds.count == 1 && ds.first?.location.line == 18 && ds.first?.message.contains("'title' is not closed") == true, "\(ds)")
   }
 

@@ -36,11 +36,13 @@ public struct Bibliography: Sendable {
 
     public var year: String { fields["year"] ?? "n.d." }
 
-    /// Where the work can be read: its DOI, arXiv id, or url.
+    /// Where the work can be read: its DOI, arXiv id, or an http(s) url (any other scheme, such
+    /// as `javascript:`, is not a link).
     public var link: String? {
-      if let doi = fields["doi"] { return "https://doi.org/\(doi)" }
-      if let arxiv = fields["eprint"] ?? fields["arxiv"] { return "https://arxiv.org/abs/\(arxiv)" }
-      return fields["url"]
+      if let doi = fields["doi"] { return "https://doi.org/\(doi.urlPathEscaped)" }
+      if let arxiv = fields["eprint"] ?? fields["arxiv"] { return "https://arxiv.org/abs/\(arxiv.urlPathEscaped)" }
+      guard let url = fields["url"], url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://") else { return nil }
+      return url
     }
 
     /// The entry in the page's reference list, as HTML.
@@ -54,12 +56,9 @@ public struct Bibliography: Sendable {
       if let venue = fields["journal"] ?? fields["booktitle"] ?? fields["publisher"] ?? fields["howpublished"] ?? fields["school"] ?? fields["institution"] {
         parts.append("\(venue.strippingBraces.htmlEscaped).")
       }
-      if let doi = fields["doi"] {
-        parts.append("<a href=\"https://doi.org/\(doi.urlPathEscaped)\">doi:\(doi.htmlEscaped)</a>")
-      } else if let arxiv = fields["eprint"] ?? fields["arxiv"] {
-        parts.append("<a href=\"https://arxiv.org/abs/\(arxiv.urlPathEscaped)\">arXiv:\(arxiv.htmlEscaped)</a>")
-      } else if let url = fields["url"], url.hasPrefix("https://") || url.hasPrefix("http://") {
-        parts.append("<a href=\"\(url.htmlEscaped)\">\(url.htmlEscaped)</a>")
+      if let link {
+        let label = fields["doi"].map { "doi:\($0)" } ?? (fields["eprint"] ?? fields["arxiv"]).map { "arXiv:\($0)" } ?? link
+        parts.append("<a href=\"\(link.htmlEscaped)\">\(label.htmlEscaped)</a>")
       }
       return parts.joined(separator: " ")
     }

@@ -42,65 +42,66 @@ public struct CellOptions: Sendable, Hashable, Codable {
     for token in tokenize(words) {
       var loc = location
       loc.column = location.column + token.offset
-      func fail(_ message: String) { diagnostics.append(Diagnostic(.error, message, at: loc)) }
-      func bool(_ v: String?) -> Bool? {
-        switch v {
-        case nil, "true", "yes": return true
-        case "false", "no": return false
-        default: return nil
-        }
-      }
-      let key = token.key, value = token.value
-      if token.unclosedQuote {
-        fail("the quoted value of option '\(key)' is never closed: a closing \" is missing")
-        continue
-      }
-      switch key {
-      case "id":
-        if let problem = Self.idProblem(value) { fail(problem); continue }
-        options.id = value
-      case "hide":
-        guard value == nil else { fail("option 'hide' takes no value (use echo=false to be explicit)"); continue }
-        options.echo = false
-      case "echo", "output", "norun", "error", "export", "volatile":
-        guard let b = bool(value) else { fail("option '\(key)' takes true or false, got '\(value ?? "")'"); continue }
-        switch key {
-        case "echo": options.echo = b
-        case "output": options.showOutput = b
-        case "norun": options.norun = b
-        case "error": options.expectError = b
-        case "volatile": options.volatile = b
-        default: options.export = b
-        }
-      case "timeout":
-        guard let v = value, let t = Double(v), t > 0, t.isFinite
-        else { fail("option 'timeout' needs a positive number of seconds, e.g. timeout=120"); continue }
-        options.timeout = t
-      case "seed":
-        guard let v = value, let s = UInt64(v)
-        else { fail("option 'seed' needs a non-negative integer, e.g. seed=7"); continue }
-        options.seed = s
-      case "caption":
-        guard let v = value else { fail("option 'caption' needs a value, e.g. caption=\"Value of each state\""); continue }
-        options.caption = v
-      case "fig", "tbl":
-        let labels = (value ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
-        guard !labels.isEmpty, labels.allSatisfy({ $0.hasPrefix(key + "-") && idProblem($0) == nil }) else {
-          fail("option '\(key)' needs labels that start with '\(key)-', one per \(key == "fig" ? "figure" : "table") in order, e.g. \(key)=\(key)-a,\(key)-b")
-          continue
-        }
-        if key == "fig" { options.figureLabels = labels } else { options.tableLabels = labels }
-      default:
-        let suggestion = closest(key, in: known).map { " (did you mean '\($0)'?)" } ?? ""
-        fail("unknown cell option '\(key)'\(suggestion); known options: \(known.joined(separator: ", "))")
-      }
+      let problem =
+        token.unclosedQuote
+        ? "the quoted value of option '\(token.key)' is never closed: a closing \" is missing"
+        : options.apply(token.key, token.value)
+      if let problem { diagnostics.append(Diagnostic(.error, problem, at: loc)) }
     }
     if options.norun && options.expectError {
-      var loc = location
-      loc.column = location.column
-      diagnostics.append(Diagnostic(.error, "options 'norun' and 'error' contradict each other: a cell that is not run cannot fail", at: loc))
+      diagnostics.append(Diagnostic(.error, "options 'norun' and 'error' contradict each other: a cell that is not run cannot fail", at: location))
     }
     return (options, diagnostics)
+  }
+
+  /// `true`/`yes` (or no value) and `false`/`no`; nil for anything else.
+  static func flag(_ v: String?) -> Bool? {
+    switch v {
+    case nil, "true", "yes": return true
+    case "false", "no": return false
+    default: return nil
+    }
+  }
+
+  /// Sets option `key` to `value`; returns what is wrong with them instead, if anything.
+  mutating func apply(_ key: String, _ value: String?) -> String? {
+    switch key {
+    case "id":
+      if let problem = Self.idProblem(value) { return problem }
+      id = value
+    case "hide":
+      guard value == nil else { return "option 'hide' takes no value (use echo=false to be explicit)" }
+      echo = false
+    case "echo", "output", "norun", "error", "export", "volatile":
+      guard let b = Self.flag(value) else { return "option '\(key)' takes true or false, got '\(value ?? "")'" }
+      switch key {
+      case "echo": echo = b
+      case "output": showOutput = b
+      case "norun": norun = b
+      case "error": expectError = b
+      case "volatile": volatile = b
+      default: export = b
+      }
+    case "timeout":
+      guard let v = value, let t = Double(v), t > 0, t.isFinite else { return "option 'timeout' needs a positive number of seconds, e.g. timeout=120" }
+      timeout = t
+    case "seed":
+      guard let v = value, let s = UInt64(v) else { return "option 'seed' needs a non-negative integer, e.g. seed=7" }
+      seed = s
+    case "caption":
+      guard let v = value else { return "option 'caption' needs a value, e.g. caption=\"Value of each state\"" }
+      caption = v
+    case "fig", "tbl":
+      let labels = (value ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
+      guard !labels.isEmpty, labels.allSatisfy({ $0.hasPrefix(key + "-") && Self.idProblem($0) == nil }) else {
+        return "option '\(key)' needs labels that start with '\(key)-', one per \(key == "fig" ? "figure" : "table") in order, e.g. \(key)=\(key)-a,\(key)-b"
+      }
+      if key == "fig" { figureLabels = labels } else { tableLabels = labels }
+    default:
+      let suggestion = Self.closest(key, in: Self.known).map { " (did you mean '\($0)'?)" } ?? ""
+      return "unknown cell option '\(key)'\(suggestion); known options: \(Self.known.joined(separator: ", "))"
+    }
+    return nil
   }
 
   struct Token {
