@@ -51,6 +51,24 @@ struct AVX2KernelTests {
     }
   }
 
+  /// The three Swift entry points, on whichever path this CPU takes: the training one (which
+  /// keeps tanh), the inference one, and the in-place one that aliases its output to its input.
+  @Test("geluForward, geluForwardOnly and geluForwardInPlace give the same bits")
+  func geluEntryPoints() {
+    let x = Self.inputs()
+    for n in [x.count, 1, 7, 8, 9] {
+      let input = Array(x[0..<n])
+      var y = [Float](repeating: 0, count: n), t = y, only = y, inPlace = input
+      input.withUnsafeBufferPointer { xs in
+        y.withUnsafeMutableBufferPointer { ys in t.withUnsafeMutableBufferPointer { geluForward(xs, ys, $0) } }
+        only.withUnsafeMutableBufferPointer { geluForwardOnly(xs, $0) }
+      }
+      inPlace.withUnsafeMutableBufferPointer { geluForwardInPlace($0) }
+      #expect(Self.same(y, only), "n \(n)")
+      #expect(Self.same(y, inPlace), "n \(n)")
+    }
+  }
+
   @Test("exp(x·scale − m) and exp(x − m)", .enabled(if: hasAVX2))
   func exp() {
     let x = Self.inputs()

@@ -16,18 +16,11 @@ func geluForward<S: TensorScalar>(
   }
 }
 
-/// `geluForward` without keeping tanh(·), in place: for inference, where no backward pass needs
-/// it (one array written instead of two). The same expression, so the same bits.
-@_specialize(where S == Float)
-@_specialize(where S == Double)
+/// `geluForwardOnly` in place: for inference, where no backward pass needs tanh(·). Each element is
+/// read before it is written, so the output may alias the input (the AVX2 kernel reads a vector
+/// before storing it too); the same expression, so the same bits.
 func geluForwardInPlace<S: TensorScalar>(_ x: UnsafeMutableBufferPointer<S>) {
-  let (c, k): (S, S) = geluConst()
-  if x.count > 0, geluAVX2(UnsafePointer(x.baseAddress!), x.baseAddress!, nil, count: x.count, c: c, k: k) { return }
-  for i in 0..<x.count {
-    let v = x[i]
-    let th = S.tanh(c * (v + k * v * v * v))
-    x[i] = 0.5 * v * (1 + th)
-  }
+  geluForwardOnly(UnsafeBufferPointer(x), x)
 }
 
 /// `geluForward` without keeping tanh(·), for inference (no graph recorded).
