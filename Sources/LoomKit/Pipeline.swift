@@ -435,7 +435,7 @@ public final class Pipeline: @unchecked Sendable {
         guard !inErrorCells.isEmpty else { continue }
         for (index, errors) in inErrorCells {
           var c = CellOutput()
-          c.error = errors.map { $0.rendered(sourceLines: note.lines) }.joined(separator: "\n")
+          c.error = errors.map { $0.renderedText(sourceLines: note.lines) }.reduce(LocatedText()) { $0.isEmpty ? $1 : $0 + "\n" + $1 }
           c.expectedFailure = true
           expected[note.path, default: [:]][index] = c
         }
@@ -563,8 +563,8 @@ public final class Pipeline: @unchecked Sendable {
     if out.status == .compileFailed, !out.diagnostics.isEmpty {
       for d in out.diagnostics { console.diagnostic(d, lines: note.lines) }
     } else {
-      if let m = out.message { console.error(m) }
-      for d in out.diagnostics where !(out.message?.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
+      if let m = out.message?.description { console.error(m) }
+      for d in out.diagnostics where !(out.message?.description.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
     }
     for c in out.checks where !c.ok {
       let loc = c.location ?? SourceLocation(file: note.path, line: 1)
