@@ -205,12 +205,14 @@ struct CacheKeyTests {
       let data = try JSONEncoder().encode(t)
       #expect(try JSONDecoder().decode(LocatedText.self, from: data) == t)
     }
-    let moved = LocatedText("at notes/a.md:12:5: x (notes/a.md:11)", placesIn: path).movingPlaces { var l = $0; l.line += 10; return l }
+    let moved = LocatedText("at notes/a.md:12:5: x (notes/a.md:11)", placesIn: path).movingPlaces {
+      var l = $0; l.line += 10; return l
+    }
     #expect(moved.description == "at notes/a.md:22:5: x (notes/a.md:21)")
     let loc = SourceLocation(file: path, line: 3, column: 2)
     let built: LocatedText = "\(loc): error: \(42) in \(line: loc)"
     #expect(built.description == "notes/a.md:3:2: error: 42 in notes/a.md:3")
-    #expect(built.places == [loc, LoomKit.SourceLocation(file: path, line: 3)])   // a `file:line` place keeps no column
+    #expect(built.places == [loc, LoomKit.SourceLocation(file: path, line: 3)])  // a `file:line` place keeps no column
     #expect(built == LocatedText(built.description, placesIn: path))
   }
 

@@ -73,9 +73,10 @@ public struct LocatedText: Sendable, Equatable, Codable, CustomStringConvertible
 
   /// The same text with every place passed through `move`.
   public func movingPlaces(_ move: (SourceLocation) -> SourceLocation) -> LocatedText {
-    LocatedText(parts: parts.map { part in
-      if case .place(let loc, let showsColumn) = part { .place(move(loc), showsColumn: showsColumn) } else { part }
-    })
+    LocatedText(
+      parts: parts.map { part in
+        if case .place(let loc, let showsColumn) = part { .place(move(loc), showsColumn: showsColumn) } else { part }
+      })
   }
 
   public mutating func append(_ part: Part) {
@@ -83,7 +84,7 @@ public struct LocatedText: Sendable, Equatable, Codable, CustomStringConvertible
     case (_, .text("")): return
     case (.text(let a)?, .text(let b)): parts[parts.count - 1] = .text(a + b)
     case (_, .place(var loc, false)) where loc.column != 1:
-      loc.column = 1                                   // not shown, so not kept: equal text, equal value
+      loc.column = 1  // not shown, so not kept: equal text, equal value
       parts.append(.place(loc, showsColumn: false))
     default: parts.append(part)
     }

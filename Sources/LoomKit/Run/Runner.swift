@@ -180,7 +180,8 @@ public struct Runner: Sendable {
       let loc = failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
       // `loc` is the cell's fence: the text names the cell, not its place again (a diagnostic's
       // message names no place; its location is one).
-      let text = "the note's program ended in \(failedCell.map { "cell \($0.index)" } ?? "before the first cell") before its last cell finished (a call to exit()?); the cells after it did not run"
+      let text =
+        "the note's program ended in \(failedCell.map { "cell \($0.index)" } ?? "before the first cell") before its last cell finished (a call to exit()?); the cells after it did not run"
       outputs.message = "\(loc): error: \(text)"
       outputs.diagnostics.append(Diagnostic(.error, text, at: loc))
       if let cell = failedCell {
