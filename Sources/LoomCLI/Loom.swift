@@ -136,7 +136,7 @@ extension Loom {
           guard let c = out.cells[cell.index] else { continue }
           print("── \(item.note.path):\(cell.fenceLine) [cell \(cell.index)] ──")
           if !c.stdout.isEmpty { print(c.stdout, terminator: c.stdout.hasSuffix("\n") ? "" : "\n") }
-          if !c.stderr.isEmpty { FileHandle.standardError.write(Data(c.stderr.utf8)) }
+          if !c.stderr.isEmpty { FileHandle.standardError.write(Data(c.stderr.description.utf8)) }
           for f in c.figures { print("[figure: \(f.caption ?? "SVG, \(f.svg.utf8.count) bytes")]") }
           for k in c.checks { print("\(k.ok ? "✓" : "✗") \(k.message)") }
           if let e = c.error { print("error: \(e)") }

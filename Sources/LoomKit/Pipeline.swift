@@ -369,21 +369,19 @@ public final class Pipeline: @unchecked Sendable {
         let note = items[i].note
         switch results.get(i) {
         case .success(let r)?:
-          if let cell = r.trappedAtFileScope, let output = r.outputs.cells[cell] {
+          switch Self.nextStep(after: r, rebuiltFromSources: rebuiltStale.contains(i)) {
+          case .rebuildWithout(let cell, let output):
             session.expected[note.path, default: [:]][cell] = output
             session.plan.excludedCells[note.path, default: []].insert(cell)
             again.append(i)
-            continue
-          }
-          // An incremental build that missed a rewritten main.swift: build this note from its
-          // sources, once.
-          if r.outputs.status == .staleBuild, rebuiltStale.insert(i).inserted {
+          case .rebuildFromSources:
             console.line("\(note.slug): its executable was stale; building it again from its sources")
+            rebuiltStale.insert(i)
             session.builder.forgetBuild(of: note)
             again.append(i)
-            continue
+          case .finish:
+            finish(&items[i], r.outputs, key: plan.keys[i], cache: cache)
           }
-          finish(&items[i], r.outputs, key: plan.keys[i], cache: cache)
         case .failure(let error)?:
           items[i].outputs = NoteOutputs(status: .crashed, message: "\(note.path): error: \(error)")
           console.error("\(note.path): error: \(error)")
@@ -435,7 +433,7 @@ public final class Pipeline: @unchecked Sendable {
         guard !inErrorCells.isEmpty else { continue }
         for (index, errors) in inErrorCells {
           var c = CellOutput()
-          c.error = errors.map { $0.rendered(sourceLines: note.lines) }.joined(separator: "\n")
+          c.error = errors.map { $0.renderedText(sourceLines: note.lines) }.reduce(LocatedText()) { $0.isEmpty ? $1 : $0 + "\n" + $1 }
           c.expectedFailure = true
           expected[note.path, default: [:]][index] = c
         }
@@ -513,6 +511,23 @@ public final class Pipeline: @unchecked Sendable {
 
   static func contains(_ cell: Cell, line: Int) -> Bool { cell.sourceLines.contains(line) }
 
+  /// What to do after a note ran.
+  enum NextStep: Equatable {
+    /// An `error` cell trapped as expected at file scope: keep its output, build without it, run again.
+    case rebuildWithout(cell: Int, output: CellOutput)
+    /// The executable was built from older code (an incremental build that missed a rewritten
+    /// main.swift): forget what SwiftPM built for the note and build it from its sources — once.
+    case rebuildFromSources
+    /// Done: record the outputs (a second stale build is reported, not retried).
+    case finish
+  }
+
+  static func nextStep(after r: ErrorCellRun, rebuiltFromSources: Bool) -> NextStep {
+    if let cell = r.trappedAtFileScope, let output = r.outputs.cells[cell] { return .rebuildWithout(cell: cell, output: output) }
+    if r.outputs.status == .staleBuild, !rebuiltFromSources { return .rebuildFromSources }
+    return .finish
+  }
+
   /// What running a note gave; `trappedAtFileScope` names an `error` cell that trapped as expected
   /// but cannot be skipped at run time (it declares something): the note must be rebuilt without it.
   struct ErrorCellRun: Sendable {
@@ -563,8 +578,8 @@ public final class Pipeline: @unchecked Sendable {
     if out.status == .compileFailed, !out.diagnostics.isEmpty {
       for d in out.diagnostics { console.diagnostic(d, lines: note.lines) }
     } else {
-      if let m = out.message { console.error(m) }
-      for d in out.diagnostics where !(out.message?.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
+      if let m = out.message?.description { console.error(m) }
+      for d in out.diagnostics where !(out.message?.description.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
     }
     for c in out.checks where !c.ok {
       let loc = c.location ?? SourceLocation(file: note.path, line: 1)

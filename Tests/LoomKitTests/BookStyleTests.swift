@@ -64,7 +64,7 @@ extension EndToEndTests {
       #expect(summary.failed == 0, "\(summary.failures)")
       func error(of source: String) -> String {
         guard let cell = note.cells.first(where: { $0.source.contains(source) }) else { return "no such cell" }
-        return out.cells[cell.index]?.error ?? "no error"
+        return out.cells[cell.index]?.error?.description ?? "no error"
       }
       // The compiler's notes are shown under their error, at the note's lines.
       let first = line(of: "let maximumNumberOfLoginAttempts = 10", in: note)

@@ -169,6 +169,11 @@ struct EndToEndTests {
     let stale = try runner.run(items[0].note, executable: exe, expectedBuild: "0123456789abcdef")
     #expect(stale.status == .staleBuild)
     #expect(stale.message?.contains("stale") == true)
+    // What the pipeline does with it: forget the note's build and build it from its sources, once;
+    // stale again, it is reported rather than retried.
+    #expect(Pipeline.nextStep(after: .init(outputs: stale), rebuiltFromSources: false) == .rebuildFromSources)
+    #expect(Pipeline.nextStep(after: .init(outputs: stale), rebuiltFromSources: true) == .finish)
+    #expect(Pipeline.nextStep(after: .init(outputs: NoteOutputs(status: .ok)), rebuiltFromSources: false) == .finish)
 
     // Weaving twice gives identical bytes.
     try p.weave(items)

@@ -167,10 +167,13 @@ struct CacheKeyTests {
     ).0
     #expect(OutputCache.key(for: before, environment: "e") == OutputCache.key(for: after, environment: "e"))
     // Cell 2 is at line 7 before (its check at line 8) and at line 11 after.
-    var out = NoteOutputs(status: .crashed, message: "notes/a.md:8:1: error: the note's program trapped in cell 2 (notes/a.md:7)")
+    let check = SourceLocation(file: "notes/a.md", line: 8), fence = SourceLocation(file: "notes/a.md", line: 7)
+    var out = NoteOutputs(status: .crashed, message: "\(check): error: the note's program trapped in cell 2 (\(line: fence))")
     out.cells[2] = CellOutput()
-    out.cells[2]!.checks = [CheckOutput(ok: false, message: "x", location: SourceLocation(file: "notes/a.md", line: 8))]
-    out.cells[2]!.stderr = "notes/a.md:8: Fatal error\n"
+    out.cells[2]!.checks = [CheckOutput(ok: false, message: "x", location: check)]
+    // What the program printed is split where it enters; a line of another file is not a place here.
+    out.cells[2]!.stderr = LocatedText("notes/a.md:8: Fatal error\nnotes/b.md:8: unrelated\n", placesIn: "notes/a.md")
+    out.cells[2]!.error = Diagnostic(.error, "cannot convert", at: check).renderedText(sourceLines: nil)
     out.diagnostics = [Diagnostic(.error, "runtime error in cell 2", at: SourceLocation(file: "notes/a.md", line: 8, column: 1))]
     let cache = OutputCache(directory: dir)
     let key = OutputCache.key(for: before, environment: "e")
@@ -178,10 +181,64 @@ struct CacheKeyTests {
     let moved = try #require(cache.lookup(after, key: key))
     #expect(moved.cells[2]?.checks.first?.location?.line == 12)
     #expect(moved.diagnostics.first?.location.line == 12)
-    #expect(moved.message == "notes/a.md:12:1: error: the note's program trapped in cell 2 (notes/a.md:11)")
-    #expect(moved.cells[2]?.stderr == "notes/a.md:12: Fatal error\n")
+    #expect(moved.message?.description == "notes/a.md:12:1: error: the note's program trapped in cell 2 (notes/a.md:11)")
+    #expect(moved.cells[2]?.stderr.description == "notes/a.md:12: Fatal error\nnotes/b.md:8: unrelated\n")
+    #expect(moved.cells[2]?.error?.description == "notes/a.md:12:1: error: cannot convert")
     // Unmoved, the entry comes back as stored.
     #expect(cache.lookup(before, key: key) == out)
+  }
+
+  @Test("forgetBuild removes a note's executable and its target's objects, and nothing else")
+  func forgetBuild() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loom-forget-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let project = Project(root: root)
+    var builder = Builder(project: project)
+    builder.configuration = "debug"
+    let a = NoteReader().read("```swift\nprint(1)\n```\n", path: "notes/01-a.md").0
+    let b = NoteReader().read("```swift\nprint(2)\n```\n", path: "notes/02-b.md").0
+    let products = builder.executable(for: a).deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: products, withIntermediateDirectories: true)
+    for note in [a, b] {
+      let objects = products.appendingPathComponent("\(note.targetName).build")
+      try FileManager.default.createDirectory(at: objects, withIntermediateDirectories: true)
+      try Data("o".utf8).write(to: objects.appendingPathComponent("main.swift.o"))
+      try Data("x".utf8).write(to: builder.executable(for: note))
+    }
+    builder.forgetBuild(of: a)
+    let fm = FileManager.default
+    #expect(!fm.fileExists(atPath: builder.executable(for: a).path))
+    #expect(!fm.fileExists(atPath: products.appendingPathComponent("\(a.targetName).build").path))
+    #expect(fm.fileExists(atPath: builder.executable(for: b).path))
+    #expect(fm.fileExists(atPath: products.appendingPathComponent("\(b.targetName).build/main.swift.o").path))
+  }
+
+  @Test("LocatedText: places split from text once, printed as they came, moved as values, stored as JSON")
+  func locatedText() throws {
+    let path = "notes/a.md"
+    let cases: [(String, [LoomKit.SourceLocation])] = [
+      ("notes/a.md:8: Fatal error", [SourceLocation(file: path, line: 8)]),
+      ("at notes/a.md:12:5: error: x (notes/a.md:11)", [SourceLocation(file: path, line: 12, column: 5), SourceLocation(file: path, line: 11)]),
+      ("notes/a.md: no line, notes/a.md:x, notes/ab.md:3", []),
+      ("see notes/b.md:4 and notes/a.md:", []),
+      ("", []),
+    ]
+    for (text, places) in cases {
+      let t = LocatedText(text, placesIn: path)
+      #expect(t.description == text)
+      #expect(t.places == places, "\(text)")
+      let data = try JSONEncoder().encode(t)
+      #expect(try JSONDecoder().decode(LocatedText.self, from: data) == t)
+    }
+    let moved = LocatedText("at notes/a.md:12:5: x (notes/a.md:11)", placesIn: path).movingPlaces {
+      var l = $0; l.line += 10; return l
+    }
+    #expect(moved.description == "at notes/a.md:22:5: x (notes/a.md:21)")
+    let loc = SourceLocation(file: path, line: 3, column: 2)
+    let built: LocatedText = "\(loc): error: \(42) in \(line: loc)"
+    #expect(built.description == "notes/a.md:3:2: error: 42 in notes/a.md:3")
+    #expect(built.places == [loc, LoomKit.SourceLocation(file: path, line: 3)])  // a `file:line` place keeps no column
+    #expect(built == LocatedText(built.description, placesIn: path))
   }
 
   @Test("Only compile errors inside the note's cells are cached; a failure outside them is not")

@@ -10,7 +10,7 @@ public struct OutputCache: Sendable {
   public init(directory: URL) { self.directory = directory }
 
   /// Bump when the outputs format or the runtime protocol changes.
-  static let formatVersion = "loom-cache-8"
+  static let formatVersion = "loom-cache-9"
 
   struct Entry: Codable {
     var key: String
@@ -66,8 +66,9 @@ public struct OutputCache: Sendable {
     return Self.relocated(entry.outputs, path: note.path, from: entry.fenceLines, to: note)
   }
 
-  /// `outputs` made when the note's cells started at `oldFences`, with every location inside a cell
-  /// (structured, or written as `path:LINE` in messages and stderr) moved to where that cell is now.
+  /// `outputs` made when the note's cells started at `oldFences`, with every place inside a cell
+  /// moved to where that cell is now. Places are values (locations, and the places in
+  /// `LocatedText`), so this maps them; no text is read. A diagnostic's message names no place.
   static func relocated(_ outputs: NoteOutputs, path: String, from oldFences: [Int], to note: Note) -> NoteOutputs {
     let newFences = note.cells.map(\.fenceLine)
     guard oldFences != newFences, oldFences.count == newFences.count else { return outputs }
@@ -76,43 +77,28 @@ public struct OutputCache: Sendable {
       let shift = cell.fenceLine - oldFence
       return ((cell.fencedLines.lowerBound - shift)...(cell.fencedLines.upperBound - shift), shift)
     }
-    func line(_ l: Int) -> Int { moves.first { $0.0.contains(l) }.map { l + $0.1 } ?? l }
-    func location(_ loc: SourceLocation) -> SourceLocation {
-      guard loc.file == path else { return loc }
+    func move(_ loc: SourceLocation) -> SourceLocation {
+      guard loc.file == path, let shift = moves.first(where: { $0.0.contains(loc.line) })?.1 else { return loc }
       var moved = loc
-      moved.line = line(loc.line)
+      moved.line += shift
       return moved
     }
-    func text(_ s: String) -> String {
-      let prefix = path + ":"
-      guard s.contains(prefix) else { return s }
-      var out = ""
-      var rest = Substring(s)
-      while let r = rest.range(of: prefix) {
-        out += rest[..<r.upperBound]
-        rest = rest[r.upperBound...]
-        let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        if let l = Int(digits) { out += String(line(l)); rest = rest.dropFirst(digits.count) }
-      }
-      return out + rest
-    }
-    var out = outputs
-    out.message = outputs.message.map(text)
     func moved(_ d: Diagnostic) -> Diagnostic {
       var d = d
-      d.location = location(d.location)
-      d.message = text(d.message)
+      d.location = move(d.location)
       d.notes = d.notes.map(moved)
       return d
     }
+    var out = outputs
+    out.message = outputs.message?.movingPlaces(move)
     out.diagnostics = outputs.diagnostics.map(moved)
     for (index, cell) in outputs.cells {
       var c = cell
-      c.stderr = text(c.stderr)
-      c.error = c.error.map(text)
-      c.checks = c.checks.map { check in
+      c.stderr = cell.stderr.movingPlaces(move)
+      c.error = cell.error?.movingPlaces(move)
+      c.checks = cell.checks.map { check in
         var check = check
-        check.location = check.location.map(location)
+        check.location = check.location.map(move)
         return check
       }
       out.cells[index] = c

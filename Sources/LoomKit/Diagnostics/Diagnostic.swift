@@ -54,18 +54,21 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
 
   /// The diagnostic with the source line and a caret under the column, as swiftc prints it; then
   /// its notes, with their lines when they point into the same file.
-  public func rendered(sourceLines: [Substring]?) -> String {
-    var out = description
+  public func rendered(sourceLines: [Substring]?) -> String { renderedText(sourceLines: sourceLines).description }
+
+  /// `rendered(sourceLines:)` with its places as values (for outputs that move with their cell).
+  public func renderedText(sourceLines: [Substring]?) -> LocatedText {
+    var out: LocatedText = "\(location): \(severity.rawValue): \(message)"
     if let lines = sourceLines, location.line >= 1, location.line <= lines.count {
       let text = String(lines[location.line - 1])
-      out += "\n\(text)\n"
       let caretColumn = max(1, min(location.column, text.count + 1))
       // Keep tabs so the caret lines up under the same characters.
       let pad = text.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
-      out += pad + "^"
+      out.append(.text("\n\(text)\n" + pad + "^"))
     }
     for note in notes {
-      out += "\n" + note.rendered(sourceLines: note.location.file == location.file ? sourceLines : nil)
+      out.append(.text("\n"))
+      out.append(note.renderedText(sourceLines: note.location.file == location.file ? sourceLines : nil))
     }
     return out
   }

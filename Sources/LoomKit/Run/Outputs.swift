@@ -13,7 +13,7 @@ public struct NoteOutputs: Codable, Sendable, Equatable {
   /// Compile errors and other problems, already mapped to Markdown lines.
   public var diagnostics: [Diagnostic]
   /// One-line explanation when status is not ok.
-  public var message: String?
+  public var message: LocatedText?
   /// The text of each inline value (`{swift} expr` in prose), by its index.
   public var inlines: [Int: String] = [:]
   /// The `--reseed` the note ran with (0: the default run).
@@ -22,7 +22,7 @@ public struct NoteOutputs: Codable, Sendable, Equatable {
   /// never cached.
   public var transient = false
 
-  public init(status: Status, cells: [Int: CellOutput] = [:], seconds: Double = 0, diagnostics: [Diagnostic] = [], message: String? = nil) {
+  public init(status: Status, cells: [Int: CellOutput] = [:], seconds: Double = 0, diagnostics: [Diagnostic] = [], message: LocatedText? = nil) {
     self.status = status
     self.cells = cells
     self.seconds = seconds
@@ -37,13 +37,14 @@ public struct NoteOutputs: Codable, Sendable, Equatable {
 
 public struct CellOutput: Codable, Sendable, Equatable {
   public var stdout = ""
-  public var stderr = ""
+  /// What the cell wrote to stderr; places in the note (a trap's `notes/x.md:12`) are values.
+  public var stderr = LocatedText()
   public var figures: [FigureOutput] = []
   public var tables: [TableOutput] = []
   public var checks: [CheckOutput] = []
   public var seconds: Double?
   /// A compile error, trap or timeout that belongs to this cell, rendered for display.
-  public var error: String?
+  public var error: LocatedText?
   public var ran = false
   /// The cell is marked `error` and failed as expected (its `error` is shown, not counted).
   public var expectedFailure = false

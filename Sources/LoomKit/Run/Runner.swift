@@ -129,7 +129,7 @@ public struct Runner: Sendable {
     /// The cell that was running last, and its place in words.
     let lastCell: Int
     let failedCell: Cell?
-    let place: String
+    let place: LocatedText
 
     init(result: ChildProcess.Result, note: Note, marker: [UInt8], runner: Runner) {
       self.note = note
@@ -145,20 +145,20 @@ public struct Runner: Sendable {
       for cell in note.cells where !cell.options.norun {
         var c = CellOutput()
         c.stdout = stdoutParts[cell.index] ?? ""
-        c.stderr = stderrParts[cell.index] ?? ""
+        c.stderr = LocatedText(stderrParts[cell.index] ?? "", placesIn: note.path)
         c.ran = stdoutParts[cell.index] != nil || stderrParts[cell.index] != nil
         outputs.cells[cell.index] = c
       }
       lastCell = stdoutParts.keys.max() ?? 0
       failedCell = note.cells.first { $0.index == stdoutParts.keys.max() ?? 0 }
-      place = failedCell.map { "cell \($0.index) (\(note.path):\($0.fenceLine))" } ?? "before the first cell"
+      place = failedCell.map { "cell \($0.index) (\(line: SourceLocation(file: note.path, line: $0.fenceLine)))" } ?? "before the first cell"
     }
 
     mutating func cellTimedOut(_ index: Int, limit: Double) {
       guard let cell = note.cells.first(where: { $0.index == index }) else { return }
       outputs.status = .timedOut
       outputs.message =
-        "\(note.path):\(cell.fenceLine): error: cell \(cell.index) was stopped after its \(Runner.format(limit)) s limit (raise it with timeout= on the cell)"
+        "\(line: SourceLocation(file: note.path, line: cell.fenceLine)): error: cell \(cell.index) was stopped after its \(Runner.format(limit)) s limit (raise it with timeout= on the cell)"
       outputs.cells[cell.index, default: CellOutput()].error = "Stopped: this cell ran longer than its \(Runner.format(limit)) s limit."
     }
 
@@ -178,7 +178,10 @@ public struct Runner: Sendable {
       outputs.status = .crashed
       outputs.failedCell = lastCell
       let loc = failedCell.map { SourceLocation(file: note.path, line: $0.fenceLine) } ?? SourceLocation(file: note.path, line: 1)
-      let text = "the note's program ended in \(place) before its last cell finished (a call to exit()?); the cells after it did not run"
+      // `loc` is the cell's fence: the text names the cell, not its place again (a diagnostic's
+      // message names no place; its location is one).
+      let text =
+        "the note's program ended in \(failedCell.map { "cell \($0.index)" } ?? "before the first cell") before its last cell finished (a call to exit()?); the cells after it did not run"
       outputs.message = "\(loc): error: \(text)"
       outputs.diagnostics.append(Diagnostic(.error, text, at: loc))
       if let cell = failedCell {
@@ -200,7 +203,7 @@ public struct Runner: Sendable {
       // Running into the address-space limit shows up as a failed allocation.
       let stderrText = stderrParts[lastCell] ?? ""
       if stderrText.contains("allocat") || crash?.frame?.contains("alloc") == true || (result.signaled && result.status == SIGABRT) {
-        outputs.message! += " — if it ran out of memory: the limit is \(memory) MiB; raise it with 'memory:' in the front matter or --memory-limit"
+        outputs.message!.append(" — if it ran out of memory: the limit is \(memory) MiB; raise it with 'memory:' in the front matter or --memory-limit")
       }
       // Killed from outside (the OOM killer's SIGKILL, a SIGTERM): not determined by the note's code.
       if result.signaled, [SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT].contains(result.status) { outputs.transient = true }

@@ -58,7 +58,7 @@ public struct Tester: Sendable {
         s.failed += 1
         s.notesFailed += 1
         let loc = out.diagnostics.first?.location ?? SourceLocation(file: note.path, line: 1)
-        s.failures.append(Failure(.notRun, location: loc, message: out.message ?? "the note \(out.status.rawValue)"))
+        s.failures.append(Failure(.notRun, location: loc, message: out.message?.description ?? "the note \(out.status.rawValue)"))
       }
       for c in out.checks {
         if c.ok {

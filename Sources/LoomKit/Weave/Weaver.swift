@@ -26,7 +26,7 @@ public struct Weaver: Sendable {
       for d in errors { html += "<li><code>\(d.description.htmlEscaped)</code></li>" }
       html += "</ul></div>\n"
     } else if let outputs, outputs.status != .ok, let message = outputs.message, outputs.cells.values.allSatisfy({ $0.error == nil }) {
-      html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.htmlEscaped)</p></div>\n"
+      html += "<div class=\"note-errors\" role=\"alert\"><p>\(message.description.htmlEscaped)</p></div>\n"
     }
     if let outputs, outputs.reseed != 0 {
       html +=
@@ -122,7 +122,7 @@ public struct Weaver: Sendable {
       if let e = output.error, cellErrors.isEmpty {
         let cls = output.expectedFailure ? "cell-error expected" : "cell-error"
         let label = output.expectedFailure ? "<span class=\"expected-label\">expected error</span>\n" : ""
-        inner += "<pre class=\"\(cls)\">\(label)\(e.htmlEscaped)</pre>\n"
+        inner += "<pre class=\"\(cls)\">\(label)\(e.description.htmlEscaped)</pre>\n"
       }
     }
     for d in cellErrors { inner += "<pre class=\"cell-error\">\(d.rendered(sourceLines: note.lines).htmlEscaped)</pre>\n" }
@@ -136,7 +136,7 @@ public struct Weaver: Sendable {
   /// label as its id; `id=tbl-…` does the same for its first table.
   func shown(_ output: CellOutput, cell: Cell, note: Note) -> String {
     var html = textOutput(output.stdout, kind: "stdout")
-    html += textOutput(output.stderr, kind: "stderr")
+    html += textOutput(output.stderr.description, kind: "stderr")
     /// The k-th figure's or table's label, its anchor and "Figure 6.3: ".
     func numbered(_ kind: Label.Kind, _ k: Int) -> (id: String?, prefix: String) {
       let names = kind == .figure ? cell.options.figures : cell.options.tables
