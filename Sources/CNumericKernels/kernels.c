@@ -10,10 +10,16 @@
 #include <string.h>
 
 int loom_kernels_use_avx2 = 0;
+int loom_kernels_use_avx512 = 0;
+
+static int disabled(const char *name) {
+  const char *flag = getenv(name);
+  return flag && strcmp(flag, "0") == 0;
+}
 
 __attribute__((constructor)) static void loom_kernels_init(void) {
-  const char *flag = getenv("LOOM_NUMERIC_AVX2");
-  loom_kernels_use_avx2 = loom_kernels_have_avx2() && !(flag && strcmp(flag, "0") == 0);
+  loom_kernels_use_avx2 = loom_kernels_have_avx2() && !disabled("LOOM_NUMERIC_AVX2");
+  loom_kernels_use_avx512 = loom_kernels_use_avx2 && loom_kernels_have_avx512() && !disabled("LOOM_NUMERIC_AVX512");
 }
 
 #if defined(__x86_64__)
@@ -24,6 +30,15 @@ int loom_kernels_have_avx2(void) {
   if (cached < 0) {
     __builtin_cpu_init();
     cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+  }
+  return cached;
+}
+
+int loom_kernels_have_avx512(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();  // also checks that the OS saves the zmm and mask registers
+    cached = __builtin_cpu_supports("avx512f") ? 1 : 0;
   }
   return cached;
 }
@@ -155,25 +170,132 @@ AVX2 static void log_softmax_backward_avx2(const float *y, const float *gy, floa
   }
 }
 
+// --- AVX-512 copies: the AVX2 kernels above, 16 lanes at a time, lane for lane the same
+// operations (compare-into-mask + blend for Swift's min/max and the tiny-|x| select; integer
+// and-not for the magnitude), so the same bits again. Masked loads and stores take the tails.
+#define AVX512 __attribute__((target("avx512f")))
+#define K16(bits) _mm512_castsi512_ps(_mm512_set1_epi32((int)(bits)))
+#define MUL16 _mm512_mul_ps
+#define ADD16 _mm512_add_ps
+#define SUB16 _mm512_sub_ps
+
+AVX512 static inline __m512 swift_max16(__m512 x, __m512 y) {  // y >= x ? y : x
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_GE_OQ), x, y);
+}
+
+AVX512 static inline __m512 swift_min16(__m512 x, __m512 y) {  // y < x ? y : x
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_LT_OQ), x, y);
+}
+
+/// Lanes 0..<count (count ≤ 16).
+static inline __mmask16 tail_mask16(size_t count) { return (__mmask16)((1u << count) - 1u); }
+
+/// tanh8, 16 lanes.
+AVX512 static inline __m512 tanh16(__m512 x0) {
+  __m512 x = swift_min16(swift_max16(x0, K16(0xc0fcf84f)), K16(0x40fcf84f));
+  __m512 x2 = MUL16(x, x);
+  __m512 p = K16(0xa59f25c0);
+  p = ADD16(MUL16(p, x2), K16(0x2a61337e));
+  p = ADD16(MUL16(p, x2), K16(0xaebd37ff));
+  p = ADD16(MUL16(p, x2), K16(0x335c0041));
+  p = ADD16(MUL16(p, x2), K16(0x3779434a));
+  p = ADD16(MUL16(p, x2), K16(0x3a270ded));
+  p = ADD16(MUL16(p, x2), K16(0x3ba059dc));
+  p = MUL16(p, x);
+  __m512 q = K16(0x35a0d3d8);
+  q = ADD16(MUL16(q, x2), K16(0x38f895d6));
+  q = ADD16(MUL16(q, x2), K16(0x3b14aa05));
+  q = ADD16(MUL16(q, x2), K16(0x3ba059dd));
+  __m512 magnitude = _mm512_castsi512_ps(_mm512_andnot_epi32(_mm512_set1_epi32((int)0x80000000), _mm512_castps_si512(x0)));
+  __mmask16 tiny = _mm512_cmp_ps_mask(magnitude, K16(0x39d1b717), _CMP_LT_OQ);
+  return _mm512_mask_blend_ps(tiny, _mm512_div_ps(p, q), x0);
+}
+
+/// exp8, 16 lanes.
+AVX512 static inline __m512 exp16(__m512 x0) {
+  __m512 x = swift_min16(swift_max16(x0, K16(0xc2ae0000)), K16(0x42b00000));
+  __m512 magic = K16(0x4b400000);
+  __m512 t = ADD16(MUL16(x, K16(0x3fb8aa3b)), magic);
+  __m512 n = SUB16(t, magic);
+  __m512 r = SUB16(SUB16(x, MUL16(n, K16(0x3f318000))), MUL16(n, K16(0xb95e8083)));
+  __m512 p = K16(0x39506967);
+  p = ADD16(MUL16(p, r), K16(0x3ab743ce));
+  p = ADD16(MUL16(p, r), K16(0x3c088908));
+  p = ADD16(MUL16(p, r), K16(0x3d2aa9c1));
+  p = ADD16(MUL16(p, r), K16(0x3e2aaaaa));
+  p = ADD16(MUL16(p, r), K16(0x3f000000));
+  __m512 er = ADD16(ADD16(MUL16(MUL16(p, r), r), r), K16(0x3f800000));
+  __m512i e = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
+  e = _mm512_slli_epi32(_mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
+  return MUL16(er, _mm512_castsi512_ps(e));
+}
+
+AVX512 static void gelu_avx512(const float *x, float *y, float *t, size_t n, float c, float k) {
+  __m512 vc = _mm512_set1_ps(c), vk = _mm512_set1_ps(k);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_maskz_loadu_ps(mask, x + i);
+    __m512 th = tanh16(MUL16(vc, ADD16(v, MUL16(MUL16(MUL16(vk, v), v), v))));
+    __m512 out = MUL16(MUL16(K16(0x3f000000), v), ADD16(K16(0x3f800000), th));
+    if (t) _mm512_mask_storeu_ps(t + i, mask, th);
+    _mm512_mask_storeu_ps(y + i, mask, out);
+  }
+}
+
+AVX512 static void exp_avx512(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  __m512 s = _mm512_set1_ps(scale), vm = _mm512_set1_ps(m);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_maskz_loadu_ps(mask, x + i);
+    _mm512_mask_storeu_ps(y + i, mask, exp16(SUB16(has_scale ? MUL16(v, s) : v, vm)));
+  }
+}
+
+AVX512 static void gelu_backward_avx512(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  __m512 vc = _mm512_set1_ps(c), three_k = MUL16(K16(0x40400000), _mm512_set1_ps(k));
+  __m512 half = K16(0x3f000000), one = K16(0x3f800000);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_maskz_loadu_ps(mask, x + i), th = _mm512_maskz_loadu_ps(mask, t + i);
+    __m512 a = MUL16(half, ADD16(one, th));
+    __m512 b = MUL16(MUL16(MUL16(MUL16(half, v), SUB16(one, MUL16(th, th))), vc), ADD16(one, MUL16(MUL16(three_k, v), v)));
+    __m512 d = ADD16(a, b);
+    __m512 g = ADD16(_mm512_maskz_loadu_ps(mask, gx + i), MUL16(_mm512_maskz_loadu_ps(mask, gy + i), d));
+    _mm512_mask_storeu_ps(gx + i, mask, g);
+  }
+}
+
+AVX512 static void log_softmax_backward_avx512(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  __m512 vscale = _mm512_set1_ps(scale), vs = _mm512_set1_ps(s);
+  for (size_t j = 0; j < n; j += 16) {
+    __mmask16 mask = tail_mask16(n - j < 16 ? n - j : 16);
+    __m512 e = exp16(_mm512_maskz_loadu_ps(mask, y + j));
+    __m512 g = MUL16(vscale, SUB16(_mm512_maskz_loadu_ps(mask, gy + j), MUL16(e, vs)));
+    _mm512_mask_storeu_ps(gx + j, mask, ADD16(_mm512_maskz_loadu_ps(mask, gx + j), g));
+  }
+}
+
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
-  gelu_avx2(x, y, t, n, c, k);
+  if (loom_kernels_use_avx512) gelu_avx512(x, y, t, n, c, k); else gelu_avx2(x, y, t, n, c, k);
 }
 
 void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
-  gelu_backward_avx2(x, t, gy, gx, n, c, k);
+  if (loom_kernels_use_avx512) gelu_backward_avx512(x, t, gy, gx, n, c, k); else gelu_backward_avx2(x, t, gy, gx, n, c, k);
 }
 
 void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
-  log_softmax_backward_avx2(y, gy, gx, n, scale, s);
+  if (loom_kernels_use_avx512) log_softmax_backward_avx512(y, gy, gx, n, scale, s);
+  else log_softmax_backward_avx2(y, gy, gx, n, scale, s);
 }
 
 void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
-  exp_avx2(x, y, n, has_scale, scale, m);
+  if (loom_kernels_use_avx512) exp_avx512(x, y, n, has_scale, scale, m); else exp_avx2(x, y, n, has_scale, scale, m);
 }
 
 #else
 
 int loom_kernels_have_avx2(void) { return 0; }
+int loom_kernels_have_avx512(void) { return 0; }
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
   (void)x; (void)y; (void)t; (void)n; (void)c; (void)k;
 }

@@ -2,7 +2,8 @@
 // where the Swift loops, compiled for baseline x86-64, run 4. Every lane performs exactly the
 // Swift code's operations in the same order (no FMA: the file contracts nothing and does not
 // enable the fma feature), so results are bit-identical; callers use them only when
-// `loom_kernels_have_avx2()` says so, and the Swift loops otherwise.
+// `loom_kernels_have_avx2()` says so, and the Swift loops otherwise. Where the CPU has AVX-512F,
+// each kernel runs a 16-lane copy instead, lane for lane the same operations (bit-identical too).
 #ifndef C_NUMERIC_KERNELS_H
 #define C_NUMERIC_KERNELS_H
 
@@ -10,11 +11,16 @@
 
 /// 1 when the CPU runs AVX2 (checked once), else 0; always 0 off x86-64.
 int loom_kernels_have_avx2(void);
+/// 1 when the CPU (and OS) run AVX-512F (checked once), else 0; always 0 off x86-64.
+int loom_kernels_have_avx512(void);
 
 /// Whether NumericCore uses these kernels: the CPU has AVX2 and LOOM_NUMERIC_AVX2 is not "0".
 /// Set when the program loads; read with `loom_kernels_enabled()` (a plain load, no lazy init).
 extern int loom_kernels_use_avx2;
 static inline int loom_kernels_enabled(void) { return loom_kernels_use_avx2; }
+/// Whether the kernels below run their AVX-512 copies (16 lanes, the same operations per lane, so
+/// the same bits): AVX2 is on, the CPU has AVX-512F and LOOM_NUMERIC_AVX512 is not "0".
+extern int loom_kernels_use_avx512;
 
 /// y[i] = 0.5·v·(1 + tanh(c·(v + k·v·v·v))) with v = x[i], NumericCore's fastTanh; t[i] = the tanh
 /// (t may be NULL). x may equal y (in place).

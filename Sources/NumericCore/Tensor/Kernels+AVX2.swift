@@ -2,6 +2,8 @@
 // same operations per element in the same order, eight lanes at a time instead of the four of
 // the baseline-x86-64 Swift loops, so the same bits. They run when the CPU has AVX2, unless
 // LOOM_NUMERIC_AVX2=0 (the Swift loops then run: how the fingerprint test checks both paths).
+// Where the CPU has AVX-512F the C side runs 16-lane copies of the same operations (the same bits
+// again; LOOM_NUMERIC_AVX512=0 keeps it at AVX2 width).
 import CNumericKernels
 
 /// Whether the AVX2 kernels run in this process (decided when it loads; see CNumericKernels.h).
