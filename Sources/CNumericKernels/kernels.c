@@ -275,6 +275,49 @@ AVX512 static void log_softmax_backward_avx512(const float *y, const float *gy, 
   }
 }
 
+// --- Row maxima, in any order, where that provably gives the in-order scan's bits. NumericCore
+// scans `m = x[0]; m = x[j] if x[j] > m` (or `x[j] >= m` from −inf): with no NaN the value of the
+// max does not depend on the order, and floats that compare equal have the same bits unless they
+// are ±0, so a nonzero max is the scan's max bit for bit. NaN or a zero max: return 0 and let the
+// caller scan.
+AVX2 static int row_max_avx2(const float *x, size_t n, float *out) {
+  __m256 m = K(0xff800000), nan = _mm256_setzero_ps();
+  for (size_t i = 0; i < n; i += 8) {
+    size_t count = n - i < 8 ? n - i : 8;
+    __m256i mask = tail_mask(count);
+    __m256 v = _mm256_blendv_ps(K(0xff800000), load(x + i, count, mask), _mm256_castsi256_ps(mask));
+    nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    m = _mm256_max_ps(m, v);
+  }
+  __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+  h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+  float best = _mm_cvtss_f32(h);
+  if (_mm256_movemask_ps(nan) != 0 || best == 0.0f) return 0;
+  *out = best;
+  return 1;
+}
+
+AVX512 static int row_max_avx512(const float *x, size_t n, float *out) {
+  __m512 m = K16(0xff800000);
+  __mmask16 nan = 0;
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_mask_loadu_ps(K16(0xff800000), mask, x + i);
+    nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    m = _mm512_max_ps(m, v);
+  }
+  float best = _mm512_reduce_max_ps(m);
+  if (nan != 0 || best == 0.0f) return 0;
+  *out = best;
+  return 1;
+}
+
+int loom_row_max_f32(const float *x, size_t n, float *out) {
+  if (n == 0) return 0;
+  return loom_kernels_use_avx512 ? row_max_avx512(x, n, out) : row_max_avx2(x, n, out);
+}
+
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
   if (loom_kernels_use_avx512) gelu_avx512(x, y, t, n, c, k); else gelu_avx2(x, y, t, n, c, k);
 }
@@ -296,6 +339,10 @@ void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, flo
 
 int loom_kernels_have_avx2(void) { return 0; }
 int loom_kernels_have_avx512(void) { return 0; }
+int loom_row_max_f32(const float *x, size_t n, float *out) {
+  (void)x; (void)n; (void)out;
+  return 0;
+}
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
   (void)x; (void)y; (void)t; (void)n; (void)c; (void)k;
 }

@@ -126,3 +126,37 @@ struct AVX2KernelTests {
     }
   }
 }
+
+extension AVX2KernelTests {
+  /// The two in-order scans NumericCore runs: `m = x[0]`, then `x[j] > m`; and from −inf, `x[j] >= m`.
+  static func scans(_ x: ArraySlice<Float>) -> (Float, Float) {
+    var strict = x.first!, from = -Float.infinity
+    for v in x.dropFirst() where v > strict { strict = v }
+    for v in x where v >= from { from = v }
+    return (strict, from)
+  }
+
+  @Test("Row maxima in any order give the scans' bits, or decline (NaN, a zero max)", .enabled(if: hasAVX2))
+  func rowMax() {
+    var rng = SeededGenerator(seed: 80)
+    let special: [Float] = [0, -0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 3, 3, -2]
+    var accepted = 0
+    for trial in 0..<3000 {
+      let n = 1 + trial % 70
+      var x = (0..<n).map { _ in Float(rng.normal() * 4) }
+      if trial % 3 == 0 { x = x.map { -Swift.abs($0) } }  // all negative: masked tails must not read 0
+      if trial % 5 == 0 { x[rng.int(below: n)] = special[rng.int(below: special.count)] }
+      if trial % 7 == 0 { x = x.map { _ in special[rng.int(below: special.count)] } }
+      var got: Float = 0
+      let ok = x.withUnsafeBufferPointer { loom_row_max_f32($0.baseAddress!, n, &got) } != 0
+      let (strict, from) = Self.scans(x[...])
+      if ok {
+        accepted += 1
+        #expect(got.bitPattern == strict.bitPattern && got.bitPattern == from.bitPattern, "\(x)")
+      } else {
+        #expect(x.contains { $0.isNaN } || strict == 0, "declined \(x)")
+      }
+    }
+    #expect(accepted > 2000)
+  }
+}

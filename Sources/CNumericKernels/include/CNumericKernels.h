@@ -36,4 +36,9 @@ void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, flo
 /// log-softmax's backward for one row: gx[j] += scale·(gy[j] − exp(y[j])·s).
 void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s);
 
+/// The max of x[0..<n], computed in any order, into *out and 1 when that is provably the bits of
+/// NumericCore's in-order scans (no NaN, and a nonzero max: floats that compare equal have the
+/// same bits unless they are ±0); 0 otherwise (n = 0 too), leaving *out, and the caller scans.
+int loom_row_max_f32(const float *x, size_t n, float *out);
+
 #endif

@@ -72,3 +72,14 @@ func logSoftmaxBackwardAVX2<S: TensorScalar>(
     unsafeBitCast(scale, to: Float.self), unsafeBitCast(s, to: Float.self))
   return true
 }
+
+/// If `S` is Float and AVX2 runs: the max of x[0..<n] when an any-order max provably has the bits
+/// of an in-order scan (`m = x[j]` where `x[j] > m`, or `x[j] >= m` from −inf): no NaN, and a
+/// nonzero max (equal floats have equal bits unless they are ±0). nil otherwise: the caller scans.
+@inline(__always)
+func rowMaxAVX<S: TensorScalar>(_ x: UnsafePointer<S>, count n: Int) -> S? {
+  guard S.self == Float.self, avx2Kernels, n > 0 else { return nil }
+  var m: Float = 0
+  guard loom_row_max_f32(floats(x), n, &m) != 0 else { return nil }
+  return unsafeBitCast(m, to: S.self)
+}

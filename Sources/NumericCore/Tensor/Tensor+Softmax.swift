@@ -30,8 +30,12 @@ func softmaxRows<S: TensorScalar>(
       default: m = maxima.3
       }
     } else {
-      m = xr[0]
-      for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+      if let fast = rowMaxAVX(xr, count: Swift.max(valid, 1)) {
+        m = fast
+      } else {
+        m = xr[0]
+        for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+      }
     }
     m *= scale  // scale > 0, so the max commutes with it
     if !expShiftedAVX2(xr, yr, count: valid, scale: scale, minus: m) {
@@ -81,6 +85,11 @@ func finishSoftmaxRow<S: TensorScalar>(
 func rowMaxima<S: TensorScalar>(_ x: UnsafePointer<S>, n: Int, lengths: (Int, Int, Int, Int)) -> (S, S, S, S) {
   let (r0, r1, r2, r3) = (x, x + n, x + 2 * n, x + 3 * n)
   let (l0, l1, l2, l3) = (Swift.max(lengths.0, 1), Swift.max(lengths.1, 1), Swift.max(lengths.2, 1), Swift.max(lengths.3, 1))
+  if let a = rowMaxAVX(r0, count: l0), let b = rowMaxAVX(r1, count: l1), let c = rowMaxAVX(r2, count: l2),
+    let d = rowMaxAVX(r3, count: l3)
+  {
+    return (a, b, c, d)  // the scans' bits (see rowMaxAVX)
+  }
   var (m0, m1, m2, m3) = (r0[0], r1[0], r2[0], r3[0])
   let common = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
   for j in 1..<common {
