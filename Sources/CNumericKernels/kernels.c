@@ -313,6 +313,62 @@ AVX512 static int row_max_avx512(const float *x, size_t n, float *out) {
   return 1;
 }
 
+// --- LayerNorm's row statistics, eight rows at a time: two rows per 8-lane vector (row 2c in lanes
+// 0–3, row 2c+1 in lanes 4–7), so each lane is one of a row's four accumulators and sees the same
+// values in the same order as `rowSum` / `centeredSquares` (Sources/NumericCore/Tensor/
+// Tensor+Softmax.swift); the n % 4 tail goes into accumulator 0 last, and (a0 + a1) + (a2 + a3)
+// ends each row, as there. Four independent vector chains instead of the Swift code's two rows.
+AVX2 static inline __m256 load_pair(const float *lo, const float *hi) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)), _mm_loadu_ps(hi), 1);
+}
+
+/// (a0 + a1) + (a2 + a3) of lanes base…base+3 of `acc` after the tail values (x[j] or its
+/// centred square) went into a0 in order.
+static inline float finish_row(const float *acc, const float *row, size_t full, size_t n, int centred, float mean) {
+  float a0 = acc[0];
+  for (size_t j = full; j < n; j++) {
+    if (centred) {
+      float p = row[j] - mean;
+      a0 += p * p;
+    } else {
+      a0 += row[j];
+    }
+  }
+  return (a0 + acc[1]) + (acc[2] + acc[3]);
+}
+
+AVX2 static void row_stats8_avx2(const float *x, size_t rows, size_t n, float *mean, float *squares) {
+  const float *p[8];
+  for (size_t k = 0; k < 8; k++) p[k] = x + (k < rows ? k : rows - 1) * n;  // spare lanes repeat a row
+  size_t full = n - n % 4;
+  __m256 s[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+  for (size_t i = 0; i < full; i += 4)
+    for (int c = 0; c < 4; c++) s[c] = ADD(s[c], load_pair(p[2 * c] + i, p[2 * c + 1] + i));
+  float acc[32], m[8];
+  for (int c = 0; c < 4; c++) _mm256_storeu_ps(acc + 8 * c, s[c]);
+  for (size_t k = 0; k < 8; k++) m[k] = finish_row(acc + 4 * k, p[k], full, n, 0, 0) / (float)n;
+  __m256 mv[4], q[4];
+  for (int c = 0; c < 4; c++) {
+    mv[c] = _mm256_setr_ps(m[2 * c], m[2 * c], m[2 * c], m[2 * c], m[2 * c + 1], m[2 * c + 1], m[2 * c + 1], m[2 * c + 1]);
+    q[c] = _mm256_setzero_ps();
+  }
+  for (size_t i = 0; i < full; i += 4) {
+    for (int c = 0; c < 4; c++) {
+      __m256 d = SUB(load_pair(p[2 * c] + i, p[2 * c + 1] + i), mv[c]);
+      q[c] = ADD(q[c], MUL(d, d));
+    }
+  }
+  for (int c = 0; c < 4; c++) _mm256_storeu_ps(acc + 8 * c, q[c]);
+  for (size_t k = 0; k < rows && k < 8; k++) {
+    mean[k] = m[k];
+    squares[k] = finish_row(acc + 4 * k, p[k], full, n, 1, m[k]);
+  }
+}
+
+void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares) {
+  if (rows > 0 && n > 0) row_stats8_avx2(x, rows, n, mean, squares);
+}
+
 int loom_row_max_f32(const float *x, size_t n, float *out) {
   if (n == 0) return 0;
   return loom_kernels_use_avx512 ? row_max_avx512(x, n, out) : row_max_avx2(x, n, out);
@@ -342,6 +398,9 @@ int loom_kernels_have_avx512(void) { return 0; }
 int loom_row_max_f32(const float *x, size_t n, float *out) {
   (void)x; (void)n; (void)out;
   return 0;
+}
+void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares) {
+  (void)x; (void)rows; (void)n; (void)mean; (void)squares;
 }
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
   (void)x; (void)y; (void)t; (void)n; (void)c; (void)k;

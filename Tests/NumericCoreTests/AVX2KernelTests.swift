@@ -160,3 +160,25 @@ extension AVX2KernelTests {
     #expect(accepted > 2000)
   }
 }
+
+extension AVX2KernelTests {
+  @Test("LayerNorm's eight-row statistics equal rowSum and centeredSquares bit for bit", .enabled(if: hasAVX2))
+  func layerNormStats() {
+    var rng = SeededGenerator(seed: 81)
+    for n in 1...70 {
+      for rows in [1, 2, 3, 7, 8] {
+        let x = (0..<(rows * n)).map { _ in Float(rng.normal() * 3) + (n % 3 == 0 ? 100 : 0) }
+        var means = [Float](repeating: 0, count: 8), squares = means
+        x.withUnsafeBufferPointer { loom_layer_norm_stats8_f32($0.baseAddress!, rows, n, &means, &squares) }
+        x.withUnsafeBufferPointer { xb in
+          for r in 0..<rows {
+            let row = xb.baseAddress! + r * n
+            let mean = rowSum(row, n) / Float(n)
+            let sq = centeredSquares(row, mean, row, mean, n).0
+            #expect(means[r].bitPattern == mean.bitPattern && squares[r].bitPattern == sq.bitPattern, "n \(n), row \(r) of \(rows)")
+          }
+        }
+      }
+    }
+  }
+}

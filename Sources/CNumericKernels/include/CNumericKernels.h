@@ -41,4 +41,9 @@ void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, s
 /// same bits unless they are ±0); 0 otherwise (n = 0 too), leaving *out, and the caller scans.
 int loom_row_max_f32(const float *x, size_t n, float *out);
 
+/// LayerNorm's statistics for `rows` (1…8) consecutive rows of width n: mean[k] = Σx / n and
+/// squares[k] = Σ(x − mean)², each sum in NumericCore's four-accumulator order (`rowSum`,
+/// `centeredSquares`), so the same bits; eight rows' chains run side by side.
+void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares);
+
 #endif

@@ -83,3 +83,17 @@ func rowMaxAVX<S: TensorScalar>(_ x: UnsafePointer<S>, count n: Int) -> S? {
   guard loom_row_max_f32(floats(x), n, &m) != 0 else { return nil }
   return unsafeBitCast(m, to: S.self)
 }
+
+/// If `S` is Float and AVX2 runs: LayerNorm's mean and Σ(x − mean)² of `rows` (1…8) rows of width
+/// n, each sum in `rowSum`'s and `centeredSquares`' order (the same bits), returning true; false
+/// otherwise.
+@inline(__always)
+func layerNormStatsAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, rows: Int, n: Int, mean: UnsafeMutablePointer<S>, squares: UnsafeMutablePointer<S>
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, rows > 0, rows <= 8, n > 0 else { return false }
+  loom_layer_norm_stats8_f32(
+    floats(x), rows, n, UnsafeMutableRawPointer(mean).assumingMemoryBound(to: Float.self),
+    UnsafeMutableRawPointer(squares).assumingMemoryBound(to: Float.self))
+  return true
+}
