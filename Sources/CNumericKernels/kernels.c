@@ -10,10 +10,16 @@
 #include <string.h>
 
 int loom_kernels_use_avx2 = 0;
+int loom_kernels_use_avx512 = 0;
+
+static int disabled(const char *name) {
+  const char *flag = getenv(name);
+  return flag && strcmp(flag, "0") == 0;
+}
 
 __attribute__((constructor)) static void loom_kernels_init(void) {
-  const char *flag = getenv("LOOM_NUMERIC_AVX2");
-  loom_kernels_use_avx2 = loom_kernels_have_avx2() && !(flag && strcmp(flag, "0") == 0);
+  loom_kernels_use_avx2 = loom_kernels_have_avx2() && !disabled("LOOM_NUMERIC_AVX2");
+  loom_kernels_use_avx512 = loom_kernels_use_avx2 && loom_kernels_have_avx512() && !disabled("LOOM_NUMERIC_AVX512");
 }
 
 #if defined(__x86_64__)
@@ -24,6 +30,15 @@ int loom_kernels_have_avx2(void) {
   if (cached < 0) {
     __builtin_cpu_init();
     cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+  }
+  return cached;
+}
+
+int loom_kernels_have_avx512(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();  // also checks that the OS saves the zmm and mask registers
+    cached = __builtin_cpu_supports("avx512f") ? 1 : 0;
   }
   return cached;
 }
@@ -155,25 +170,238 @@ AVX2 static void log_softmax_backward_avx2(const float *y, const float *gy, floa
   }
 }
 
+// --- AVX-512 copies: the AVX2 kernels above, 16 lanes at a time, lane for lane the same
+// operations (compare-into-mask + blend for Swift's min/max and the tiny-|x| select; integer
+// and-not for the magnitude), so the same bits again. Masked loads and stores take the tails.
+#define AVX512 __attribute__((target("avx512f")))
+#define K16(bits) _mm512_castsi512_ps(_mm512_set1_epi32((int)(bits)))
+#define MUL16 _mm512_mul_ps
+#define ADD16 _mm512_add_ps
+#define SUB16 _mm512_sub_ps
+
+AVX512 static inline __m512 swift_max16(__m512 x, __m512 y) {  // y >= x ? y : x
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_GE_OQ), x, y);
+}
+
+AVX512 static inline __m512 swift_min16(__m512 x, __m512 y) {  // y < x ? y : x
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_LT_OQ), x, y);
+}
+
+/// Lanes 0..<count (count ≤ 16).
+static inline __mmask16 tail_mask16(size_t count) { return (__mmask16)((1u << count) - 1u); }
+
+/// tanh8, 16 lanes.
+AVX512 static inline __m512 tanh16(__m512 x0) {
+  __m512 x = swift_min16(swift_max16(x0, K16(0xc0fcf84f)), K16(0x40fcf84f));
+  __m512 x2 = MUL16(x, x);
+  __m512 p = K16(0xa59f25c0);
+  p = ADD16(MUL16(p, x2), K16(0x2a61337e));
+  p = ADD16(MUL16(p, x2), K16(0xaebd37ff));
+  p = ADD16(MUL16(p, x2), K16(0x335c0041));
+  p = ADD16(MUL16(p, x2), K16(0x3779434a));
+  p = ADD16(MUL16(p, x2), K16(0x3a270ded));
+  p = ADD16(MUL16(p, x2), K16(0x3ba059dc));
+  p = MUL16(p, x);
+  __m512 q = K16(0x35a0d3d8);
+  q = ADD16(MUL16(q, x2), K16(0x38f895d6));
+  q = ADD16(MUL16(q, x2), K16(0x3b14aa05));
+  q = ADD16(MUL16(q, x2), K16(0x3ba059dd));
+  __m512 magnitude = _mm512_castsi512_ps(_mm512_andnot_epi32(_mm512_set1_epi32((int)0x80000000), _mm512_castps_si512(x0)));
+  __mmask16 tiny = _mm512_cmp_ps_mask(magnitude, K16(0x39d1b717), _CMP_LT_OQ);
+  return _mm512_mask_blend_ps(tiny, _mm512_div_ps(p, q), x0);
+}
+
+/// exp8, 16 lanes.
+AVX512 static inline __m512 exp16(__m512 x0) {
+  __m512 x = swift_min16(swift_max16(x0, K16(0xc2ae0000)), K16(0x42b00000));
+  __m512 magic = K16(0x4b400000);
+  __m512 t = ADD16(MUL16(x, K16(0x3fb8aa3b)), magic);
+  __m512 n = SUB16(t, magic);
+  __m512 r = SUB16(SUB16(x, MUL16(n, K16(0x3f318000))), MUL16(n, K16(0xb95e8083)));
+  __m512 p = K16(0x39506967);
+  p = ADD16(MUL16(p, r), K16(0x3ab743ce));
+  p = ADD16(MUL16(p, r), K16(0x3c088908));
+  p = ADD16(MUL16(p, r), K16(0x3d2aa9c1));
+  p = ADD16(MUL16(p, r), K16(0x3e2aaaaa));
+  p = ADD16(MUL16(p, r), K16(0x3f000000));
+  __m512 er = ADD16(ADD16(MUL16(MUL16(p, r), r), r), K16(0x3f800000));
+  __m512i e = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
+  e = _mm512_slli_epi32(_mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
+  return MUL16(er, _mm512_castsi512_ps(e));
+}
+
+AVX512 static void gelu_avx512(const float *x, float *y, float *t, size_t n, float c, float k) {
+  __m512 vc = _mm512_set1_ps(c), vk = _mm512_set1_ps(k);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_maskz_loadu_ps(mask, x + i);
+    __m512 th = tanh16(MUL16(vc, ADD16(v, MUL16(MUL16(MUL16(vk, v), v), v))));
+    __m512 out = MUL16(MUL16(K16(0x3f000000), v), ADD16(K16(0x3f800000), th));
+    if (t) _mm512_mask_storeu_ps(t + i, mask, th);
+    _mm512_mask_storeu_ps(y + i, mask, out);
+  }
+}
+
+AVX512 static void exp_avx512(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
+  __m512 s = _mm512_set1_ps(scale), vm = _mm512_set1_ps(m);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_maskz_loadu_ps(mask, x + i);
+    _mm512_mask_storeu_ps(y + i, mask, exp16(SUB16(has_scale ? MUL16(v, s) : v, vm)));
+  }
+}
+
+AVX512 static void gelu_backward_avx512(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
+  __m512 vc = _mm512_set1_ps(c), three_k = MUL16(K16(0x40400000), _mm512_set1_ps(k));
+  __m512 half = K16(0x3f000000), one = K16(0x3f800000);
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_maskz_loadu_ps(mask, x + i), th = _mm512_maskz_loadu_ps(mask, t + i);
+    __m512 a = MUL16(half, ADD16(one, th));
+    __m512 b = MUL16(MUL16(MUL16(MUL16(half, v), SUB16(one, MUL16(th, th))), vc), ADD16(one, MUL16(MUL16(three_k, v), v)));
+    __m512 d = ADD16(a, b);
+    __m512 g = ADD16(_mm512_maskz_loadu_ps(mask, gx + i), MUL16(_mm512_maskz_loadu_ps(mask, gy + i), d));
+    _mm512_mask_storeu_ps(gx + i, mask, g);
+  }
+}
+
+AVX512 static void log_softmax_backward_avx512(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
+  __m512 vscale = _mm512_set1_ps(scale), vs = _mm512_set1_ps(s);
+  for (size_t j = 0; j < n; j += 16) {
+    __mmask16 mask = tail_mask16(n - j < 16 ? n - j : 16);
+    __m512 e = exp16(_mm512_maskz_loadu_ps(mask, y + j));
+    __m512 g = MUL16(vscale, SUB16(_mm512_maskz_loadu_ps(mask, gy + j), MUL16(e, vs)));
+    _mm512_mask_storeu_ps(gx + j, mask, ADD16(_mm512_maskz_loadu_ps(mask, gx + j), g));
+  }
+}
+
+// --- Row maxima, in any order, where that provably gives the in-order scan's bits. NumericCore
+// scans `m = x[0]; m = x[j] if x[j] > m` (or `x[j] >= m` from −inf): with no NaN the value of the
+// max does not depend on the order, and floats that compare equal have the same bits unless they
+// are ±0, so a nonzero max is the scan's max bit for bit. NaN or a zero max: return 0 and let the
+// caller scan.
+AVX2 static int row_max_avx2(const float *x, size_t n, float *out) {
+  __m256 m = K(0xff800000), nan = _mm256_setzero_ps();
+  for (size_t i = 0; i < n; i += 8) {
+    size_t count = n - i < 8 ? n - i : 8;
+    __m256i mask = tail_mask(count);
+    __m256 v = _mm256_blendv_ps(K(0xff800000), load(x + i, count, mask), _mm256_castsi256_ps(mask));
+    nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    m = _mm256_max_ps(m, v);
+  }
+  __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+  h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+  float best = _mm_cvtss_f32(h);
+  if (_mm256_movemask_ps(nan) != 0 || best == 0.0f) return 0;
+  *out = best;
+  return 1;
+}
+
+AVX512 static int row_max_avx512(const float *x, size_t n, float *out) {
+  __m512 m = K16(0xff800000);
+  __mmask16 nan = 0;
+  for (size_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
+    __m512 v = _mm512_mask_loadu_ps(K16(0xff800000), mask, x + i);
+    nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    m = _mm512_max_ps(m, v);
+  }
+  float best = _mm512_reduce_max_ps(m);
+  if (nan != 0 || best == 0.0f) return 0;
+  *out = best;
+  return 1;
+}
+
+// --- LayerNorm's row statistics, eight rows at a time: two rows per 8-lane vector (row 2c in lanes
+// 0–3, row 2c+1 in lanes 4–7), so each lane is one of a row's four accumulators and sees the same
+// values in the same order as `rowSum` / `centeredSquares` (Sources/NumericCore/Tensor/
+// Tensor+Softmax.swift); the n % 4 tail goes into accumulator 0 last, and (a0 + a1) + (a2 + a3)
+// ends each row, as there. Four independent vector chains instead of the Swift code's two rows.
+AVX2 static inline __m256 load_pair(const float *lo, const float *hi) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)), _mm_loadu_ps(hi), 1);
+}
+
+/// (a0 + a1) + (a2 + a3) of lanes base…base+3 of `acc` after the tail values (x[j] or its
+/// centred square) went into a0 in order.
+static inline float finish_row(const float *acc, const float *row, size_t full, size_t n, int centred, float mean) {
+  float a0 = acc[0];
+  for (size_t j = full; j < n; j++) {
+    if (centred) {
+      float p = row[j] - mean;
+      a0 += p * p;
+    } else {
+      a0 += row[j];
+    }
+  }
+  return (a0 + acc[1]) + (acc[2] + acc[3]);
+}
+
+AVX2 static void row_stats8_avx2(const float *x, size_t rows, size_t n, float *mean, float *squares) {
+  const float *p[8];
+  for (size_t k = 0; k < 8; k++) p[k] = x + (k < rows ? k : rows - 1) * n;  // spare lanes repeat a row
+  size_t full = n - n % 4;
+  __m256 s[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+  for (size_t i = 0; i < full; i += 4)
+    for (int c = 0; c < 4; c++) s[c] = ADD(s[c], load_pair(p[2 * c] + i, p[2 * c + 1] + i));
+  float acc[32], m[8];
+  for (int c = 0; c < 4; c++) _mm256_storeu_ps(acc + 8 * c, s[c]);
+  for (size_t k = 0; k < 8; k++) m[k] = finish_row(acc + 4 * k, p[k], full, n, 0, 0) / (float)n;
+  __m256 mv[4], q[4];
+  for (int c = 0; c < 4; c++) {
+    mv[c] = _mm256_setr_ps(m[2 * c], m[2 * c], m[2 * c], m[2 * c], m[2 * c + 1], m[2 * c + 1], m[2 * c + 1], m[2 * c + 1]);
+    q[c] = _mm256_setzero_ps();
+  }
+  for (size_t i = 0; i < full; i += 4) {
+    for (int c = 0; c < 4; c++) {
+      __m256 d = SUB(load_pair(p[2 * c] + i, p[2 * c + 1] + i), mv[c]);
+      q[c] = ADD(q[c], MUL(d, d));
+    }
+  }
+  for (int c = 0; c < 4; c++) _mm256_storeu_ps(acc + 8 * c, q[c]);
+  for (size_t k = 0; k < rows && k < 8; k++) {
+    mean[k] = m[k];
+    squares[k] = finish_row(acc + 4 * k, p[k], full, n, 1, m[k]);
+  }
+}
+
+void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares) {
+  if (rows > 0 && n > 0) row_stats8_avx2(x, rows, n, mean, squares);
+}
+
+int loom_row_max_f32(const float *x, size_t n, float *out) {
+  if (n == 0) return 0;
+  return loom_kernels_use_avx512 ? row_max_avx512(x, n, out) : row_max_avx2(x, n, out);
+}
+
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
-  gelu_avx2(x, y, t, n, c, k);
+  if (loom_kernels_use_avx512) gelu_avx512(x, y, t, n, c, k); else gelu_avx2(x, y, t, n, c, k);
 }
 
 void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k) {
-  gelu_backward_avx2(x, t, gy, gx, n, c, k);
+  if (loom_kernels_use_avx512) gelu_backward_avx512(x, t, gy, gx, n, c, k); else gelu_backward_avx2(x, t, gy, gx, n, c, k);
 }
 
 void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s) {
-  log_softmax_backward_avx2(y, gy, gx, n, scale, s);
+  if (loom_kernels_use_avx512) log_softmax_backward_avx512(y, gy, gx, n, scale, s);
+  else log_softmax_backward_avx2(y, gy, gx, n, scale, s);
 }
 
 void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
-  exp_avx2(x, y, n, has_scale, scale, m);
+  if (loom_kernels_use_avx512) exp_avx512(x, y, n, has_scale, scale, m); else exp_avx2(x, y, n, has_scale, scale, m);
 }
 
 #else
 
 int loom_kernels_have_avx2(void) { return 0; }
+int loom_kernels_have_avx512(void) { return 0; }
+int loom_row_max_f32(const float *x, size_t n, float *out) {
+  (void)x; (void)n; (void)out;
+  return 0;
+}
+void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares) {
+  (void)x; (void)rows; (void)n; (void)mean; (void)squares;
+}
 void loom_gelu_f32(const float *x, float *y, float *t, size_t n, float c, float k) {
   (void)x; (void)y; (void)t; (void)n; (void)c; (void)k;
 }

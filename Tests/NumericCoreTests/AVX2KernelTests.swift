@@ -4,7 +4,9 @@ import CNumericKernels
 
 /// The AVX2 kernels (Sources/CNumericKernels) against the Swift loops they replace, bit for bit,
 /// on random values across every exponent and on the special ones (±0, ±inf, NaN, denormals, the
-/// clamps' edges). Skipped where the CPU has no AVX2.
+/// clamps' edges). Skipped where the CPU has no AVX2. The kernels run at their widest here (AVX-512
+/// where the CPU has it; run with LOOM_NUMERIC_AVX512=0 to check the AVX2 copies); the tails cover
+/// every length below two 16-lane vectors.
 @Suite("AVX2 kernels equal the Swift loops bit for bit")
 struct AVX2KernelTests {
   static let hasAVX2 = loom_kernels_have_avx2() != 0
@@ -43,7 +45,7 @@ struct AVX2KernelTests {
     var inPlace = x
     inPlace.withUnsafeMutableBufferPointer { loom_gelu_f32($0.baseAddress!, $0.baseAddress!, nil, $0.count, c, k) }
     #expect(Self.same(y, inPlace))
-    for n in 1...17 {
+    for n in 1...33 {
       var buffer = Array(x[0..<(n + 3)]), tanh = [Float](repeating: 9, count: n + 3)
       loom_gelu_f32(buffer, &buffer, &tanh, n, c, k)
       #expect(Self.same(buffer, Array(y[0..<n]) + x[n..<(n + 3)]), "n \(n)")
@@ -82,7 +84,7 @@ struct AVX2KernelTests {
       #expect(Self.same(plain, got), "m \(m)")
     }
     // Every tail length, in place, leaving what follows untouched.
-    for n in 1...17 {
+    for n in 1...33 {
       var buffer = Array(x[0..<(n + 3)])
       let want = buffer[0..<n].map { Float.exp($0 - 2) } + buffer[n...]
       buffer.withUnsafeMutableBufferPointer { loom_exp_shifted_f32($0.baseAddress!, $0.baseAddress!, n, 0, 1, 2) }
@@ -98,7 +100,7 @@ struct AVX2KernelTests {
     var rng = SeededGenerator(seed: 78)
     let gy = x.map { _ in Float(rng.normal()) }
     let start = x.map { _ in Float(rng.normal()) }
-    for n in [x.count, 1, 5, 8, 13] {
+    for n in [x.count, 1, 5, 8, 13, 16, 17, 31] {
       var want = start, got = start
       for i in 0..<n {
         let v = x[i], th = t[i]
@@ -116,11 +118,67 @@ struct AVX2KernelTests {
     let y = Self.inputs().map { -Swift.abs($0) }
     let gy = y.map { _ in Float(rng.normal()) }
     let start = y.map { _ in Float(rng.normal()) }
-    for (n, scale, s) in [(y.count, Float(1), Float(0.75)), (7, 0.5, -2), (64, 1, 1e-3)] {
+    for (n, scale, s) in [(y.count, Float(1), Float(0.75)), (7, 0.5, -2), (64, 1, 1e-3), (17, 2, 0.5), (31, 1, -1)] {
       var want = start, got = start
       for j in 0..<n { want[j] += scale * (gy[j] - Float.exp(y[j]) * s) }
       loom_log_softmax_backward_f32(y, gy, &got, n, scale, s)
       #expect(Self.same(want, got), "n \(n)")
+    }
+  }
+}
+
+extension AVX2KernelTests {
+  /// The two in-order scans NumericCore runs: `m = x[0]`, then `x[j] > m`; and from −inf, `x[j] >= m`.
+  static func scans(_ x: ArraySlice<Float>) -> (Float, Float) {
+    var strict = x.first!, from = -Float.infinity
+    for v in x.dropFirst() where v > strict { strict = v }
+    for v in x where v >= from { from = v }
+    return (strict, from)
+  }
+
+  @Test("Row maxima in any order give the scans' bits, or decline (NaN, a zero max)", .enabled(if: hasAVX2))
+  func rowMax() {
+    var rng = SeededGenerator(seed: 80)
+    let special: [Float] = [0, -0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 3, 3, -2]
+    var accepted = 0
+    for trial in 0..<3000 {
+      let n = 1 + trial % 70
+      var x = (0..<n).map { _ in Float(rng.normal() * 4) }
+      if trial % 3 == 0 { x = x.map { -Swift.abs($0) } }  // all negative: masked tails must not read 0
+      if trial % 5 == 0 { x[rng.int(below: n)] = special[rng.int(below: special.count)] }
+      if trial % 7 == 0 { x = x.map { _ in special[rng.int(below: special.count)] } }
+      var got: Float = 0
+      let ok = x.withUnsafeBufferPointer { loom_row_max_f32($0.baseAddress!, n, &got) } != 0
+      let (strict, from) = Self.scans(x[...])
+      if ok {
+        accepted += 1
+        #expect(got.bitPattern == strict.bitPattern && got.bitPattern == from.bitPattern, "\(x)")
+      } else {
+        #expect(x.contains { $0.isNaN } || strict == 0, "declined \(x)")
+      }
+    }
+    #expect(accepted > 2000)
+  }
+}
+
+extension AVX2KernelTests {
+  @Test("LayerNorm's eight-row statistics equal rowSum and centeredSquares bit for bit", .enabled(if: hasAVX2))
+  func layerNormStats() {
+    var rng = SeededGenerator(seed: 81)
+    for n in 1...70 {
+      for rows in [1, 2, 3, 7, 8] {
+        let x = (0..<(rows * n)).map { _ in Float(rng.normal() * 3) + (n % 3 == 0 ? 100 : 0) }
+        var means = [Float](repeating: 0, count: 8), squares = means
+        x.withUnsafeBufferPointer { loom_layer_norm_stats8_f32($0.baseAddress!, rows, n, &means, &squares) }
+        x.withUnsafeBufferPointer { xb in
+          for r in 0..<rows {
+            let row = xb.baseAddress! + r * n
+            let mean = rowSum(row, n) / Float(n)
+            let sq = centeredSquares(row, mean, row, mean, n).0
+            #expect(means[r].bitPattern == mean.bitPattern && squares[r].bitPattern == sq.bitPattern, "n \(n), row \(r) of \(rows)")
+          }
+        }
+      }
     }
   }
 }

@@ -53,11 +53,13 @@ struct PinnedFingerprintTests {
   }
 
   /// Runs this suite again in pinned children (this test binary, filtered), with NumericCore's
-  /// AVX2 kernels (where the CPU has them) and without; expects both to pass.
+  /// C kernels at their widest (AVX-512 where the CPU has it), at AVX2 width, and without (the
+  /// Swift loops); expects all three to pass.
   func runPinnedChild() throws {
-    for avx2 in ["1", "0"] {
+    for (avx2, avx512) in [("1", "1"), ("1", "0"), ("0", "0")] {
       var env = Self.pinnedEnvironment()
       env["LOOM_NUMERIC_AVX2"] = avx2
+      env["LOOM_NUMERIC_AVX512"] = avx512
       try runPinnedChild(environment: env)
     }
   }
@@ -73,8 +75,10 @@ struct PinnedFingerprintTests {
     try p.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
-    let avx2 = environment["LOOM_NUMERIC_AVX2"] ?? "-"
-    #expect(p.terminationStatus == 0, "pinned child (LOOM_NUMERIC_AVX2=\(avx2)) failed:\n\(output)")
+    let avx2 = environment["LOOM_NUMERIC_AVX2"] ?? "-", avx512 = environment["LOOM_NUMERIC_AVX512"] ?? "-"
+    #expect(
+      p.terminationStatus == 0,
+      "pinned child (LOOM_NUMERIC_AVX2=\(avx2) LOOM_NUMERIC_AVX512=\(avx512)) failed:\n\(output)")
     #expect(output.contains("fingerprint ppo"), "pinned child did not compute the fingerprint:\n\(output)")
   }
 }

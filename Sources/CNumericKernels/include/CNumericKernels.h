@@ -2,7 +2,8 @@
 // where the Swift loops, compiled for baseline x86-64, run 4. Every lane performs exactly the
 // Swift code's operations in the same order (no FMA: the file contracts nothing and does not
 // enable the fma feature), so results are bit-identical; callers use them only when
-// `loom_kernels_have_avx2()` says so, and the Swift loops otherwise.
+// `loom_kernels_have_avx2()` says so, and the Swift loops otherwise. Where the CPU has AVX-512F,
+// each kernel runs a 16-lane copy instead, lane for lane the same operations (bit-identical too).
 #ifndef C_NUMERIC_KERNELS_H
 #define C_NUMERIC_KERNELS_H
 
@@ -10,11 +11,16 @@
 
 /// 1 when the CPU runs AVX2 (checked once), else 0; always 0 off x86-64.
 int loom_kernels_have_avx2(void);
+/// 1 when the CPU (and OS) run AVX-512F (checked once), else 0; always 0 off x86-64.
+int loom_kernels_have_avx512(void);
 
 /// Whether NumericCore uses these kernels: the CPU has AVX2 and LOOM_NUMERIC_AVX2 is not "0".
 /// Set when the program loads; read with `loom_kernels_enabled()` (a plain load, no lazy init).
 extern int loom_kernels_use_avx2;
 static inline int loom_kernels_enabled(void) { return loom_kernels_use_avx2; }
+/// Whether the kernels below run their AVX-512 copies (16 lanes, the same operations per lane, so
+/// the same bits): AVX2 is on, the CPU has AVX-512F and LOOM_NUMERIC_AVX512 is not "0".
+extern int loom_kernels_use_avx512;
 
 /// y[i] = 0.5·v·(1 + tanh(c·(v + k·v·v·v))) with v = x[i], NumericCore's fastTanh; t[i] = the tanh
 /// (t may be NULL). x may equal y (in place).
@@ -29,5 +35,15 @@ void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, flo
 
 /// log-softmax's backward for one row: gx[j] += scale·(gy[j] − exp(y[j])·s).
 void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s);
+
+/// The max of x[0..<n], computed in any order, into *out and 1 when that is provably the bits of
+/// NumericCore's in-order scans (no NaN, and a nonzero max: floats that compare equal have the
+/// same bits unless they are ±0); 0 otherwise (n = 0 too), leaving *out, and the caller scans.
+int loom_row_max_f32(const float *x, size_t n, float *out);
+
+/// LayerNorm's statistics for `rows` (1…8) consecutive rows of width n: mean[k] = Σx / n and
+/// squares[k] = Σ(x − mean)², each sum in NumericCore's four-accumulator order (`rowSum`,
+/// `centeredSquares`), so the same bits; eight rows' chains run side by side.
+void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares);
 
 #endif

@@ -328,7 +328,11 @@ extension GPTDecoder {
     let count = Int32(query - first + 1)
     cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
     var maxScore = -Float.infinity
-    for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
+    if let fast = rowMaxAVX(scores, count: Int(count)) {
+      maxScore = fast  // the scan's bits (see rowMaxAVX)
+    } else {
+      for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
+    }
     if !expShiftedAVX2(scores, scores, count: Int(count), scale: nil, minus: maxScore) {
       for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
     }
@@ -355,9 +359,15 @@ extension GPTDecoder {
     }
     // max(m, s) is `s >= m ? s : m` (Swift.max), lane by lane.
     var m = SIMD4<Float>(repeating: -.infinity)
-    for j in 0..<count {
-      let s = SIMD4(s0[j], s1[j], s2[j], s3[j])
-      m.replace(with: s, where: s .>= m)
+    if let a = rowMaxAVX(s0, count: count), let b = rowMaxAVX(s1, count: count), let c = rowMaxAVX(s2, count: count),
+      let e = rowMaxAVX(s3, count: count)
+    {
+      m = SIMD4(a, b, c, e)  // the scans' bits (see rowMaxAVX)
+    } else {
+      for j in 0..<count {
+        let s = SIMD4(s0[j], s1[j], s2[j], s3[j])
+        m.replace(with: s, where: s .>= m)
+      }
     }
     for lane in 0..<4 {
       let sl = scores + lane * capacity, ml = m[lane]

@@ -104,7 +104,11 @@ final class SamplingScratch {
     unscaled = t == 1  // x / 1 == x exactly
     let x = scale(logits, lane: 0, by: t)
     var m = -Float.infinity
-    for i in 0..<n { m = max(m, x[i]) }
+    if let fast = rowMaxAVX(x, count: n) {
+      m = fast  // the scan's bits (see rowMaxAVX)
+    } else {
+      for i in 0..<n { m = max(m, x[i]) }
+    }
     shiftedExps(x, count: n, lane: 0, minus: m)
     var z: Float = 0
     for i in 0..<n { z += exps[i] }
@@ -117,9 +121,15 @@ final class SamplingScratch {
     unscaled = t == 1
     let x = (0..<4).map { scale(rows[$0], lane: $0, by: t) }
     var m = SIMD4<Float>(repeating: -.infinity)
-    for i in 0..<n {
-      let v = SIMD4(x[0][i], x[1][i], x[2][i], x[3][i])
-      m.replace(with: v, where: v .>= m)  // max(m, v) is `v >= m ? v : m`
+    if let a = rowMaxAVX(x[0], count: n), let b = rowMaxAVX(x[1], count: n), let c = rowMaxAVX(x[2], count: n),
+      let d = rowMaxAVX(x[3], count: n)
+    {
+      m = SIMD4(a, b, c, d)  // the scans' bits (see rowMaxAVX)
+    } else {
+      for i in 0..<n {
+        let v = SIMD4(x[0][i], x[1][i], x[2][i], x[3][i])
+        m.replace(with: v, where: v .>= m)  // max(m, v) is `v >= m ? v : m`
+      }
     }
     for lane in 0..<4 { shiftedExps(x[lane], count: n, lane: lane, minus: m[lane]) }
     var z = SIMD4<Float>(repeating: 0)

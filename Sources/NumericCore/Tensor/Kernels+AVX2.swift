@@ -2,6 +2,8 @@
 // same operations per element in the same order, eight lanes at a time instead of the four of
 // the baseline-x86-64 Swift loops, so the same bits. They run when the CPU has AVX2, unless
 // LOOM_NUMERIC_AVX2=0 (the Swift loops then run: how the fingerprint test checks both paths).
+// Where the CPU has AVX-512F the C side runs 16-lane copies of the same operations (the same bits
+// again; LOOM_NUMERIC_AVX512=0 keeps it at AVX2 width).
 import CNumericKernels
 
 /// Whether the AVX2 kernels run in this process (decided when it loads; see CNumericKernels.h).
@@ -68,5 +70,30 @@ func logSoftmaxBackwardAVX2<S: TensorScalar>(
   loom_log_softmax_backward_f32(
     floats(y), floats(gy), UnsafeMutableRawPointer(gx).assumingMemoryBound(to: Float.self), count,
     unsafeBitCast(scale, to: Float.self), unsafeBitCast(s, to: Float.self))
+  return true
+}
+
+/// If `S` is Float and AVX2 runs: the max of x[0..<n] when an any-order max provably has the bits
+/// of an in-order scan (`m = x[j]` where `x[j] > m`, or `x[j] >= m` from −inf): no NaN, and a
+/// nonzero max (equal floats have equal bits unless they are ±0). nil otherwise: the caller scans.
+@inline(__always)
+func rowMaxAVX<S: TensorScalar>(_ x: UnsafePointer<S>, count n: Int) -> S? {
+  guard S.self == Float.self, avx2Kernels, n > 0 else { return nil }
+  var m: Float = 0
+  guard loom_row_max_f32(floats(x), n, &m) != 0 else { return nil }
+  return unsafeBitCast(m, to: S.self)
+}
+
+/// If `S` is Float and AVX2 runs: LayerNorm's mean and Σ(x − mean)² of `rows` (1…8) rows of width
+/// n, each sum in `rowSum`'s and `centeredSquares`' order (the same bits), returning true; false
+/// otherwise.
+@inline(__always)
+func layerNormStatsAVX2<S: TensorScalar>(
+  _ x: UnsafePointer<S>, rows: Int, n: Int, mean: UnsafeMutablePointer<S>, squares: UnsafeMutablePointer<S>
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, rows > 0, rows <= 8, n > 0 else { return false }
+  loom_layer_norm_stats8_f32(
+    floats(x), rows, n, UnsafeMutableRawPointer(mean).assumingMemoryBound(to: Float.self),
+    UnsafeMutableRawPointer(squares).assumingMemoryBound(to: Float.self))
   return true
 }

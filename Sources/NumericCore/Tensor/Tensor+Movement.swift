@@ -33,6 +33,20 @@ func permuteKernel<S: TensorScalar>(
   }
 }
 
+/// `indices` as maximal runs of consecutive values: `position` in `indices`, the first `index`, and
+/// how many (`[4, 5, 6, 2]` → (0, 4, 3), (3, 2, 1)).
+func consecutiveRuns(_ indices: [Int]) -> [(position: Int, index: Int, count: Int)] {
+  var runs: [(position: Int, index: Int, count: Int)] = []
+  for (k, idx) in indices.enumerated() {
+    if let last = runs.last, last.index + last.count == idx {
+      runs[runs.count - 1].count += 1
+    } else {
+      runs.append((k, idx, 1))
+    }
+  }
+  return runs
+}
+
 extension TensorOf {
   /// Same values, new shape (one dimension may be -1). O(1): storage is shared copy-on-write.
   @_specialize(where Scalar == Float)
@@ -149,13 +163,16 @@ extension TensorOf {
     var outShape = shape
     outShape[ax] = indices.count
     let m = indices.count
+    // Runs of consecutive indices (a slice is one) move as one block: the same values copied, and
+    // in backward the same `+=` per element in the same order (a run's rows are distinct).
+    let runs = consecutiveRuns(indices)
     var y: [Scalar] = uninitializedArray(count: outer * m * inner)
     data.withUnsafeBufferPointer { x in
       y.withUnsafeMutableBufferPointer { yb in
         for o in 0..<outer {
-          for (k, idx) in indices.enumerated() {
-            let src = x.baseAddress! + (o * length + idx) * inner
-            (yb.baseAddress! + (o * m + k) * inner).update(from: src, count: inner)
+          for run in runs {
+            let src = x.baseAddress! + (o * length + run.index) * inner
+            (yb.baseAddress! + (o * m + run.position) * inner).update(from: src, count: run.count * inner)
           }
         }
       }
@@ -164,9 +181,10 @@ extension TensorOf {
       self.accumulateGrad { gx in
         out.grad.withUnsafeBufferPointer { gy in
           for o in 0..<outer {
-            for (k, idx) in indices.enumerated() {
-              let d = (o * length + idx) * inner, s = (o * m + k) * inner
-              for i in 0..<inner { gx[d + i] += gy[s + i] }
+            for run in runs {
+              let d = gx.baseAddress! + (o * length + run.index) * inner
+              let s = gy.baseAddress! + (o * m + run.position) * inner
+              for i in 0..<(run.count * inner) { d[i] += s[i] }
             }
           }
         }

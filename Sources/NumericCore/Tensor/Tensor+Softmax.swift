@@ -30,8 +30,12 @@ func softmaxRows<S: TensorScalar>(
       default: m = maxima.3
       }
     } else {
-      m = xr[0]
-      for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+      if let fast = rowMaxAVX(xr, count: Swift.max(valid, 1)) {
+        m = fast
+      } else {
+        m = xr[0]
+        for j in 1..<Swift.max(valid, 1) where xr[j] > m { m = xr[j] }
+      }
     }
     m *= scale  // scale > 0, so the max commutes with it
     if !expShiftedAVX2(xr, yr, count: valid, scale: scale, minus: m) {
@@ -81,6 +85,11 @@ func finishSoftmaxRow<S: TensorScalar>(
 func rowMaxima<S: TensorScalar>(_ x: UnsafePointer<S>, n: Int, lengths: (Int, Int, Int, Int)) -> (S, S, S, S) {
   let (r0, r1, r2, r3) = (x, x + n, x + 2 * n, x + 3 * n)
   let (l0, l1, l2, l3) = (Swift.max(lengths.0, 1), Swift.max(lengths.1, 1), Swift.max(lengths.2, 1), Swift.max(lengths.3, 1))
+  if let a = rowMaxAVX(r0, count: l0), let b = rowMaxAVX(r1, count: l1), let c = rowMaxAVX(r2, count: l2),
+    let d = rowMaxAVX(r3, count: l3)
+  {
+    return (a, b, c, d)  // the scans' bits (see rowMaxAVX)
+  }
   var (m0, m1, m2, m3) = (r0[0], r1[0], r2[0], r3[0])
   let common = Swift.min(Swift.min(l0, l1), Swift.min(l2, l3))
   for j in 1..<common {
@@ -137,6 +146,20 @@ func layerNormRows<S: TensorScalar>(
       hr[j] = h
       yr[j] = h * g[j] + bt[j]
     }
+  }
+  if S.self == Float.self && avx2Kernels && n > 0 {
+    // Eight rows' statistics at a time in C, each sum in the order below (the same bits).
+    withUnsafeTemporaryAllocation(of: S.self, capacity: 16) { stats in
+      let (means, squares) = (stats.baseAddress!, stats.baseAddress! + 8)
+      var r = 0
+      while r < rows {
+        let k = Swift.min(8, rows - r)
+        _ = layerNormStatsAVX2(x.baseAddress! + r * n, rows: k, n: n, mean: means, squares: squares)
+        for i in 0..<k { finish(r + i, mean: means[i], squares: squares[i]) }
+        r += k
+      }
+    }
+    return
   }
   // Two rows at a time: their sums run side by side (each in rowSum's and rowDot's order).
   var r = 0
