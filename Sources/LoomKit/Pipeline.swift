@@ -391,7 +391,9 @@ public final class Pipeline: @unchecked Sendable {
       }
       guard !again.isEmpty else { break }
       console.line("rebuilding \(again.count) note\(again.count == 1 ? "" : "s")…")
-      pending = runnable(again, try session.build(again.map { items[$0].note }), &items)
+      let rebuilt = try session.build(again.map { items[$0].note })
+      if !rebuilt.unattributed.isEmpty { console.error(rebuilt.unattributed) }
+      pending = runnable(again, rebuilt, &items)
     }
   }
 

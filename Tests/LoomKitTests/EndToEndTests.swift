@@ -24,6 +24,27 @@ struct EndToEndTests {
     try p.read(names.map { Self.fixtures.appendingPathComponent($0) })
   }
 
+  @Test("After forgetBuild a note is compiled again from its sources, and the build succeeds (debug's incremental records included)")
+  func forgetBuildThenBuild() throws {
+    let p = pipeline()
+    var first = try items(["outputs.md"], p)
+    try p.execute(&first)
+    #expect(first[0].outputs?.status == .ok)
+    var builder = Builder(project: p.project)
+    builder.configuration = p.options.configuration
+    let note = first[0].note
+    let objects = builder.executable(for: note).deletingLastPathComponent().appendingPathComponent("\(note.targetName).build")
+    let fm = FileManager.default
+    #expect(fm.fileExists(atPath: objects.appendingPathComponent("output-file-map.json").path))
+    builder.forgetBuild(of: note)
+    #expect(!fm.fileExists(atPath: builder.executable(for: note).path))
+    #expect(!fm.fileExists(atPath: objects.appendingPathComponent("main.swift.o").path))
+    let result = try builder.build([note])
+    #expect(result.built == [note.targetName], "\(result.unattributed)")
+    #expect(fm.fileExists(atPath: builder.executable(for: note).path))
+    #expect(fm.fileExists(atPath: objects.appendingPathComponent("main.swift.o").path))
+  }
+
   @Test("A type error in the second cell is reported once, at its Markdown line and column")
   func typeError() throws {
     let p = pipeline()

@@ -188,31 +188,6 @@ struct CacheKeyTests {
     #expect(cache.lookup(before, key: key) == out)
   }
 
-  @Test("forgetBuild removes a note's executable and its target's objects, and nothing else")
-  func forgetBuild() throws {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loom-forget-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: root) }
-    let project = Project(root: root)
-    var builder = Builder(project: project)
-    builder.configuration = "debug"
-    let a = NoteReader().read("```swift\nprint(1)\n```\n", path: "notes/01-a.md").0
-    let b = NoteReader().read("```swift\nprint(2)\n```\n", path: "notes/02-b.md").0
-    let products = builder.executable(for: a).deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: products, withIntermediateDirectories: true)
-    for note in [a, b] {
-      let objects = products.appendingPathComponent("\(note.targetName).build")
-      try FileManager.default.createDirectory(at: objects, withIntermediateDirectories: true)
-      try Data("o".utf8).write(to: objects.appendingPathComponent("main.swift.o"))
-      try Data("x".utf8).write(to: builder.executable(for: note))
-    }
-    builder.forgetBuild(of: a)
-    let fm = FileManager.default
-    #expect(!fm.fileExists(atPath: builder.executable(for: a).path))
-    #expect(!fm.fileExists(atPath: products.appendingPathComponent("\(a.targetName).build").path))
-    #expect(fm.fileExists(atPath: builder.executable(for: b).path))
-    #expect(fm.fileExists(atPath: products.appendingPathComponent("\(b.targetName).build/main.swift.o").path))
-  }
-
   @Test("LocatedText: places split from text once, printed as they came, moved as values, stored as JSON")
   func locatedText() throws {
     let path = "notes/a.md"

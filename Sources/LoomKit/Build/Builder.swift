@@ -53,13 +53,23 @@ public struct Builder: Sendable {
     project.buildDirectory.appendingPathComponent(".build").appendingPathComponent(configuration).appendingPathComponent(note.targetName)
   }
 
-  /// Removes what SwiftPM built for `note` (its executable and its target's objects), so the next
-  /// build compiles it from its sources whatever the incremental build's records say.
+  /// Removes what SwiftPM built for `note` (its executable, its target's objects and the
+  /// compiler's incremental records), so the next build compiles it from its sources whatever those
+  /// records said. The files SwiftPM itself writes once per package (the output file map, the list
+  /// of sources) stay: its build database believes they exist, and a build without them fails
+  /// ("unable to load output file map").
   public func forgetBuild(of note: Note) {
-    let products = project.buildDirectory.appendingPathComponent(".build").appendingPathComponent(configuration)
-    try? FileManager.default.removeItem(at: executable(for: note))
-    try? FileManager.default.removeItem(at: products.appendingPathComponent("\(note.targetName).build"))
+    let fm = FileManager.default
+    let objects = project.buildDirectory.appendingPathComponent(".build").appendingPathComponent(configuration)
+      .appendingPathComponent("\(note.targetName).build")
+    try? fm.removeItem(at: executable(for: note))
+    for name in (try? fm.contentsOfDirectory(atPath: objects.path)) ?? [] where !Self.writtenBySwiftPM.contains(name) {
+      try? fm.removeItem(at: objects.appendingPathComponent(name))
+    }
   }
+
+  /// Files in a target's `.build` folder that SwiftPM's build plan writes (not the compiler).
+  static let writtenBySwiftPM: Set<String> = ["output-file-map.json", "sources"]
 
   /// Builds every note's target (the package must have been written by the `Tangler`).
   public func build(_ notes: [Note], log: (String) -> Void = { _ in }) throws -> Result {
@@ -152,6 +162,9 @@ public struct Builder: Sendable {
   }
 
   static func errorLines(_ text: String) -> String {
-    text.split(separator: "\n").filter { $0.contains("error") }.prefix(40).joined(separator: "\n")
+    let lines = text.split(separator: "\n")
+    let errors = lines.filter { $0.contains("error") }
+    // A build can fail without saying "error" (a killed compiler, a failed link step): then its last lines.
+    return (errors.isEmpty ? lines.suffix(20) : errors.prefix(40)).joined(separator: "\n")
   }
 }
