@@ -86,11 +86,33 @@ extension EndToEndTests {
       var items = try p.read([Self.fixtures.appendingPathComponent("pinned-arithmetic.md")])
       try p.execute(&items)
       let out = try #require(items[0].outputs)
-      #expect(out.cells[1]?.stdout == "OPENBLAS_CORETYPE Haswell\nOPENBLAS_NUM_THREADS 1\nOPENBLAS_VERBOSE -\nGLIBC_TUNABLES -\n")
+      #expect(out.cells[1]?.stdout == "OPENBLAS_CORETYPE Haswell\nOPENBLAS_NUM_THREADS 1\nOPENBLAS_VERBOSE -\nGLIBC_TUNABLES -\nSWIFT_DETERMINISTIC_HASHING 1\n")
       // The program reports the kernel OpenBLAS really runs; on an AVX2 machine it is the pinned one.
       if ArithmeticPin.cpu().reproducesPin {
         #expect(out.diagnostics.isEmpty, "\(out.diagnostics)")
       }
+    }
+
+    @Test("A Dictionary's order, and a sum taken in it, are the same in every run; without the pin they are not")
+    func pinnedHashing() throws {
+      func dictionaryCell() throws -> String {
+        let p = pipeline()
+        var items = try p.read([Self.fixtures.appendingPathComponent("pinned-arithmetic.md")])
+        try p.execute(&items)
+        return try #require(items[0].outputs?.cells[2]?.stdout)
+      }
+      let first = try dictionaryCell()
+      #expect(try dictionaryCell() == first)
+      // The same executable run by hand with Swift's per-process hash seed: the order moves.
+      let exe = Self.root.appendingPathComponent(".loom/test-fixtures/build/.build/debug/NotePinnedArithmetic")
+      var env = ArithmeticPin.apply(to: ProcessInfo.processInfo.environment)
+      env["SWIFT_DETERMINISTIC_HASHING"] = nil
+      var orders: Set<String> = []
+      for _ in 0..<4 {
+        let r = try ChildProcess.run(exe, [], environment: env)
+        orders.insert(String(decoding: r.stdout, as: UTF8.self))
+      }
+      #expect(orders.count > 1, "four unpinned runs gave one order: this test no longer shows why the pin matters")
     }
 
     @Test("A matrix product has the same bits whatever kernel the caller's environment asks for; unpinned, it would not")
@@ -124,7 +146,10 @@ extension EndToEndTests {
     @Test("The pin: what is removed and set, and what a mismatch says")
     func pinUnits() {
       let env = ArithmeticPin.apply(to: ["OPENBLAS_CORETYPE": "Zen", "OMP_NUM_THREADS": "8", "GOTO_X": "1", "LD_PRELOAD": "x.so", "HOME": "/h"])
-      #expect(env == ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1", "GOTO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "HOME": "/h"])
+      #expect(env == [
+        "OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1", "GOTO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+        "SWIFT_DETERMINISTIC_HASHING": "1", "HOME": "/h",
+      ])
       #expect(ArithmeticPin.mismatch(reportedCore: "Haswell", reportedThreads: 1) == nil)
       #expect(ArithmeticPin.mismatch(reportedCore: "SkylakeX", reportedThreads: 1)?.contains("SkylakeX kernel") == true)
       #expect(ArithmeticPin.mismatch(reportedCore: "Haswell", reportedThreads: 2)?.contains("2 threads") == true)

@@ -16,6 +16,9 @@ import Glibc
 /// - Notes are compiled for the baseline x86-64 target (no `-march`/`-target-cpu`); Swift does not
 ///   contract `a * b + c` into FMA, so our own kernels round the same everywhere.
 /// - No Float16 arithmetic and no threads in NumericCore: reductions have one order.
+/// - Swift seeds `Set` and `Dictionary` hashing anew in every process, so their iteration order —
+///   and a floating-point sum taken in that order — changes from run to run. Notes run with
+///   `SWIFT_DETERMINISTIC_HASHING=1`: one order, the same on every machine.
 ///
 /// The program reports the kernel and thread count OpenBLAS really uses; the runner warns when they
 /// are not the pinned ones (a CPU without AVX2). The pin, the OpenBLAS library and the glibc version
@@ -31,6 +34,7 @@ public enum ArithmeticPin {
     "OPENBLAS_NUM_THREADS": String(blasThreads),
     "GOTO_NUM_THREADS": String(blasThreads),
     "OMP_NUM_THREADS": String(blasThreads),
+    "SWIFT_DETERMINISTIC_HASHING": "1",
   ]
 
   /// Removed from every note's environment (then `environment` is set).
