@@ -580,8 +580,9 @@ public final class Pipeline: @unchecked Sendable {
     if out.status == .compileFailed, !out.diagnostics.isEmpty {
       for d in out.diagnostics { console.diagnostic(d, lines: note.lines) }
     } else {
-      if let m = out.message?.description { console.error(m) }
-      for d in out.diagnostics where !(out.message?.description.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
+      let message = out.message?.description
+      if let message { console.error(message) }
+      for d in out.diagnostics where !(message?.contains(d.message) ?? false) { console.diagnostic(d, lines: note.lines) }
     }
     for c in out.checks where !c.ok {
       let loc = c.location ?? SourceLocation(file: note.path, line: 1)
