@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How close each interval check came to failing, over every run kept in the caches.
 
-    python3 scripts/check-margins.py [CACHE_DIR ...]      (default: every .loom*/cache* folder)
+    python3 scripts/check-margins.py [--current CACHE_DIR] [CACHE_DIR ...]
+                                      (default: every .loom*/cache* folder)
 
 A check such as `checkAbove(xs, 300, …)` passes when its 95% interval lies above 300. Its margin is
 the distance from the interval's near end to the threshold, in units of the interval's width: 0 means
@@ -11,7 +12,9 @@ fail at some other N; restate it, or give it more seeds, before CI draws that N.
 
 Prints the checks with the smallest worst margin first (TOP=40 of them; set TOP to change). A cache
 holds what the code of its run printed: after you restate a check, old caches still show the old claim
-(under its old wording, or with its old threshold); name the folders made since.
+(under its old wording, or with its old threshold). A check is told apart by its note, its wording,
+and the side and threshold it tests; `--current DIR` keeps only the checks that DIR's runs printed
+(a cache made from the notes as they are now, such as `.loom/cache` after `loom test`).
 """
 import collections, glob, json, os, re, sys
 
@@ -52,8 +55,13 @@ def margin(message):
     return (lower - threshold) / width if kind == "above" else (threshold - upper) / width
 
 
-def main():
-    dirs = sys.argv[1:] or sorted(glob.glob(".loom*/cache*"))
+def claim_key(message):
+    """The claim a check states: its wording and the side and threshold it tests (not its interval)."""
+    tested = re.search(r"\] (?:NOT )?((?:above|below|within)\s*\S+(?:, \S+)?)", message)
+    return message.split(":")[0], tested.group(1) if tested else ""
+
+
+def margins(dirs):
     seen = collections.defaultdict(list)
     for d in dirs:
         for path in glob.glob(os.path.join(d, "*.json")):
@@ -65,11 +73,26 @@ def main():
             for c in checks(entry.get("outputs", {})):
                 m = margin(c["message"])
                 if m is not None:
-                    claim = c["message"].split(":")[0]
-                    seen[(note, claim)].append((m, d))
+                    seen[(note,) + claim_key(c["message"])].append((m, d))
+    return seen
+
+
+def main():
+    args = sys.argv[1:]
+    current = None
+    if args[:1] == ["--current"]:
+        if len(args) < 2:
+            sys.exit("check-margins: --current needs a cache folder")
+        current, args = args[1], args[2:]
+    seen = margins(args or sorted(glob.glob(".loom*/cache*")))
+    if current is not None:
+        now = margins([current])
+        if not now:
+            sys.exit(f"check-margins: no interval checks in {current}")
+        seen = {k: v for k, v in seen.items() if k in now}
     rows = sorted((min(v), k, len(v)) for k, v in seen.items())
-    for (m, where), (note, claim), n in rows[: int(os.environ.get("TOP", "40"))]:
-        print(f"{m:7.2f}  over {n:3} runs  {note[:18]:18} {claim[:90]}   (worst: {where})")
+    for (m, where), (note, claim, tested), n in rows[: int(os.environ.get("TOP", "40"))]:
+        print(f"{m:7.2f}  over {n:3} runs  {note[:18]:18} {claim[:80]} [{tested[:24]}]   (worst: {where})")
 
 
 if __name__ == "__main__":
