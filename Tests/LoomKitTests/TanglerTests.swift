@@ -296,3 +296,26 @@ struct DirectoryLockTests {
     #expect(said.first?.contains("waiting for another loom process") == true)
   }
 }
+
+@Suite("Writing generated sources")
+struct GeneratedSourceWriteTests {
+  @Test("A source rewritten within a second of its last version gets a time in another second, so a debug build sees it")
+  func rewriteMovesToNextSecond() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loom-write-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("main.swift")
+    #expect(try FileIO.writeIfChanged("print(1)\n", to: file))
+    let first = try #require(FileIO.modificationTime(file))
+    // Same content: not written, time kept.
+    #expect(try !FileIO.writeIfChanged("print(1)\n", to: file))
+    #expect(FileIO.modificationTime(file)?.tv_sec == first.tv_sec && FileIO.modificationTime(file)?.tv_nsec == first.tv_nsec)
+    // New content, same size, at once: the next whole second or later.
+    for version in 2...4 {
+      let before = try #require(FileIO.modificationTime(file))
+      #expect(try FileIO.writeIfChanged("print(\(version))\n", to: file))
+      let after = try #require(FileIO.modificationTime(file))
+      #expect(after.tv_sec > before.tv_sec, "version \(version): \(before.tv_sec) → \(after.tv_sec)")
+      #expect(try String(contentsOf: file, encoding: .utf8) == "print(\(version))\n")
+    }
+  }
+}
