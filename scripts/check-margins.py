@@ -16,7 +16,7 @@ holds what the code of its run printed: after you restate a check, old caches st
 and the side and threshold it tests; `--current DIR` keeps only the checks that DIR's runs printed
 (a cache made from the notes as they are now, such as `.loom/cache` after `loom test`).
 """
-import collections, glob, json, os, re, sys
+import argparse, collections, glob, json, os, re, sys
 
 NUM = r"([−-]?[0-9.]+(?:e-?\d+)?|[−-]?∞|-?inf)"
 
@@ -78,17 +78,15 @@ def margins(dirs):
 
 
 def main():
-    args = sys.argv[1:]
-    current = None
-    if args[:1] == ["--current"]:
-        if len(args) < 2:
-            sys.exit("check-margins: --current needs a cache folder")
-        current, args = args[1], args[2:]
-    seen = margins(args or sorted(glob.glob(".loom*/cache*")))
-    if current is not None:
-        now = margins([current])
+    parser = argparse.ArgumentParser(description="How close each interval check came to failing.")
+    parser.add_argument("--current", metavar="CACHE_DIR", help="keep only the checks this cache's runs printed")
+    parser.add_argument("dirs", nargs="*", metavar="CACHE_DIR", help="default: every .loom*/cache* folder")
+    args = parser.parse_args()
+    seen = margins(args.dirs or sorted(glob.glob(".loom*/cache*")))
+    if args.current is not None:
+        now = margins([args.current])
         if not now:
-            sys.exit(f"check-margins: no interval checks in {current}")
+            sys.exit(f"check-margins: no interval checks in {args.current}")
         seen = {k: v for k, v in seen.items() if k in now}
     rows = sorted((min(v), k, len(v)) for k, v in seen.items())
     for (m, where), (note, claim, tested), n in rows[: int(os.environ.get("TOP", "40"))]:
