@@ -60,7 +60,10 @@ let package = Package(
     .target(name: "LoomContract"),
     .target(name: "LoomRandom"),
     // AVX2 copies of NumericCore's hottest elementwise loops, bit-identical to the Swift ones.
-    .target(name: "CNumericKernels"),
+    // Optimised in debug builds too (`swift test`): the matrix product and the SIMD loops are
+    // intrinsics that clang at -O0 spills to memory at every step (≈10× slower); the arithmetic is
+    // the same at every level (explicit fma, no contraction), so the bits are too.
+    .target(name: "CNumericKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
     .target(name: "NumericCore", dependencies: ["CBLAS", "LoomRandom", "CNumericKernels"], exclude: ["README.md"]),
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(name: "Environments", dependencies: ["LoomRandom"], exclude: ["README.md"]),

@@ -46,4 +46,16 @@ int loom_row_max_f32(const float *x, size_t n, float *out);
 /// `centeredSquares`), so the same bits; eight rows' chains run side by side.
 void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares);
 
+/// C ← alpha·op(A)·op(B) + beta·C for row-major Float matrices (op = transpose when trans_* is
+/// nonzero; A is m × k after op, B k × n, C m × n; lda, ldb, ldc are row strides). Every element is
+/// acc = +0, then acc = fma(A[i,p], B[p,j], acc) for p = 0 ..< k in order, then alpha·acc, plus
+/// beta·C when beta ≠ 0 (C is not read when beta = 0): the same bits on every CPU and code path.
+/// Runs the AVX-512 kernel when `loom_kernels_use_avx512`, else AVX2 when enabled, else scalar fmaf.
+void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                const float *b, size_t ldb, float beta, float *c, size_t ldc);
+/// loom_sgemm on a chosen path, for tests and benchmarks: 0 scalar, 1 AVX2, 2 AVX-512 (a path the
+/// CPU lacks falls back to the next one down).
+void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                     const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
 #endif

@@ -325,21 +325,25 @@ extension GPTDecoder {
     let kt = keys + (b * h + head) * hd * capacity
     let vs = values + (b * h + head) * capacity * hd
     let q = qkv + row * 3 * d + head * hd
-    let count = Int32(query - first + 1)
-    cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), count, scale, kt + first, Int32(capacity), q, 1, 0, scores, 1)
+    let count = query - first + 1
+    Float.gemm(
+      transA: false, transB: false, m: 1, n: count, k: hd, alpha: scale, a: q, lda: hd, b: kt + first,
+      ldb: capacity, beta: 0, c: scores, ldc: count)
     var maxScore = -Float.infinity
-    if let fast = rowMaxAVX(scores, count: Int(count)) {
+    if let fast = rowMaxAVX(scores, count: count) {
       maxScore = fast  // the scan's bits (see rowMaxAVX)
     } else {
-      for j in 0..<Int(count) { maxScore = max(maxScore, scores[j]) }
+      for j in 0..<count { maxScore = max(maxScore, scores[j]) }
     }
-    if !expShiftedAVX2(scores, scores, count: Int(count), scale: nil, minus: maxScore) {
-      for j in 0..<Int(count) { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
+    if !expShiftedAVX2(scores, scores, count: count, scale: nil, minus: maxScore) {
+      for j in 0..<count { scores[j] = Float.exp(scores[j] - maxScore) }  // vectorised
     }
     var total: Float = 0
-    for j in 0..<Int(count) { total += scores[j] }
+    for j in 0..<count { total += scores[j] }
     let out = y + row * d + head * hd
-    cblas_sgemv(CblasRowMajor, CblasTrans, count, Int32(hd), 1 / total, vs + first * hd, Int32(hd), scores, 1, 0, out, 1)
+    Float.gemm(
+      transA: false, transB: false, m: 1, n: hd, k: count, alpha: 1 / total, a: scores, lda: count,
+      b: vs + first * hd, ldb: hd, beta: 0, c: out, ldc: hd)
   }
 
   /// `attendOne` for heads firstHead…firstHead+3, with the same operations per head in the same
@@ -355,7 +359,9 @@ extension GPTDecoder {
     for lane in 0..<4 {
       let kt = keys + (b * h + firstHead + lane) * hd * capacity
       let q = qkv + row * 3 * d + (firstHead + lane) * hd
-      cblas_sgemv(CblasRowMajor, CblasTrans, Int32(hd), Int32(count), scale, kt + first, Int32(capacity), q, 1, 0, scores + lane * capacity, 1)
+      Float.gemm(
+        transA: false, transB: false, m: 1, n: count, k: hd, alpha: scale, a: q, lda: hd, b: kt + first,
+        ldb: capacity, beta: 0, c: scores + lane * capacity, ldc: count)
     }
     // max(m, s) is `s >= m ? s : m` (Swift.max), lane by lane.
     var m = SIMD4<Float>(repeating: -.infinity)
@@ -380,7 +386,9 @@ extension GPTDecoder {
     for lane in 0..<4 {
       let vs = values + (b * h + firstHead + lane) * capacity * hd
       let out = y + row * d + (firstHead + lane) * hd
-      cblas_sgemv(CblasRowMajor, CblasTrans, Int32(count), Int32(hd), 1 / total[lane], vs + first * hd, Int32(hd), scores + lane * capacity, 1, 0, out, 1)
+      Float.gemm(
+        transA: false, transB: false, m: 1, n: hd, k: count, alpha: 1 / total[lane], a: scores + lane * capacity,
+        lda: count, b: vs + first * hd, ldb: hd, beta: 0, c: out, ldc: hd)
     }
   }
 }

@@ -7,6 +7,7 @@
 // (notes, benchmarks) run concrete Float code without anything being `@inlinable`. The graph
 // plumbing around the kernels stays generic; it costs a few witness calls per op, not per element.
 import CBLAS
+import CNumericKernels
 
 #if canImport(Glibc)
 import Glibc
@@ -77,9 +78,7 @@ extension Float: TensorScalar {
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     _ = blasSingleThreaded
-    cblas_sgemm(
-      CblasRowMajor, cblasTrans(transA), cblasTrans(transB), Int32(m), Int32(n), Int32(k),
-      alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    loom_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
   }
 }
 

@@ -1,0 +1,276 @@
+// NumericCore's single-precision matrix product (see loom_sgemm in include/CNumericKernels.h).
+//
+// Why our own and not OpenBLAS's: every element of C is one fixed chain of operations,
+//     acc = +0;  acc = fma(A[i,p], B[p,j], acc) for p = 0, 1, …, k−1;  c = alpha·acc (+ beta·c)
+// whatever the CPU, the kernel, the blocking or the shape of the call, so a Float matrix product has
+// the same bits with AVX-512 (16 lanes), AVX2 (8 lanes) or no SIMD at all (`fmaf`, which every IEEE
+// machine computes exactly). OpenBLAS's kernels split k across accumulators in a tile-dependent
+// way, so its sums differ by kernel, which is why the notes had to pin one; and its AVX2 kernel,
+// the one every x86-64 machine runs, leaves half of an AVX-512 machine's FMA width unused.
+//
+// The layout is the usual one (Goto/BLIS): B is packed into panels of NR columns × kc rows, A is read
+// in place (a broadcast per row and step), an MR × NR tile of C lives in registers for the whole
+// k-block. A product with k > KC is computed in k-blocks whose partial sums are kept in a scratch
+// array and reloaded: a Float stored and loaded is the same Float, so the chain is unbroken.
+#pragma clang fp contract(off)
+
+#include "CNumericKernels.h"
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { KC = 256, NC = 2048 };
+
+/// A per-thread buffer that only grows (packed B panels, partial sums, edge tiles).
+static float *scratch(float **buffer, size_t *capacity, size_t count) {
+  if (count > *capacity) {
+    free(*buffer);
+    *capacity = count + count / 2;
+    *buffer = aligned_alloc(64, ((*capacity * sizeof(float) + 63) / 64) * 64);
+    if (!*buffer) abort();
+  }
+  return *buffer;
+}
+
+/// The scalar definition: one fmaf chain per element. Also the fallback without AVX2.
+static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float *a, size_t rsa, size_t csa,
+                         const float *b, size_t rsb, size_t csb, float beta, float *c, size_t ldc) {
+  for (size_t i = 0; i < m; i++) {
+    for (size_t j = 0; j < n; j++) {
+      float acc = 0.0f;
+      for (size_t p = 0; p < k; p++) acc = fmaf(a[i * rsa + p * csa], b[p * rsb + j * csb], acc);
+      float t = alpha * acc;
+      c[i * ldc + j] = beta == 0.0f ? t : t + beta * c[i * ldc + j];
+    }
+  }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define INLINE static inline __attribute__((always_inline))
+
+// --- The micro-kernels. acc[r][v] holds C[i0 + r, j0 + 16v …] (AVX-512) or [j0 + 8v …] (AVX2).
+// `init` (partial sums of earlier k-blocks, row stride ldi) or zero starts the chains; the result
+// goes to dst (row stride ldd) raw, or through the epilogue alpha·acc (+ beta·dst) when `final`.
+
+#define MICRO_KERNEL(NAME, TARGET, VEC, LANES, ZERO, LOAD, STORE, SET1, FMA, MUL, ADD)                   \
+  TARGET INLINE void NAME(const int MR, const int NV, size_t kc, const float *a, size_t rsa, size_t csa,  \
+                          const float *bp, const float *init, size_t ldi, float *dst, size_t ldd,         \
+                          int final, float alpha, float beta) {                                            \
+    VEC acc[8][2];                                                                                         \
+    for (int r = 0; r < MR; r++)                                                                           \
+      for (int v = 0; v < NV; v++) acc[r][v] = init ? LOAD(init + r * ldi + v * LANES) : ZERO();           \
+    for (size_t p = 0; p < kc; p++) {                                                                      \
+      const float *bq = bp + p * (size_t)(NV * LANES);                                                     \
+      VEC b0 = LOAD(bq), b1 = NV > 1 ? LOAD(bq + LANES) : b0;                                              \
+      const float *ap = a + p * csa;                                                                       \
+      for (int r = 0; r < MR; r++) {                                                                       \
+        VEC ar = SET1(ap[r * rsa]);                                                                        \
+        acc[r][0] = FMA(ar, b0, acc[r][0]);                                                                \
+        if (NV > 1) acc[r][1] = FMA(ar, b1, acc[r][1]);                                                    \
+      }                                                                                                    \
+    }                                                                                                      \
+    VEC va = SET1(alpha), vb = SET1(beta);                                                                 \
+    for (int r = 0; r < MR; r++)                                                                           \
+      for (int v = 0; v < NV; v++) {                                                                       \
+        float *d = dst + r * ldd + v * LANES;                                                              \
+        VEC x = acc[r][v];                                                                                 \
+        if (final) {                                                                                       \
+          x = MUL(va, x);                                                                                  \
+          if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(d)));                                                  \
+        }                                                                                                  \
+        STORE(d, x);                                                                                       \
+      }                                                                                                    \
+  }
+
+#define AVX2 __attribute__((target("avx2,fma")))
+#define AVX512 __attribute__((target("avx512f")))
+
+MICRO_KERNEL(micro_avx2, AVX2, __m256, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
+             _mm256_fmadd_ps, _mm256_mul_ps, _mm256_add_ps)
+MICRO_KERNEL(micro_avx512, AVX512, __m512, 16, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps,
+             _mm512_set1_ps, _mm512_fmadd_ps, _mm512_mul_ps, _mm512_add_ps)
+
+// One function per (ISA, rows, vectors) so each inlined copy is fully unrolled with its
+// accumulators in registers: AVX2 6 × 16 and 6 × 8; AVX-512 8 × 32 and 8 × 16.
+typedef void (*micro_fn)(size_t, const float *, size_t, size_t, const float *, const float *, size_t, float *,
+                         size_t, int, float, float);
+#define INSTANCE(NAME, BASE, TARGET, MR, NV)                                                                \
+  TARGET static void NAME(size_t kc, const float *a, size_t rsa, size_t csa, const float *bp,              \
+                          const float *init, size_t ldi, float *dst, size_t ldd, int final, float alpha,   \
+                          float beta) {                                                                    \
+    BASE(MR, NV, kc, a, rsa, csa, bp, init, ldi, dst, ldd, final, alpha, beta);                            \
+  }
+INSTANCE(avx2_6x16, micro_avx2, AVX2, 6, 2)
+INSTANCE(avx2_6x8, micro_avx2, AVX2, 6, 1)
+INSTANCE(avx512_8x32, micro_avx512, AVX512, 8, 2)
+INSTANCE(avx512_8x16, micro_avx512, AVX512, 8, 1)
+
+typedef struct {
+  int mr, lanes;              // rows per tile; floats per vector
+  micro_fn wide, narrow;      // NR = 2·lanes and lanes columns
+} isa_t;
+
+static const isa_t isa_avx2 = {6, 8, avx2_6x16, avx2_6x8};
+static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
+
+// --- One row of A (m = 1) times a B whose rows are contiguous: no packing, vectors along B's rows.
+// Four vectors side by side where n allows (four independent chains hide the FMA latency).
+#define ROW_KERNEL(NAME, TARGET, VEC, LANES, ZERO, LOAD, STORE, SET1, FMA, MUL, ADD)                       \
+  TARGET static void NAME(size_t n, size_t k, float alpha, const float *a, size_t csa, const float *b,     \
+                          size_t rsb, float beta, float *c) {                                              \
+    size_t j = 0;                                                                                          \
+    VEC va = SET1(alpha), vb = SET1(beta);                                                                 \
+    for (; j + 4 * LANES <= n; j += 4 * LANES) {                                                           \
+      VEC s0 = ZERO(), s1 = ZERO(), s2 = ZERO(), s3 = ZERO();                                              \
+      for (size_t p = 0; p < k; p++) {                                                                     \
+        const float *bp = b + p * rsb + j;                                                                 \
+        VEC ap = SET1(a[p * csa]);                                                                         \
+        s0 = FMA(ap, LOAD(bp), s0), s1 = FMA(ap, LOAD(bp + LANES), s1);                                    \
+        s2 = FMA(ap, LOAD(bp + 2 * LANES), s2), s3 = FMA(ap, LOAD(bp + 3 * LANES), s3);                    \
+      }                                                                                                    \
+      VEC s[4] = {s0, s1, s2, s3};                                                                         \
+      for (int v = 0; v < 4; v++) {                                                                        \
+        VEC x = MUL(va, s[v]);                                                                             \
+        if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(c + j + v * LANES)));                                    \
+        STORE(c + j + v * LANES, x);                                                                       \
+      }                                                                                                    \
+    }                                                                                                      \
+    for (; j + LANES <= n; j += LANES) {                                                                   \
+      VEC s0 = ZERO();                                                                                     \
+      for (size_t p = 0; p < k; p++) s0 = FMA(SET1(a[p * csa]), LOAD(b + p * rsb + j), s0);                \
+      VEC x = MUL(va, s0);                                                                                 \
+      if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(c + j)));                                                  \
+      STORE(c + j, x);                                                                                     \
+    }                                                                                                      \
+    if (j < n) sgemm_scalar(1, n - j, k, alpha, a, 0, csa, b + j, rsb, 1, beta, c + j, 0);                 \
+  }
+ROW_KERNEL(row_avx2, AVX2, __m256, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
+           _mm256_fmadd_ps, _mm256_mul_ps, _mm256_add_ps)
+ROW_KERNEL(row_avx512, AVX512, __m512, 16, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps,
+           _mm512_fmadd_ps, _mm512_mul_ps, _mm512_add_ps)
+
+static __thread float *packed_buffer, *partial_buffer, *edge_buffer;
+static __thread size_t packed_capacity, partial_capacity, edge_capacity;
+
+/// The blocked product on one ISA.
+static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float alpha, const float *a,
+                          size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c,
+                          size_t ldc) {
+  const size_t mr = (size_t)isa->mr, lanes = (size_t)isa->lanes, nr = 2 * lanes;
+  // Partial sums between k-blocks, row stride n.
+  float *partial = k > KC ? scratch(&partial_buffer, &partial_capacity, m * n) : NULL;
+  // Edge tiles: an mr × nr tile of C, and rows of A padded with zeros (kc × mr, p-major).
+  float *edge = scratch(&edge_buffer, &edge_capacity, mr * nr + KC * mr);
+  float *edge_a = edge + mr * nr;
+  for (size_t jc = 0; jc < n; jc += NC) {
+    const size_t nc = n - jc < NC ? n - jc : NC;
+    for (size_t pc = 0; pc < k || (k == 0 && pc == 0); pc += KC) {
+      const size_t kc = k - pc < KC ? k - pc : KC;
+      const int first = pc == 0, last = pc + kc >= k;
+      // Pack B[pc ..< pc+kc, jc ..< jc+nc] into panels: nr columns wide, or lanes for a last
+      // panel of at most `lanes` columns; zero beyond n.
+      float *packed = scratch(&packed_buffer, &packed_capacity, (kc ? kc : 1) * (nc + nr));
+      size_t offset = 0;
+      for (size_t j0 = 0; j0 < nc; j0 += nr) {
+        const size_t width = nc - j0 >= nr ? nr : (nc - j0 <= lanes ? lanes : nr);
+        const size_t valid = nc - j0 < width ? nc - j0 : width;
+        float *panel = packed + offset;
+        const float *src = b + pc * rsb + (jc + j0) * csb;
+        for (size_t p = 0; p < kc; p++) {
+          float *row = panel + p * width;
+          if (csb == 1) {
+            const float *from = src + p * rsb;
+            size_t jj = 0;
+            for (; jj + 8 <= valid; jj += 8) {  // short rows: a call to memcpy costs more than the copy
+              float chunk[8];
+              __builtin_memcpy(chunk, from + jj, sizeof chunk);
+              __builtin_memcpy(row + jj, chunk, sizeof chunk);
+            }
+            for (; jj < valid; jj++) row[jj] = from[jj];
+          } else {
+            for (size_t jj = 0; jj < valid; jj++) row[jj] = src[p * rsb + jj * csb];
+          }
+          for (size_t jj = valid; jj < width; jj++) row[jj] = 0.0f;
+        }
+        offset += kc * width;
+      }
+      for (size_t i0 = 0; i0 < m; i0 += mr) {
+        const size_t rows = m - i0 < mr ? m - i0 : mr;
+        const float *ai = a + i0 * rsa + pc * csa;
+        size_t rsa_i = rsa, csa_i = csa;
+        if (rows < mr) {  // copy the last rows of A, padded with zero rows
+          for (size_t p = 0; p < kc; p++)
+            for (size_t r = 0; r < mr; r++) edge_a[p * mr + r] = r < rows ? ai[r * rsa + p * csa] : 0.0f;
+          ai = edge_a, rsa_i = 1, csa_i = mr;
+        }
+        size_t panel_offset = 0;
+        for (size_t j0 = 0; j0 < nc; j0 += nr) {
+          const size_t width = nc - j0 >= nr ? nr : (nc - j0 <= lanes ? lanes : nr);
+          const size_t cols = nc - j0 < width ? nc - j0 : width;
+          const float *panel = packed + panel_offset;
+          panel_offset += kc * width;
+          micro_fn kernel = width == nr ? isa->wide : isa->narrow;
+          float *cij = c + i0 * ldc + jc + j0;
+          float *pij = partial ? partial + i0 * n + jc + j0 : NULL;
+          if (rows == mr && cols == width) {
+            kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : pij, n, last ? cij : pij, last ? ldc : n, last,
+                   alpha, beta);
+            continue;
+          }
+          // An edge tile: run the full tile into `edge`, then copy out what exists.
+          if (!first)
+            for (size_t r = 0; r < mr; r++)
+              for (size_t jj = 0; jj < width; jj++)
+                edge[r * width + jj] = r < rows && jj < cols ? pij[r * n + jj] : 0.0f;
+          kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : edge, width, edge, width, 0, alpha, beta);
+          for (size_t r = 0; r < rows; r++)
+            for (size_t jj = 0; jj < cols; jj++) {
+              const float acc = edge[r * width + jj];
+              if (!last) {
+                pij[r * n + jj] = acc;
+              } else {
+                const float t = alpha * acc;
+                cij[r * ldc + jj] = beta == 0.0f ? t : t + beta * cij[r * ldc + jj];
+              }
+            }
+        }
+      }
+      if (k == 0) break;
+    }
+  }
+}
+#endif
+
+void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                     const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+  const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
+#if defined(__x86_64__)
+  if (m == 1 && csb == 1 && path >= 1 && loom_kernels_have_avx2()) {
+    if (path >= 2 && loom_kernels_have_avx512()) row_avx512(n, k, alpha, a, csa, b, rsb, beta, c);
+    else row_avx2(n, k, alpha, a, csa, b, rsb, beta, c);
+    return;
+  }
+  if (path >= 2 && loom_kernels_have_avx512()) {
+    sgemm_blocked(&isa_avx512, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+    return;
+  }
+  if (path >= 1 && loom_kernels_have_avx2()) {
+    sgemm_blocked(&isa_avx2, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+    return;
+  }
+#else
+  (void)path;
+#endif
+  sgemm_scalar(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+}
+
+void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+  const int path = loom_kernels_use_avx512 ? 2 : loom_kernels_use_avx2 ? 1 : 0;
+  loom_sgemm_path(path, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}

@@ -1,0 +1,139 @@
+import CBLAS
+import CNumericKernels
+import Testing
+
+@testable import NumericCore
+
+/// NumericCore's own Float matrix product (Sources/CNumericKernels/sgemm.c) against its definition:
+/// every element is +0 followed by one fused multiply-add per k in order, then alpha·acc (+ beta·c).
+/// Each code path (AVX-512, AVX2, scalar; a path the CPU lacks falls back to the next one down)
+/// must give exactly those bits, for every transpose, leading dimension and edge of the tiling
+/// (rows and columns that do not fill a register tile, k across the 256-wide k-blocks, k = 0, m = 1).
+@Suite("Float gemm: one fma chain per element, the same bits on every path")
+struct SgemmTests {
+  /// Values across a few binades, so that the order of the additions shows in the low bits.
+  static func values(_ count: Int, seed: UInt64) -> [Float] {
+    var rng = SeededGenerator(seed: seed)
+    return (0..<count).map { _ in Float(rng.normal()) * Float(1 << rng.int(below: 6)) / 8 }
+  }
+
+  /// The definition, written independently of the C code: Swift's `addingProduct` is IEEE fma.
+  static func definition(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int, b: [Float],
+    ldb: Int, beta: Float, c: [Float], ldc: Int
+  ) -> [Float] {
+    var out = c
+    for i in 0..<m {
+      for j in 0..<n {
+        var acc: Float = 0
+        for p in 0..<k {
+          let x = transA ? a[p * lda + i] : a[i * lda + p]
+          let y = transB ? b[j * ldb + p] : b[p * ldb + j]
+          acc = acc.addingProduct(x, y)
+        }
+        let t = alpha * acc
+        out[i * ldc + j] = beta == 0 ? t : t + beta * c[i * ldc + j]
+      }
+    }
+    return out
+  }
+
+  struct Case: CustomStringConvertible {
+    var transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float
+    var description: String {
+      "\(transA ? "T" : "N")\(transB ? "T" : "N") m \(m) n \(n) k \(k) alpha \(alpha) beta \(beta)"
+    }
+  }
+
+  static let shapes: [(Int, Int, Int)] = [
+    (1, 1, 1), (1, 37, 19), (1, 64, 300), (2, 3, 0), (5, 16, 7), (6, 8, 3), (6, 16, 9), (7, 17, 4),
+    (8, 32, 5), (9, 33, 11), (13, 40, 16), (17, 15, 23), (16, 80, 16), (3, 5, 257), (9, 18, 600), (16, 64, 300),
+    (20, 49, 31),
+  ]
+
+  static var cases: [Case] {
+    var all: [Case] = []
+    for (index, (m, n, k)) in shapes.enumerated() {
+      for transA in [false, true] {
+        for transB in [false, true] {
+          let (alpha, beta): (Float, Float) = [(1, 0), (1, 1), (0.375, -1.5)][(index + (transA ? 1 : 0)) % 3]
+          all.append(Case(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta))
+        }
+      }
+    }
+    return all
+  }
+
+  static func same(_ x: [Float], _ y: [Float]) -> Bool {
+    x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern }
+  }
+
+  @Test("every path gives the definition's bits", arguments: [0, 1, 2])
+  func pathsEqualDefinition(path: Int32) {
+    for (index, c) in Self.cases.enumerated() {
+      // Row strides wider than the rows: products of sub-matrices, as attention's strided calls.
+      let (ar, ac) = c.transA ? (c.k, c.m) : (c.m, c.k)
+      let (br, bc) = c.transB ? (c.n, c.k) : (c.k, c.n)
+      let lda = ac + 3, ldb = bc + 2, ldc = c.n + 5
+      let a = Self.values(max(ar * lda, 1), seed: UInt64(3 * index))
+      let b = Self.values(max(br * ldb, 1), seed: UInt64(3 * index + 1))
+      let c0 = Self.values(c.m * ldc, seed: UInt64(3 * index + 2))
+      let want = Self.definition(
+        transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: c.alpha, a: a, lda: lda, b: b,
+        ldb: ldb, beta: c.beta, c: c0, ldc: ldc)
+      var got = c0
+      loom_sgemm_path(
+        path, c.transA ? 1 : 0, c.transB ? 1 : 0, c.m, c.n, c.k, c.alpha, a, lda, b, ldb, c.beta, &got, ldc)
+      #expect(Self.same(got, want), "path \(path): \(c)")
+    }
+  }
+
+  @Test("beta = 0 never reads C (NaN there stays out of the result)")
+  func betaZeroIgnoresC() {
+    let a = Self.values(9 * 70, seed: 1), b = Self.values(70 * 33, seed: 2)
+    for path: Int32 in [0, 1, 2] {
+      var c = [Float](repeating: .nan, count: 9 * 33)
+      loom_sgemm_path(path, 0, 0, 9, 33, 70, 1, a, 70, b, 33, 0, &c, 33)
+      #expect(c.allSatisfy { $0.isFinite }, "path \(path)")
+    }
+  }
+
+  /// The transposes and leading dimensions mean what BLAS means: against OpenBLAS's sgemm (a
+  /// different summation order, so within a tolerance) on a shape that spans several k-blocks.
+  @Test("agrees with cblas_sgemm to rounding")
+  func matchesBLAS() {
+    let (m, n, k) = (37, 45, 530)
+    for transA in [false, true] {
+      for transB in [false, true] {
+        let a = Self.values(m * k, seed: 5), b = Self.values(k * n, seed: 6)
+        let c0 = Self.values(m * n, seed: 7)
+        let lda = transA ? m : k, ldb = transB ? k : n
+        var ours = c0, theirs = c0
+        loom_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, 0.5, a, lda, b, ldb, 2, &ours, n)
+        cblas_sgemm(
+          CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(m),
+          Int32(n), Int32(k), 0.5, a, Int32(lda), b, Int32(ldb), 2, &theirs, Int32(n))
+        let worst = zip(ours, theirs).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        #expect(worst < 1e-4, "\(transA) \(transB): \(worst)")
+      }
+    }
+  }
+
+  /// What NumericCore calls: `Float.gemm` is this product (on the path the process chose).
+  @Test("Float.gemm is loom_sgemm")
+  func floatGemmIsOurs() {
+    let a = Self.values(20 * 300, seed: 8), b = Self.values(300 * 24, seed: 9)
+    var viaSwift = [Float](repeating: 0, count: 20 * 24), direct = viaSwift
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        viaSwift.withUnsafeMutableBufferPointer { cp in
+          Float.gemm(
+            transA: false, transB: false, m: 20, n: 24, k: 300, alpha: 1, a: ap.baseAddress!, lda: 300,
+            b: bp.baseAddress!, ldb: 24, beta: 0, c: cp.baseAddress!, ldc: 24)
+        }
+      }
+    }
+    loom_sgemm_path(0, 0, 0, 20, 24, 300, 1, a, 300, b, 24, 0, &direct, 24)
+    #expect(Self.same(viaSwift, direct))
+  }
+}
