@@ -1,4 +1,4 @@
-// Matrix products through OpenBLAS gemm; the backward passes accumulate straight into the input
+// Matrix products through `Scalar.gemm` (our own for Float, OpenBLAS for Double); the backward passes accumulate straight into the input
 // gradients with beta = 1, so no temporary gradient buffers are made.
 
 extension TensorOf {

@@ -1,5 +1,5 @@
 // Why a generic `TensorOf<Scalar>` rather than a separate Double path:
-// lectures train in Float32 (half the memory traffic, twice the SIMD width, cblas_sgemm), while
+// lectures train in Float32 (half the memory traffic, twice the SIMD width), while
 // gradient checks need Float64 to reach tight tolerances. One generic class keeps a single
 // implementation of every op and its derivative. Speed does not suffer because every loop lives
 // in a free kernel function marked `@_specialize(where S == Float)` / `(where S == Double)`: the
@@ -28,7 +28,7 @@ where Magnitude == Self {
   static func tanh(_ x: Self) -> Self
   /// x^y.
   static func pow(_ x: Self, _ y: Self) -> Self
-  /// C ← alpha·op(A)·op(B) + beta·C, row-major (cblas_sgemm / cblas_dgemm).
+  /// C ← alpha·op(A)·op(B) + beta·C, row-major (loom_sgemm / cblas_dgemm).
   static func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
@@ -71,7 +71,8 @@ extension Float: TensorScalar {
   @inline(__always) public static func tanh(_ x: Float) -> Float { fastTanh(x) }
   /// x^y.
   @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
-  /// Single-precision GEMM through OpenBLAS.
+  /// Single-precision GEMM: NumericCore's own (`loom_sgemm`), one fma chain per element in k order,
+  /// so the same bits on every CPU path and under every OpenBLAS kernel.
   public static func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
