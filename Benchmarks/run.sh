@@ -6,6 +6,8 @@
 #   native: OpenBLAS picks its kernel for this CPU (still one thread).
 # Prints one row per workload:
 #   BENCH <name> loom=<pinned> native=<native> pin_cost=<c> reference=<value> unit=<unit> speedup=<x>
+# Float matrix products are NumericCore's own (the same bits under any OpenBLAS kernel), so the pin
+# costs the GPT and MLP workloads nothing; sgemm_N measures that product against NumPy's OpenBLAS.
 # pin_cost = pinned time / native time (> 1: the pin makes Loom slower); speedup = pinned Loom
 # against the reference (x > 1: Loom is faster). Then one row naming the OpenBLAS kernels that ran.
 # Usage: Benchmarks/run.sh [workload ...]   (LOOM_BENCH_ROUNDS=N rounds per workload, default 3)
