@@ -86,7 +86,8 @@ extension EndToEndTests {
       var items = try p.read([Self.fixtures.appendingPathComponent("pinned-arithmetic.md")])
       try p.execute(&items)
       let out = try #require(items[0].outputs)
-      #expect(out.cells[1]?.stdout == "OPENBLAS_CORETYPE Haswell\nOPENBLAS_NUM_THREADS 1\nOPENBLAS_VERBOSE -\nGLIBC_TUNABLES -\nSWIFT_DETERMINISTIC_HASHING 1\n")
+      #expect(
+        out.cells[1]?.stdout == "OPENBLAS_CORETYPE Haswell\nOPENBLAS_NUM_THREADS 1\nOPENBLAS_VERBOSE -\nGLIBC_TUNABLES -\nSWIFT_DETERMINISTIC_HASHING 1\n")
       // The program reports the kernel OpenBLAS really runs; on an AVX2 machine it is the pinned one.
       if ArithmeticPin.cpu().reproducesPin {
         #expect(out.diagnostics.isEmpty, "\(out.diagnostics)")
@@ -150,10 +151,11 @@ extension EndToEndTests {
     @Test("The pin: what is removed and set, and what a mismatch says")
     func pinUnits() {
       let env = ArithmeticPin.apply(to: ["OPENBLAS_CORETYPE": "Zen", "OMP_NUM_THREADS": "8", "GOTO_X": "1", "LD_PRELOAD": "x.so", "HOME": "/h"])
-      #expect(env == [
-        "OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1", "GOTO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-        "SWIFT_DETERMINISTIC_HASHING": "1", "HOME": "/h",
-      ])
+      #expect(
+        env == [
+          "OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1", "GOTO_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+          "SWIFT_DETERMINISTIC_HASHING": "1", "HOME": "/h",
+        ])
       #expect(ArithmeticPin.mismatch(reportedCore: "Haswell", reportedThreads: 1) == nil)
       #expect(ArithmeticPin.mismatch(reportedCore: "SkylakeX", reportedThreads: 1)?.contains("SkylakeX kernel") == true)
       #expect(ArithmeticPin.mismatch(reportedCore: "Haswell", reportedThreads: 2)?.contains("2 threads") == true)
