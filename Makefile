@@ -7,7 +7,7 @@ LOOM     := .build/debug/loom
 APT_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev
 NOTES    ?=
 
-.PHONY: all weave test test-reseed fuzz tangle build run serve clean bench browser-test deps loom swift-test loom-test help doctor format
+.PHONY: all weave test test-reseed fuzz tangle build run serve clean bench browser-test deps loom swift-test loom-test help doctor format format-check
 
 all: weave
 
@@ -21,6 +21,7 @@ help:
 	@echo "make bench         benchmarks against NumPy / PyTorch / Gymnasium (installs them in .bench/)"
 	@echo "make browser-test  load every page in headless Chromium"
 	@echo "make format        format the toolchain's Swift sources with swift-format (.swift-format)"
+	@echo "make format-check  fail if make format would change anything (CI runs it)"
 	@echo "make clean         remove .loom/ and site/"
 
 # System libraries (Debian/Ubuntu). Installed only when missing: apt-get as root, sudo otherwise.
@@ -78,6 +79,10 @@ doctor: loom
 FORMAT_DIRS := Sources/LoomKit Sources/LoomCLI Sources/loom Sources/TeXMath Tests/LoomKitTests Tests/LoomCLITests Tests/TeXMathTests
 format:
 	$(SWIFT) format --in-place --parallel --recursive $(FORMAT_DIRS)
+
+# Fails (naming file:line and the rule) when `make format` would change anything; CI runs it.
+format-check:
+	$(SWIFT) format lint --strict --parallel --recursive $(FORMAT_DIRS)
 
 clean:
 	@if [ -x $(LOOM) ]; then $(LOOM) clean --site; else rm -rf .loom site; fi
