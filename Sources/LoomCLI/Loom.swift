@@ -163,10 +163,10 @@ extension Loom {
       }
       let start = Date()
       let named = common.notes.isEmpty ? nil : try p.project.noteFiles(common.notes)
-      let (items, selected) = try p.weaveSite(named: named)
+      let (_, selected, written) = try p.weaveSite(named: named)
       if common.timings { p.printSlowestCells(selected) }
       p.console.line(
-        String(format: "wove %d pages into %@ in %.1f s", items.count, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
+        String(format: "wove %d pages into %@ in %.1f s", written, p.project.relativePath(p.project.siteDirectory), Date().timeIntervalSince(start)))
       if selected.contains(where: { $0.hasReadErrors || ($0.outputs.map { $0.status != .ok || $0.checks.contains { !$0.ok } } ?? false) }) {
         throw ExitCode.failure
       }

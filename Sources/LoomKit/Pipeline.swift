@@ -315,6 +315,9 @@ public final class Pipeline: @unchecked Sendable {
     /// What each `error` cell showed when it failed as expected, by note: its compile error, or the
     /// trap of a cell that had to be left out of the program to get past it.
     var expected: [String: [Int: CellOutput]] = [:]
+    /// The compiler's warnings so far, by note (an `error` cell that compiled may have been warned
+    /// about: in Swift 5 mode some of Swift 6's errors are warnings).
+    var warnings: [String: [Diagnostic]] = [:]
     let pipeline: Pipeline
 
     init(pipeline: Pipeline, notes: [Note], all: [Note]) {
@@ -328,7 +331,10 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     mutating func build(_ these: [Note]) throws -> Builder.Result {
-      try pipeline.buildExpectingErrors(these, writing: notes, all: all, tangler: tangler, builder: builder, plan: &plan, expected: &expected)
+      let result = try pipeline.buildExpectingErrors(
+        these, writing: notes, all: all, tangler: tangler, builder: builder, plan: &plan, expected: &expected)
+      for (path, ws) in result.warnings { warnings[path] = Builder.dedupe((warnings[path] ?? []) + ws) }
+      return result
     }
   }
 
@@ -363,7 +369,9 @@ public final class Pipeline: @unchecked Sendable {
     var pending = first
     var rebuiltStale: Set<Int> = []
     while !pending.isEmpty {
-      let results = run(pending, items: items, runner: runner, builder: session.builder, tangler: session.tangler, expected: session.expected)
+      let results = run(
+        pending, items: items, runner: runner, builder: session.builder, tangler: session.tangler, expected: session.expected,
+        warnings: session.warnings)
       var again: [Int] = []
       for i in pending {
         let note = items[i].note
@@ -457,7 +465,7 @@ public final class Pipeline: @unchecked Sendable {
   /// Runs the notes at `indices` of `items`, up to `jobs` at a time.
   func run(
     _ indices: [Int], items: [Item], runner: Runner, builder: Builder, tangler: Tangler,
-    expected: [String: [Int: CellOutput]]
+    expected: [String: [Int: CellOutput]], warnings: [String: [Diagnostic]] = [:]
   ) -> ResultBox {
     let results = ResultBox(count: items.count)
     let queue = OperationQueue()
@@ -467,6 +475,7 @@ public final class Pipeline: @unchecked Sendable {
       let note = items[i].note
       let exe = builder.executable(for: note)
       let known = expected[note.path] ?? [:]
+      let warned = warnings[note.path] ?? []
       let build = (try? String(contentsOf: tangler.mainSwiftURL(for: note), encoding: .utf8)).flatMap(Tangler.buildID(ofMainSwift:))
       queue.addOperation {
         let total = note.cells.count
@@ -475,7 +484,7 @@ public final class Pipeline: @unchecked Sendable {
         defer { console.progress(note.slug, nil) }
         do {
           let r = try Self.runExpectingErrors(
-            note, executable: exe, runner: runner, expected: known, expectedBuild: build,
+            note, executable: exe, runner: runner, expected: known, expectedBuild: build, warnings: warned,
             onCell: { console.progress(note.slug, "cell \($0)/\(total)") })
           results.set(i, .success(r))
         } catch {
@@ -544,7 +553,7 @@ public final class Pipeline: @unchecked Sendable {
   /// - Parameter expected: what `error` cells already showed (compile errors, earlier traps).
   static func runExpectingErrors(
     _ note: Note, executable: URL, runner: Runner, expected known: [Int: CellOutput],
-    expectedBuild: String? = nil,
+    expectedBuild: String? = nil, warnings: [Diagnostic] = [],
     onCell: (@Sendable (Int) -> Void)? = nil
   ) throws -> ErrorCellRun {
     var expected = known
@@ -567,10 +576,15 @@ public final class Pipeline: @unchecked Sendable {
     if out.status == .staleBuild { return ErrorCellRun(outputs: out) }
     for (index, c) in expected { out.cells[index] = c }
     for index in errorIndices.sorted() where expected[index] == nil && out.cells[index]?.ran == true {
+      let cell = note.cells.first { $0.index == index }
+      // What the compiler did say about the cell (hidden elsewhere: a cell marked error is there to
+      // fail) is often why it did not fail: a Swift 6 error that Swift 5 mode only warns about.
+      let warned = cell.map { c in warnings.filter { contains(c, line: $0.location.line) } } ?? []
+      let why = warned.isEmpty ? "" : "; the compiler only warned: " + warned.map { "\($0.message) (line \($0.location.line))" }.joined(separator: "; ")
       out.cells[index, default: CellOutput()].checks.append(
         CheckOutput(
-          ok: false, message: "cell \(index) is marked 'error' but it compiled and ran without failing",
-          location: note.cells.first { $0.index == index }.map { SourceLocation(file: note.path, line: $0.fenceLine) }))
+          ok: false, message: "cell \(index) is marked 'error' but it compiled and ran without failing" + why,
+          location: cell.map { SourceLocation(file: note.path, line: $0.fenceLine) }))
     }
     return ErrorCellRun(outputs: out)
   }
@@ -596,14 +610,15 @@ public final class Pipeline: @unchecked Sendable {
   /// too. The other pages are woven again from the cache when their code is unchanged (the navigation
   /// may have changed); a page whose note changed since its last run keeps its file as it is.
   /// Returns every note read, and the ones that ran.
-  public func weaveSite(named: [URL]?) throws -> (all: [Item], ran: [Item]) {
+  /// Runs the named notes (all when nil) and writes the site; returns every note read, the notes
+  /// run, and how many pages were written.
+  public func weaveSite(named: [URL]?) throws -> (all: [Item], ran: [Item], written: Int) {
     let all = try project.noteFiles([])
     let outside = (named ?? []).filter { f in !all.contains { $0.path == f.path } }
     var items = try read(all + outside)
     guard let named else {
       try execute(&items)
-      try weave(items)
-      return (items, items)
+      return (items, items, try weave(items))
     }
     let namedPaths = Set(named.map { project.relativePath($0) })
     var selected = items.filter { namedPaths.contains($0.note.path) }
@@ -611,11 +626,12 @@ public final class Pipeline: @unchecked Sendable {
     loadCached(&items)
     for s in selected { if let i = items.firstIndex(where: { $0.note.path == s.note.path }) { items[i] = s } }
     let woven = items.filter { namedPaths.contains($0.note.path) || $0.outputs != nil || !Self.hasCode($0.note) }
-    try weave(items, only: Set(woven.map(\.note.slug)))
-    return (items, selected)
+    return (items, selected, try weave(items, only: Set(woven.map(\.note.slug))))
   }
 
-  public func weave(_ items: [Item], only: Set<String>? = nil) throws {
+  /// Writes the site's pages (only those in `only`, when given); returns how many were written.
+  @discardableResult
+  public func weave(_ items: [Item], only: Set<String>? = nil) throws -> Int {
     var weaver = Weaver()
     // Names defined by export cells link across notes, to the cell that defines them.
     for item in items {
@@ -629,7 +645,7 @@ public final class Pipeline: @unchecked Sendable {
     site.crossReferences = crossReferences(items).0
     // Pages of notes not woven this time keep their files; the navigation needs every note's title.
     let pages = items.map { Site.Page(note: $0.note, outputs: $0.outputs, diagnostics: $0.readDiagnostics) }
-    try site.write(pages, only: only)
+    return try site.write(pages, only: only)
   }
 
   final class ResultBox: @unchecked Sendable {

@@ -122,5 +122,21 @@ extension EndToEndTests {
       #expect(out.failedCell == 1)
       #expect(!out.checks.contains { $0.message.contains("ran without failing") }, "\(out.checks)")
     }
+
+    @Test("An error cell that compiled says what the compiler warned about it (hidden otherwise)")
+    func errorCellThatOnlyWarned() throws {
+      let p = pipeline()
+      var items = try p.read([EndToEndTests.fixtures.appendingPathComponent("error-cell-warned.md")])
+      // The compiler warns only when it compiles: an up-to-date build from an earlier run says nothing.
+      var builder = Builder(project: p.project)
+      builder.configuration = p.options.configuration
+      builder.forgetBuild(of: items[0].note)
+      try p.execute(&items)
+      let out = try #require(items[0].outputs)
+      let failed = try #require(out.checks.first { !$0.ok }, "\(out.checks)")
+      #expect(failed.message.contains("ran without failing; the compiler only warned: "), "\(failed.message)")
+      #expect(failed.message.contains("never mutated") && failed.message.contains("(line 4)"), "\(failed.message)")
+      #expect(failed.location?.line == 3)
+    }
   }
 }

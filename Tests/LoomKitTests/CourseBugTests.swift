@@ -65,10 +65,38 @@ struct CourseBugTests {
     outputs.cells[1]!.stdout = "B-RAN-EARLIER\n"
     let key = p.cacheKey(b.note, upstream: [], environment: CacheKeys.environment(project: project))
     try OutputCache(directory: project.cacheDirectory(reseed: 0)).store(outputs, for: b.note, key: key)
-    let (all, ran) = try p.weaveSite(named: [notes.appendingPathComponent("01-a.md")])
+    let (all, ran, _) = try p.weaveSite(named: [notes.appendingPathComponent("01-a.md")])
     #expect(all.count == 2 && ran.map(\.note.slug) == ["01-a"])
     let page = try String(contentsOf: project.siteDirectory.appendingPathComponent("02-b.html"), encoding: .utf8)
     #expect(page.contains("B-RAN-EARLIER"))
+  }
+
+  @Test("loom weave NOTE.md into a new folder: pages that are not there are not linked, and the count says what was written")
+  func weaveNamedIntoNewFolder() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loom-weave-new-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let notes = root.appendingPathComponent("notes")
+    try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
+    try "# Home\n".write(to: notes.appendingPathComponent("index.md"), atomically: true, encoding: .utf8)
+    try "# A\n\nProse only.\n".write(to: notes.appendingPathComponent("01-a.md"), atomically: true, encoding: .utf8)
+    // B has code and has never run: no cached outputs, so this weave does not write its page.
+    try "# B\n\n```swift\nprint(\"b\")\n```\n".write(to: notes.appendingPathComponent("02-b.md"), atomically: true, encoding: .utf8)
+    try "# C\n\nProse only.\n".write(to: notes.appendingPathComponent("03-c.md"), atomically: true, encoding: .utf8)
+    var project = Project(root: root)
+    project.siteDirectory = root.appendingPathComponent("elsewhere")
+    let p = Pipeline(project: project, options: Pipeline.Options(), console: Console(silent: true))
+    let (_, ran, written) = try p.weaveSite(named: [notes.appendingPathComponent("03-c.md")])
+    #expect(ran.map(\.note.slug) == ["03-c"])
+    let site = project.siteDirectory
+    for file in ["index.html", "01-a.html", "03-c.html"] {
+      #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(file).path), "\(file)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("02-b.html").path))
+    #expect(written == 3)
+    for file in ["index.html", "01-a.html", "03-c.html", "assets/search-index.js"] {
+      let text = try String(contentsOf: site.appendingPathComponent(file), encoding: .utf8)
+      #expect(!text.contains("02-b.html"), "\(file) links a page that was not written")
+    }
   }
 
   @Test("Orphan cleanup stops only what note programs left behind, not the children others in this process started")

@@ -36,6 +36,49 @@ struct ForeignNoteTests {
     #expect(!html.contains("<math"))
   }
 
+  @Test(
+    "A price's dollar never pairs with a dollar inside a later code span, link destination or autolink",
+    arguments: [
+      ("It costs $10, see `$x` here.\n", "<code>$x</code>"),
+      ("It costs $10, see [docs](https://e.com/$x) here.\n", "href=\"https://e.com/$x\""),
+      ("It costs $10, see <https://e.com/$x> here.\n", "href=\"https://e.com/$x\""),
+    ])
+  func priceBeforeCode(_ c: (String, String)) {
+    let html = prose(read(c.0).0)
+    #expect(html.contains(c.1), "\(html)")
+    #expect(html.contains("$10"), "\(html)")
+    #expect(!html.contains("<math"), "\(html)")
+  }
+
+  @Test("Math next to a code span or a link is still math")
+  func mathBesideCode() {
+    let html = prose(read("Both $x^2$ and `code`, $y$ and [a link](https://e.com/$p), and $a < b$.\n").0)
+    #expect(html.components(separatedBy: "<math").count == 4, "\(html)")
+    #expect(html.contains("<code>code</code>") && html.contains("href=\"https://e.com/$p\""), "\(html)")
+  }
+
+  @Test("A link or autolink whose scheme is not followed (doc:, ftp:, javascript:) is its text, not an href=\"\" to the page")
+  func unsafeLinksAreText() {
+    let html = prose(read("See <doc:Foo> and <ftp://example.com/f> and [x](javascript:alert(1)) and ![i](data:x).\n").0)
+    #expect(!html.contains("<a") && !html.contains("<img") && !html.contains("href="), "\(html)")
+    #expect(html.contains("See doc:Foo and ftp://example.com/f and x and i."), "\(html)")
+    let safe = prose(read("A [link](https://e.com) and <https://e.com/a>.\n").0)
+    #expect(safe.contains("<a href=\"https://e.com\">link</a>") && safe.contains("<a href=\"https://e.com/a\">"), "\(safe)")
+  }
+
+  @Test("A text-level tag that raw HTML leaves open is closed where its paragraph, heading or HTML block ends")
+  func unclosedInlineTags() {
+    let html = prose(read("<a href=\"https://example.org\">unclosed\n\nPlain text after it.\n").0)
+    #expect(html.contains("<p><a href=\"https://example.org\">unclosed</a></p>"), "\(html)")
+    #expect(html.contains("<p>Plain text after it.</p>"), "\(html)")
+    let nested = prose(read("# A <b>bold <i>head\n\n<span>\n\nAfter.\n").0)
+    #expect(nested.contains("head</i></b><a class=\"anchor\""), "\(nested)")
+    #expect(nested.contains("<span></span>") || nested.contains("<span>\n</span>") || nested.contains("<span></span>\n"), "\(nested)")
+    // Balanced or block-level HTML is left as it is: <details> may span several Markdown blocks.
+    let details = prose(read("<details><summary>More</summary>\n\n*hidden* <b>x</b>\n\n</details>\n").0)
+    #expect(details.contains("<details><summary>More</summary>") && details.contains("<b>x</b></p>") && !details.contains("</summary></details>"), "\(details)")
+  }
+
   @Test("Math in a link title or an image's alt text does not break the tag")
   func mathInAttributes() {
     let html = prose(read("[t](https://example.com \"the $x$ title\") and ![a $\\alpha$ b](i.png)\n").0)

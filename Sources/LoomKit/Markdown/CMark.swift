@@ -378,6 +378,55 @@ enum CMark {
   /// Raw HTML keeps only what HTMLSanitizer allows, and U+001E (which Loom's own placeholders and
   /// markers start with) never reaches the page from the note's text.
   private static func cleanLiterals(in document: OpaquePointer) {
+    sanitizeLiterals(in: document)
+    closeInlineTags(in: document)
+  }
+
+  /// Text-level tags that raw HTML opens in a paragraph, heading, table cell or HTML block are
+  /// closed at its end (see HTMLSanitizer.inlineTags): what a note's raw HTML leaves open never
+  /// reaches the blocks after it.
+  private static func closeInlineTags(in document: OpaquePointer) {
+    guard let iter = cmark_iter_new(document) else { return }
+    var fragments: [(block: OpaquePointer, html: String)] = []
+    var htmlBlocks: [OpaquePointer] = []
+    while true {
+      let event = cmark_iter_next(iter)
+      if event == CMARK_EVENT_DONE { break }
+      guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) else { continue }
+      let type = cmark_node_get_type(node)
+      if type == CMARK_NODE_HTML_BLOCK {
+        htmlBlocks.append(node)
+      } else if type == CMARK_NODE_HTML_INLINE {
+        // The nearest block around it (CMARK_NODE_TYPE_MASK 0xC000; blocks are 0x8000).
+        var block = cmark_node_parent(node)
+        while let b = block, cmark_node_get_type(b).rawValue & 0xC000 != 0x8000 { block = cmark_node_parent(b) }
+        if let block { fragments.append((block, string(cmark_node_get_literal(node)))) }
+      }
+    }
+    cmark_iter_free(iter)
+    for node in htmlBlocks {
+      let html = string(cmark_node_get_literal(node))
+      let closing = HTMLSanitizer.closingTags(for: [html])
+      if !closing.isEmpty {
+        let trimmed = html.hasSuffix("\n") ? String(html.dropLast()) : html
+        _ = cmark_node_set_literal(node, trimmed + closing + "\n")
+      }
+    }
+    var order: [OpaquePointer] = []
+    var byBlock: [OpaquePointer: [String]] = [:]
+    for (block, html) in fragments {
+      if byBlock[block] == nil { order.append(block) }
+      byBlock[block, default: []].append(html)
+    }
+    for block in order {
+      let closing = HTMLSanitizer.closingTags(for: byBlock[block] ?? [])
+      guard !closing.isEmpty, let node = cmark_node_new(CMARK_NODE_HTML_INLINE) else { continue }
+      _ = cmark_node_set_literal(node, closing)
+      _ = cmark_node_append_child(block, node)
+    }
+  }
+
+  private static func sanitizeLiterals(in document: OpaquePointer) {
     guard let iter = cmark_iter_new(document) else { return }
     defer { cmark_iter_free(iter) }
     while true {
@@ -404,6 +453,7 @@ enum CMark {
   private static func rewriteLinks(in document: OpaquePointer, _ hooks: MarkdownHooks) {
     guard let iter = cmark_iter_new(document) else { return }
     var noteLinks: [(OpaquePointer, String)] = []
+    var unsafe: [OpaquePointer] = []
     var images = 0
     while true {
       let event = cmark_iter_next(iter)
@@ -421,8 +471,13 @@ enum CMark {
         _ = cmark_node_set_url(node, ReferenceSyntax.hrefPrefix + label)
         continue
       }
-      // `javascript:`, `data:`, `vbscript:` … are dropped, as GitHub does: the link text stays.
-      let rewritten = HTMLSanitizer.isSafeURL(url) ? hooks.rewriteURL(url) : ""
+      // `javascript:`, `data:`, `vbscript:`, `doc:` … are not followed, as on GitHub: the link (or
+      // image) gives way to its text, rather than becoming an `href=""` back to the page.
+      guard HTMLSanitizer.isSafeURL(url) else {
+        unsafe.append(node)
+        continue
+      }
+      let rewritten = hooks.rewriteURL(url)
       if rewritten != url { _ = cmark_node_set_url(node, rewritten) }
       // A link inside an image is only its alt text: no markers in an attribute.
       if type == CMARK_NODE_LINK, images == 0, hooks.isNotePage(rewritten) {
@@ -431,6 +486,12 @@ enum CMark {
       }
     }
     cmark_iter_free(iter)
+    // Innermost first (the walk enters outer nodes first), so each unwrap sees its children in place.
+    for node in unsafe.reversed() {
+      while let child = cmark_node_first_child(node) { _ = cmark_node_insert_before(node, child) }
+      cmark_node_unlink(node)
+      cmark_node_free(node)
+    }
     for (link, url) in noteLinks {
       if let open = cmark_node_new(CMARK_NODE_HTML_INLINE), let close = cmark_node_new(CMARK_NODE_HTML_INLINE) {
         _ = cmark_node_set_literal(open, linkOpen + url.replacingOccurrences(of: "\u{1E}", with: "") + "\u{1E}")

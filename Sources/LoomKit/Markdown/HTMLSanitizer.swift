@@ -20,6 +20,45 @@ enum HTMLSanitizer {
   ]
   static let urlAttributes: Set<String> = ["href", "src", "cite", "srcset"]
 
+  /// Tags a paragraph's raw HTML may open (text-level elements): one left open at the end of its
+  /// paragraph, heading or table cell would, by HTML's parsing rules, be reopened in every block
+  /// after it (an unclosed `<a href>` turns the rest of the page into one link), so it is closed there.
+  static let inlineTags: Set<String> = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "rp",
+    "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+  ]
+
+  /// The closing tags for the text-level elements that `fragments` (raw HTML, in order, as the
+  /// sanitiser rebuilt it) open and do not close; "" when they are balanced.
+  static func closingTags(for fragments: [String]) -> String {
+    var open: [String] = []
+    for fragment in fragments {
+      let b = Array(fragment.utf8)
+      var i = 0
+      while i < b.count {
+        guard b[i] == UInt8(ascii: "<") else { i += 1; continue }
+        var j = i + 1
+        let closing = j < b.count && b[j] == UInt8(ascii: "/")
+        if closing { j += 1 }
+        let nameStart = j
+        while j < b.count, (b[j] | 0x20) >= UInt8(ascii: "a"), (b[j] | 0x20) <= UInt8(ascii: "z") || (b[j] >= UInt8(ascii: "0") && b[j] <= UInt8(ascii: "9")) {
+          j += 1
+        }
+        let name = String(decoding: b[nameStart..<j], as: UTF8.self).lowercased()
+        while j < b.count, b[j] != UInt8(ascii: ">") { j += 1 }
+        let selfClosing = j > 0 && j < b.count && b[j - 1] == UInt8(ascii: "/")
+        i = j + 1
+        guard inlineTags.contains(name), !selfClosing else { continue }
+        if !closing {
+          open.append(name)
+        } else if let k = open.lastIndex(of: name) {
+          open.removeSubrange(k...)
+        }
+      }
+    }
+    return open.reversed().map { "</\($0)>" }.joined()
+  }
+
   /// True when `url` may be followed from a page: relative, a fragment, or http(s)/mailto.
   static func isSafeURL(_ url: String) -> Bool {
     // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").

@@ -22,6 +22,9 @@ enum MathSpans {
   /// next character is not a space, and the next `$` closes it when it follows a non-space and is
   /// not followed by a digit. A backslash escapes the character after it (`\$` inside math). The
   /// search stops at the first dollar after the opening one, so every dollar is looked at once.
+  /// Math never reaches into a code span, a link's destination or an autolink: a backtick, `](` or
+  /// the start of an autolink (`<https:`) before the closing dollar means this dollar is text
+  /// (``costs $10, see `$x` here``), as TeX has no use for them.
   /// - Parameter byte: the byte at an offset of the parser's text, nil past its end.
   static func close(at start: Int, byte: (Int) -> UInt8?) -> (end: Int, display: Bool, tex: ClosedRange<Int>?)? {
     let dollar = UInt8(ascii: "$"), backslash = UInt8(ascii: "\\")
@@ -31,6 +34,8 @@ enum MathSpans {
     if !display, isSpace(first) { return nil }
     while let c = byte(j) {
       if c == backslash { j += 2; continue }
+      if c == UInt8(ascii: "`") || (c == UInt8(ascii: "]") && byte(j + 1) == UInt8(ascii: "(")) { return nil }
+      if c == UInt8(ascii: "<"), startsAutolink(at: j + 1, byte: byte) { return nil }
       if c == dollar {
         if display {
           guard byte(j + 1) == dollar else { return nil }
@@ -46,6 +51,27 @@ enum MathSpans {
       j += 1
     }
     return nil
+  }
+
+  /// CommonMark's URI autolink after a `<`: a scheme of 2–32 letters, digits, `+`, `.`, `-` (a letter
+  /// first), a colon, then no space, `<` or control character up to a `>`.
+  private static func startsAutolink(at start: Int, byte: (Int) -> UInt8?) -> Bool {
+    func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
+    guard let first = byte(start), isLetter(first) else { return false }
+    var j = start + 1
+    while let c = byte(j),
+      isLetter(c) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+    {
+      j += 1
+    }
+    guard (2...32).contains(j - start), byte(j) == UInt8(ascii: ":") else { return false }
+    j += 1
+    while let c = byte(j) {
+      if c == UInt8(ascii: ">") { return true }
+      if c <= 0x20 || c == UInt8(ascii: "<") || c == 0x7F { return false }
+      j += 1
+    }
+    return false
   }
 
   private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }

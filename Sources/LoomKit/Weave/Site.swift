@@ -37,14 +37,25 @@ public struct Site: Sendable {
   /// Writes every page, the assets and the search index. Each file is written atomically, and only
   /// when its bytes change.
   /// With `only`, just those pages (by slug) are rendered again; the rest keep their files.
-  public func write(_ pages: [Page], only: Set<String>? = nil) throws {
+  /// Writes the pages (only those in `only`, when given) and returns how many were written.
+  ///
+  /// With `only`, a page that is neither written now nor already in the folder (a new `--output`
+  /// folder, a note never run) is left out of the navigation, the index, the pager and the search,
+  /// so no link points at a file that is not there.
+  @discardableResult
+  public func write(_ pages: [Page], only: Set<String>? = nil) throws -> Int {
     let dir = project.siteDirectory
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let pages = pages.filter { page in
+      guard let only, !only.contains(page.note.slug) else { return true }
+      return FileManager.default.fileExists(atPath: dir.appendingPathComponent(page.fileName).path)
+    }
     let lectures = pages.filter { $0.note.slug != "index" }.sorted { $0.note.slug < $1.note.slug }
     var site = self
     if let index = pages.first(where: { $0.note.slug == "index" }) { site.title = index.note.title }
     if site.crossReferences == nil { site.crossReferences = CrossReferences(notes: pages.map(\.note)) }
     try site.writeAll(pages, lectures: lectures, only: only)
+    return only.map { only in pages.filter { only.contains($0.note.slug) }.count } ?? pages.count
   }
 
   private func writeAll(_ pages: [Page], lectures: [Page], only: Set<String>?) throws {
