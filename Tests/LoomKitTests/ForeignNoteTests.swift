@@ -66,6 +66,22 @@ struct ForeignNoteTests {
     #expect(safe.contains("<a href=\"https://e.com\">link</a>") && safe.contains("<a href=\"https://e.com/a\">"), "\(safe)")
   }
 
+  @Test("A URL whose text before the colon cannot be a scheme is relative, and stays a link (GFM spec example 508)")
+  func relativeURLsWithColons() {
+    let html = prose(read("[link](foo\\)\\:) and [x](a_b:c) and [y](1ab:c) and <a href=\"a_b:c\">z</a>\n").0)
+    #expect(html.contains("<a href=\"foo):\">link</a>"), "\(html)")
+    #expect(html.contains("<a href=\"a_b:c\">x</a>") && html.contains("<a href=\"1ab:c\">y</a>"), "\(html)")
+    #expect(html.contains("<a href=\"a_b:c\">z</a>"), "\(html)")
+    #expect(!HTMLSanitizer.isSafeURL("JavaScript:alert(1)") && !HTMLSanitizer.isSafeURL("java\tscript:x") && !HTMLSanitizer.isSafeURL("doc:Foo"))
+  }
+
+  @Test("A note whose first heading is empty takes its title from the next heading with text, or its file name")
+  func emptyHeadingTitle() {
+    #expect(read("## \n#\n### ###\n", path: "notes/ex-049.md").0.title == "ex-049")
+    #expect(read("# \n\n# Real title\n", path: "notes/t.md").0.title == "Real title")
+    #expect(read("---\ntitle: \"\"\n---\n# From the heading\n", path: "notes/t.md").0.title == "From the heading")
+  }
+
   @Test("A text-level tag that raw HTML leaves open is closed where its paragraph, heading or HTML block ends")
   func unclosedInlineTags() {
     let html = prose(read("<a href=\"https://example.org\">unclosed\n\nPlain text after it.\n").0)

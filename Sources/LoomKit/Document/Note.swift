@@ -45,11 +45,14 @@ public struct Note: Sendable {
     }
   }
 
-  /// The first `#` heading, or the front matter title, or the slug.
+  /// The front matter title, or the first `#` heading with text, or the slug (a title is never
+  /// empty: it names the page in the sidebar, the pager and the browser's tab).
   public var title: String {
-    if let t = frontMatter.title { return t }
+    if let t = frontMatter.title, !t.trimmingWhitespace().isEmpty { return t }
     for block in blocks {
-      if case .prose(let p) = block, let h = p.headings.first(where: { $0.level == 1 }) { return h.text }
+      if case .prose(let p) = block, let h = p.headings.first(where: { $0.level == 1 && !$0.text.trimmingWhitespace().isEmpty }) {
+        return h.text
+      }
     }
     return slug
   }

@@ -68,6 +68,11 @@ enum HTMLSanitizer {
     // A colon after the first '/', '?' or '#' is not a scheme's.
     if let other = s.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }), other < colon { return true }
     let scheme = s[..<colon]
+    // Only letters, digits, '+', '.', '-' (a letter first) make a scheme; `foo):` or `a_b:c` is a
+    // relative URL, as a browser reads it.
+    guard let first = scheme.first, first.isASCII, first.isLetter,
+      scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) })
+    else { return true }
     return scheme == "http" || scheme == "https" || scheme == "mailto"
   }
 
