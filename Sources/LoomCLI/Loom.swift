@@ -269,6 +269,13 @@ extension Loom {
     @OptionGroup var common: RunOptions
     @Option(help: "Port to listen on (127.0.0.1 only).") var port: UInt16 = 8000
 
+    func validate() throws {
+      // The server keeps the whole site current; it does not narrow to some notes.
+      if !common.notes.isEmpty {
+        throw ValidationError("loom serve works on every note of the project and takes no note names (to render one note: loom weave \(common.notes[0]))")
+      }
+    }
+
     func run() async throws {
       let server = Server(pipeline: try common.pipeline(), port: port)
       try await server.run()

@@ -95,6 +95,12 @@ public final class Pipeline: @unchecked Sendable {
         console.diagnostic(d, lines: items[i].note.lines)
       }
     }
+    for i in items.indices {
+      guard let problem = Site.pageNameProblem(items[i].note) else { continue }
+      let d = Diagnostic(.error, problem, at: SourceLocation(file: items[i].note.path, line: 1))
+      items[i].readDiagnostics.append(d)
+      console.diagnostic(d, lines: items[i].note.lines)
+    }
     checkReferences(&items)
     let graph = NoteGraph(items.filter { !$0.hasReadErrors }.map(\.note))
     for d in graph.diagnostics {

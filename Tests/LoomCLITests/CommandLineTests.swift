@@ -37,13 +37,16 @@ struct CommandLineTests {
 
   @Test("Every command that runs notes takes the shared options", arguments: ["check", "build", "run", "weave", "test", "tangle", "serve"])
   func sharedOptions(command: String) throws {
-    let args = [
-      command, "notes/a.md", "notes/b.md", "--no-cache", "--jobs", "3", "--timeout", "90", "--cell-timeout", "30",
-      "--memory-limit", "2048", "--quiet", "--loom-dir", ".loom-x", "--reseed", "4", "--timings",
-    ]
+    // serve keeps the whole site current: it takes every shared option but note names.
+    let notes = command == "serve" ? [] : ["notes/a.md", "notes/b.md"]
+    let args =
+      [command] + notes + [
+        "--no-cache", "--jobs", "3", "--timeout", "90", "--cell-timeout", "30",
+        "--memory-limit", "2048", "--quiet", "--loom-dir", ".loom-x", "--reseed", "4", "--timings",
+      ]
     let parsed = try parse(args).get()
     let options = try #require(common(parsed))
-    #expect(options.notes == ["notes/a.md", "notes/b.md"])
+    #expect(options.notes == notes)
     #expect(options.noCache && options.quiet && options.timings)
     #expect(options.jobs == 3 && options.timeout == 90 && options.cellTimeout == 30 && options.memoryLimit == 2048)
     #expect(options.loomDir == ".loom-x" && options.reseed == 4)
@@ -66,6 +69,7 @@ struct CommandLineTests {
       (["build", "--memory-limit=-1"], "--memory-limit is in MiB"),
       (["test", "--reseed", "-1"], "reseed"),
       (["serve", "--port", "70000"], "port"),
+      (["serve", "notes/a.md"], "takes no note names (to render one note: loom weave notes/a.md)"),
       (["frobnicate"], "frobnicate"),
     ])
   func badValues(arguments: [String], says: String) {

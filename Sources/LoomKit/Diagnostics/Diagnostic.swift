@@ -56,12 +56,25 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
   /// its notes, with their lines when they point into the same file.
   public func rendered(sourceLines: [Substring]?) -> String { renderedText(sourceLines: sourceLines).description }
 
+  /// The most characters of a source line shown under a diagnostic.
+  static let excerptWidth = 160
+
   /// `rendered(sourceLines:)` with its places as values (for outputs that move with their cell).
   public func renderedText(sourceLines: [Substring]?) -> LocatedText {
     var out: LocatedText = "\(location): \(severity.rawValue): \(message)"
     if let lines = sourceLines, location.line >= 1, location.line <= lines.count {
-      let text = String(lines[location.line - 1])
-      let caretColumn = max(1, min(location.column, text.count + 1))
+      var text = String(lines[location.line - 1])
+      var caretColumn = max(1, min(location.column, text.count + 1))
+      // A long line is shown as the window around the caret: a note whose one line holds thousands
+      // of errors would otherwise print the whole line under each of them.
+      let window = Self.excerptWidth
+      if text.count > window {
+        let chars = Array(text)
+        let start = max(0, min(caretColumn - 1 - window / 2, chars.count - window))
+        let head = start > 0 ? "…" : "", tail = start + window < chars.count ? "…" : ""
+        text = head + String(chars[start..<(start + window)]) + tail
+        caretColumn += head.count - start
+      }
       // Keep tabs so the caret lines up under the same characters.
       let pad = text.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
       out.append(.text("\n\(text)\n" + pad + "^"))

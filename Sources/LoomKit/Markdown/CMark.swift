@@ -340,7 +340,15 @@ enum CMark {
   private static func splitReferences(_ node: OpaquePointer, _ reference: (ReferenceUse.Target, Int, Int) -> String, asText: Bool) {
     let pieces = ReferenceSyntax.scan(string(cmark_node_get_literal(node)))
     guard pieces.contains(where: { if case .reference = $0 { return true } else { return false } }) else { return }
-    let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+    var line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+    // Text that cmark-gfm's autolink extension split off (after `foo@bar.com`) has no position:
+    // the nearest ancestor's line, rather than line 0.
+    var ancestor = cmark_node_parent(node)
+    while line <= 0, let a = ancestor {
+      line = Int(cmark_node_get_start_line(a))
+      column = 1
+      ancestor = cmark_node_parent(a)
+    }
     for piece in pieces {
       let new: OpaquePointer?
       switch piece {

@@ -274,6 +274,19 @@ public struct Runner: Sendable {
     return found
   }
 
+  /// `text` cut to at most `limit` bytes (at a character boundary), with a note of what was left out.
+  static func capped(_ text: String, limit: Int) -> String {
+    guard text.utf8.count > limit else { return text }
+    var kept = ""
+    var bytes = 0
+    for ch in text {
+      bytes += ch.utf8.count
+      if bytes > limit { break }
+      kept.append(ch)
+    }
+    return kept + " … [loom: the value was \(text.utf8.count) bytes; the first \(kept.utf8.count) are shown]"
+  }
+
   /// Reads the runtime's side file into `outputs`; returns the build fingerprint the program
   /// reported, the OpenBLAS kernel and thread count it ran with, and whether it reached its end.
   private func readEvents(_ url: URL, into outputs: inout NoteOutputs, note: Note) -> (String?, (core: String?, threads: Int?), Bool) {
@@ -299,7 +312,8 @@ public struct Runner: Sendable {
         build = b
         blas = (core.isEmpty ? nil : core, threads)
       case let .inline(index, text):
-        outputs.inlines[index] = text
+        // An inline value is a few words of prose: bounded like a cell's output.
+        outputs.inlines[index] = Self.capped(text, limit: outputLimit)
       case .end:
         finished = true
       case .cell:

@@ -46,7 +46,9 @@ public struct Site: Sendable {
   public func write(_ pages: [Page], only: Set<String>? = nil) throws -> Int {
     let dir = project.siteDirectory
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    // A note whose page cannot be written under its name has a read error instead (Pipeline.link).
     let pages = pages.filter { page in
+      guard Self.pageNameProblem(page.note) == nil else { return false }
       guard let only, !only.contains(page.note.slug) else { return true }
       return FileManager.default.fileExists(atPath: dir.appendingPathComponent(page.fileName).path)
     }
@@ -68,17 +70,13 @@ public struct Site: Sendable {
     }
     let existing = Set(pages.flatMap { [$0.fileName, $0.href] })
     let graph = NoteGraph(pages.map(\.note))
+    // One page that cannot be written does not stop the others: they are written, then its error.
+    var failures: [String] = []
     for page in pages where only?.contains(page.note.slug) ?? true {
-      let html = self.html(for: page, lectures: lectures, existing: existing)
-      try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
-      // What the reader can download: the Markdown, and the program Loom generated from it.
-      for (file, text) in sources(page.note, graph: graph) { try FileIO.writeIfChanged(text, to: dir.appendingPathComponent(file)) }
-      // Machine-dependent outputs (cells marked volatile) live beside the page, not in it.
-      let volatileFile = dir.appendingPathComponent(Self.volatilePath(page.note))
-      if let script = weaver.volatileScript(page.note, outputs: page.outputs) {
-        try FileIO.writeIfChanged(script, to: volatileFile)
-      } else if FileManager.default.fileExists(atPath: volatileFile.path) {
-        try FileManager.default.removeItem(at: volatileFile)
+      do {
+        try writePage(page, lectures: lectures, existing: existing, graph: graph)
+      } catch {
+        failures.append("\(page.note.path): error: its page could not be written: \(error)")
       }
     }
     let assets = dir.appendingPathComponent("assets")
@@ -86,12 +84,41 @@ public struct Site: Sendable {
     try FileIO.writeIfChanged(SiteAssets.javascript, to: assets.appendingPathComponent("loom.js"))
     try FileIO.writeIfChanged(searchIndex(pages), to: assets.appendingPathComponent("search-index.js"))
     try writeTimings(pages, lectures: lectures)
+    if !failures.isEmpty { throw LoomError(.io, failures.joined(separator: "\n")) }
     if only == nil {
       let sourceFiles = pages.flatMap { Self.sourceFiles($0.note) }
       Self.prune(
         dir,
         keeping: Set(pages.map(\.fileName) + pages.map { Self.volatilePath($0.note) } + Self.assetFiles + sourceFiles + Self.timingFiles))
     }
+  }
+
+  private func writePage(_ page: Page, lectures: [Page], existing: Set<String>, graph: NoteGraph) throws {
+    let dir = project.siteDirectory
+    let html = self.html(for: page, lectures: lectures, existing: existing)
+    try FileIO.writeIfChanged(html, to: dir.appendingPathComponent(page.fileName))
+    // What the reader can download: the Markdown, and the program Loom generated from it.
+    for (file, text) in sources(page.note, graph: graph) { try FileIO.writeIfChanged(text, to: dir.appendingPathComponent(file)) }
+    // Machine-dependent outputs (cells marked volatile) live beside the page, not in it.
+    let volatileFile = dir.appendingPathComponent(Self.volatilePath(page.note))
+    if let script = weaver.volatileScript(page.note, outputs: page.outputs) {
+      try FileIO.writeIfChanged(script, to: volatileFile)
+    } else if FileManager.default.fileExists(atPath: volatileFile.path) {
+      try FileManager.default.removeItem(at: volatileFile)
+    }
+  }
+
+  /// Why `note`'s page cannot have the name it would get, or nil: Loom's own run-times page is
+  /// `timings.html`, and a file name has at most 255 bytes (the page's sources add `.swift`).
+  static func pageNameProblem(_ note: Note) -> String? {
+    if note.slug == "timings" {
+      return "this note's page would be timings.html, which is Loom's run-times page; rename the note"
+    }
+    let bytes = note.slug.utf8.count
+    if bytes > 240 {
+      return "this note's name is \(bytes) bytes long; its page and sources need names of at most 255 bytes: shorten it to 240 or fewer"
+    }
+    return nil
   }
 
   /// `source/<note>.md` (every real note), and `source/<slug>.swift`, the `main.swift` Loom

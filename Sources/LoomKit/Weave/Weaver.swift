@@ -149,7 +149,9 @@ public struct Weaver: Sendable {
     }
     for (k, f) in output.figures.enumerated() {
       let (id, prefix) = numbered(.figure, k)
-      html += "<figure class=\"figure\"\(id.map { " id=\"\($0.htmlEscaped)\"" } ?? "")>\(f.svg)"
+      // The program made this markup (a plot, but also showSVG or a note's own Figure): only SVG's
+      // drawing elements reach the page (SVGSanitizer).
+      html += "<figure class=\"figure\"\(id.map { " id=\"\($0.htmlEscaped)\"" } ?? "")>\(SVGSanitizer.sanitize(f.svg))"
       if let caption = f.caption ?? cell.options.caption {
         html += "<figcaption>\(prefix.htmlEscaped)\(Self.caption(caption))</figcaption>"
       } else if !prefix.isEmpty {

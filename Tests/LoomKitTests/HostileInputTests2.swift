@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import LoomKit
+
+/// The second hostile run (a reviewer with only the docs): what it found, each as a test.
+@Suite("Under faults and attack, second run")
+struct HostileInputTests2 {
+  func temporaryProject(_ files: [String: String]) throws -> (Project, URL) {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loom-hostile2-\(UUID().uuidString)")
+    let notes = root.appendingPathComponent("notes")
+    try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
+    for (name, text) in files { try text.write(to: notes.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    return (Project(root: root), root)
+  }
+
+  @Test("A diagnostic on a very long line shows the window around its caret, not the whole line")
+  func longLineExcerpt() {
+    let line = String(repeating: "a", count: 100_000) + "@sec-nope" + String(repeating: "b", count: 100_000)
+    let d = Diagnostic(.error, "unknown label", at: SourceLocation(file: "notes/x.md", line: 1, column: 100_001))
+    let text = d.rendered(sourceLines: [Substring(line)])
+    #expect(text.count < 500, "\(text.count) characters")
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let caret = try? #require(lines.last)
+    let excerpt = lines[lines.count - 2]
+    // The caret still points at the '@'.
+    let at = excerpt.firstIndex(of: "@").map { excerpt.distance(from: excerpt.startIndex, to: $0) }
+    #expect(at == (caret?.count ?? 0) - 1, "\(excerpt)\n\(caret ?? "")")
+  }
+
+  @Test("A reference after an email autolink is reported at its line, not line 0")
+  func referenceAfterEmailAutolink() throws {
+    let (project, root) = try temporaryProject(["e.md": "# e\n\nmail foo@bar.com then @sec-nope here\n"])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let p = Pipeline(project: project, options: Pipeline.Options(), console: Console(silent: true))
+    var items = try p.read(project.noteFiles([]))
+    _ = p.link(&items)
+    let d = try #require(items[0].readDiagnostics.first { $0.message.contains("sec-nope") })
+    #expect(d.location.line == 3, "\(d)")
+  }
+
+  @Test("A note named timings.md, or with a name too long for its page, is an error at its line 1; the other pages are written")
+  func pageNames() throws {
+    let long = String(repeating: "x", count: 250) + ".md"
+    let (project, root) = try temporaryProject(["timings.md": "# Mine\n", long: "# Long\n", "a.md": "# A\n"])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let p = Pipeline(project: project, options: Pipeline.Options(), console: Console(silent: true))
+    var items = try p.read(project.noteFiles([]))
+    _ = p.link(&items)
+    for slug in ["timings", String(repeating: "x", count: 250)] {
+      let item = try #require(items.first { $0.note.slug == slug })
+      #expect(
+        item.readDiagnostics.contains { $0.location.line == 1 && ($0.message.contains("run-times page") || $0.message.contains("255 bytes")) },
+        "\(item.readDiagnostics)")
+    }
+    #expect(items.first { $0.note.slug == "a" }?.hasReadErrors == false)
+    try p.weave(items)
+    let site = project.siteDirectory
+    #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("a.html").path))
+    let timings = try String(contentsOf: site.appendingPathComponent("timings.html"), encoding: .utf8)
+    #expect(!timings.contains("<h1>Mine</h1>") && !timings.contains(">Mine<"), "the note overwrote Loom's run-times page")
+  }
+
+  @Test("An inline value is bounded like a cell's output")
+  func inlineCap() {
+    let big = String(repeating: "é", count: 100_000)
+    let capped = Runner.capped(big, limit: 64 * 1024)
+    #expect(capped.utf8.count < 64 * 1024 + 200)
+    #expect(capped.hasSuffix("[loom: the value was 200000 bytes; the first 65536 are shown]"), "\(capped.suffix(80))")
+    #expect(Runner.capped("42", limit: 64 * 1024) == "42")
+  }
+}
