@@ -69,3 +69,27 @@ struct HostileInputTests2 {
     #expect(Runner.capped("42", limit: 64 * 1024) == "42")
   }
 }
+
+extension HostileInputTests2 {
+  @Test("An option given twice on a fence, or a front matter key given twice, is an error at its place")
+  func repeatedOptions() {
+    let (note, ds) = NoteReader().read("---\ntitle: A\ntitle: B\n---\n```swift id=a id=b hide\nprint(1)\n```\n", path: "notes/r.md")
+    #expect(ds.contains { $0.message.contains("option 'id' is given twice") && $0.location.line == 5 && $0.location.column == 15 }, "\(ds)")
+    #expect(ds.contains { $0.message.contains("front matter 'title' is given twice (first at line 2)") && $0.location.line == 3 }, "\(ds)")
+    #expect(note.cells.first?.options.id == "a")
+  }
+}
+
+extension HostileInputTests2 {
+  @Test("Control characters a cell prints (NUL, terminal escapes, BEL) do not reach the HTML")
+  func controlCharacters() {
+    let (note, _) = NoteReader().read("```swift\nprint(1)\n```\n", path: "notes/c.md")
+    var out = NoteOutputs(status: .ok)
+    var cell = CellOutput()
+    cell.stdout = "a\u{0}b\u{1B}[31mred\u{7}\tc\nd\u{1E}e\n"
+    out.cells[1] = cell
+    let html = Weaver().article(note, outputs: out, readDiagnostics: [])
+    #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }, "\(html)")
+    #expect(html.contains("a\u{FFFD}b\u{FFFD}[31mred\u{FFFD}\tc\nd\u{FFFD}e"), "\(html)")
+  }
+}

@@ -39,9 +39,15 @@ public struct CellOptions: Sendable, Hashable, Codable {
   static func parse(_ words: String, location: SourceLocation) -> (CellOptions, [Diagnostic]) {
     var options = CellOptions()
     var diagnostics: [Diagnostic] = []
+    var seen: Set<String> = []
     for token in tokenize(words) {
       var loc = location
       loc.column = location.column + token.offset
+      // `id=a id=b`: one of the two is a mistake, and which one counts is not obvious.
+      if !seen.insert(token.key).inserted {
+        diagnostics.append(Diagnostic(.error, "option '\(token.key)' is given twice on this fence; give it once", at: loc))
+        continue
+      }
       let problem =
         token.unclosedQuote
         ? "the quoted value of option '\(token.key)' is never closed: a closing \" is missing"

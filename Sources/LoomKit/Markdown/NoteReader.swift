@@ -101,6 +101,7 @@ public struct NoteReader: Sendable {
     var fm = FrontMatter()
     var diagnostics: [Diagnostic] = []
     let known = FrontMatter.keyNames.sorted().joined(separator: ", ")
+    var seen: [String: Int] = [:]
     for (n, pair) in pairs {
       let at = SourceLocation(file: path, line: n + 1)
       guard let (name, value) = pair else {
@@ -116,6 +117,11 @@ public struct NoteReader: Sendable {
         diagnostics.append(Diagnostic(.error, "unknown front matter key '\(name)'\(suggestion); known keys: \(known)", at: at))
         continue
       }
+      if let first = seen[name] {
+        diagnostics.append(Diagnostic(.error, "front matter '\(name)' is given twice (first at line \(first)); give it once", at: at))
+        continue
+      }
+      seen[name] = n + 1
       if !fm.set(name, value) {
         diagnostics.append(Diagnostic(.error, "front matter '\(name)' has a malformed value '\(value)' (\(key.hint))", at: at))
       }

@@ -176,10 +176,21 @@ public struct Weaver: Sendable {
       + "window.LoomVolatile = Object.assign(window.LoomVolatile || {}, {\n\(entries.joined(separator: ",\n"))\n});\n"
   }
 
+  /// `text` with control characters that HTML does not allow (NUL, ESC of terminal colours, BEL,
+  /// Loom's own U+001E…) shown as U+FFFD; tabs and line breaks stay.
+  static func withoutControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { isForbiddenControl($0) }) else { return text }
+    return String(String.UnicodeScalarView(text.unicodeScalars.map { isForbiddenControl($0) ? "\u{FFFD}" : $0 }))
+  }
+
+  static func isForbiddenControl(_ s: Unicode.Scalar) -> Bool {
+    (s.value < 0x20 && s != "\t" && s != "\n" && s != "\r") || s.value == 0x7F || (0x80...0x9F).contains(s.value)
+  }
+
   func textOutput(_ text: String, kind: String) -> String {
     guard !text.isEmpty else { return "" }
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
-    let pre = "<pre class=\"\(kind)\">\(text.htmlEscaped)</pre>"
+    let pre = "<pre class=\"\(kind)\">\(Self.withoutControls(text).htmlEscaped)</pre>"
     if lines > collapseAfterLines {
       return "<details class=\"long-output\"><summary>\(kind == "stderr" ? "stderr" : "Output"): \(lines) lines</summary>\(pre)</details>\n"
     }
