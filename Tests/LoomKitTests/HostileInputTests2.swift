@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LoomKit
+import FlyingFox
 
 /// The second hostile run (a reviewer with only the docs): what it found, each as a test.
 @Suite("Under faults and attack, second run")
@@ -91,5 +92,20 @@ extension HostileInputTests2 {
     let html = Weaver().article(note, outputs: out, readDiagnostics: [])
     #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }, "\(html)")
     #expect(html.contains("a\u{FFFD}b\u{FFFD}[31mred\u{FFFD}\tc\nd\u{FFFD}e"), "\(html)")
+  }
+}
+
+extension HostileInputTests2 {
+  @Test("loom serve's 403 and 404 echo the path as plain text, marked nosniff")
+  func serveErrorsArePlainText() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("loom-serve-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    for path in ["/<script>alert(1)</script>", "/../../etc/passwd"] {
+      let r = Server.file(for: path, in: root.standardizedFileURL.resolvingSymlinksInPath())
+      #expect(r.statusCode == .notFound || r.statusCode == .forbidden)
+      #expect(r.headers[.contentType] == "text/plain; charset=utf-8")
+      #expect(r.headers[HTTPHeader("X-Content-Type-Options")] == "nosniff")
+    }
   }
 }

@@ -58,11 +58,13 @@ public final class Server: @unchecked Sendable {
     var path = requestPath.removingPercentEncoding ?? requestPath
     if path.hasSuffix("/") { path += "index.html" }
     let url = root.appendingPathComponent(path).standardizedFileURL.resolvingSymlinksInPath()
+    // Error bodies echo the path: plain text that no browser may read as HTML.
+    let plain: [HTTPHeader: String] = [.contentType: "text/plain; charset=utf-8", .init("X-Content-Type-Options"): "nosniff"]
     guard url.path == root.path || url.path.hasPrefix(root.path + "/") else {
-      return HTTPResponse(statusCode: .forbidden, body: Data("403: outside the site folder\n".utf8))
+      return HTTPResponse(statusCode: .forbidden, headers: plain, body: Data("403: outside the site folder\n".utf8))
     }
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      return HTTPResponse(statusCode: .notFound, body: Data("404: \(path) is not in the site\n".utf8))
+      return HTTPResponse(statusCode: .notFound, headers: plain, body: Data("404: \(path) is not in the site\n".utf8))
     }
     let type: String
     switch url.pathExtension {
