@@ -59,6 +59,25 @@ enum HTMLSanitizer {
     return open.reversed().map { "</\($0)>" }.joined()
   }
 
+  /// The attribute value at `i` (after `=` and any spaces): in double or single quotes, or up to a
+  /// space or `>`; nil at the end of the input or when its quote is never closed. Leaves `i` after it.
+  static func attributeValue(_ b: [UInt8], _ i: inout Int) -> String? {
+    guard i < b.count else { return nil }
+    let start: Int
+    if b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") {
+      let quote = b[i]
+      i += 1
+      start = i
+      while i < b.count, b[i] != quote { i += 1 }
+      guard i < b.count else { return nil }
+      defer { i += 1 }
+      return String(decoding: b[start..<i], as: UTF8.self)
+    }
+    start = i
+    while i < b.count, !isSpace(b[i]), b[i] != UInt8(ascii: ">") { i += 1 }
+    return String(decoding: b[start..<i], as: UTF8.self)
+  }
+
   /// True when `url` may be followed from a page: relative, a fragment, or http(s)/mailto.
   static func isSafeURL(_ url: String) -> Bool {
     // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
@@ -141,20 +160,8 @@ enum HTMLSanitizer {
       if i < b.count, b[i] == UInt8(ascii: "=") {
         i += 1
         while i < b.count, isSpace(b[i]) { i += 1 }
-        guard i < b.count else { return nil }
-        if b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") {
-          let q = b[i]
-          i += 1
-          let vStart = i
-          while i < b.count, b[i] != q { i += 1 }
-          guard i < b.count else { return nil }
-          value = String(decoding: b[vStart..<i], as: UTF8.self)
-          i += 1
-        } else {
-          let vStart = i
-          while i < b.count, !isSpace(b[i]), b[i] != UInt8(ascii: ">") { i += 1 }
-          value = String(decoding: b[vStart..<i], as: UTF8.self)
-        }
+        guard let v = attributeValue(b, &i) else { return nil }
+        value = v
       }
       attributes.append((attr, value))
     }

@@ -142,20 +142,8 @@ enum SVGSanitizer {
         if j < b.count, b[j] == UInt8(ascii: "=") {
           j += 1
           while j < b.count, isSpace(b[j]) { j += 1 }
-          guard j < b.count else { return nil }
-          let quote = b[j]
-          if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-            let valueStart = j + 1
-            j = valueStart
-            while j < b.count, b[j] != quote { j += 1 }
-            guard j < b.count else { return nil }
-            value = String(decoding: b[valueStart..<j], as: UTF8.self)
-            j += 1
-          } else {
-            let valueStart = j
-            while j < b.count, !isSpace(b[j]), b[j] != UInt8(ascii: ">") { j += 1 }
-            value = String(decoding: b[valueStart..<j], as: UTF8.self)
-          }
+          guard let v = HTMLSanitizer.attributeValue(b, &j) else { return nil }
+          value = v
         }
         // Re-quoted with double quotes: a value may not carry one, nor a '<' (it stays text-safe).
         let safe = value.replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
