@@ -155,6 +155,48 @@ ROW_KERNEL(row_avx512, AVX512, __m512, 16, _mm512_setzero_ps, _mm512_loadu_ps, _
 static __thread float *packed_buffer, *partial_buffer, *edge_buffer;
 static __thread size_t packed_capacity, partial_capacity, edge_capacity;
 
+/// The width of the panel that starts at column j0 of nc: nr = 2·lanes, or `lanes` for a last
+/// panel of at most `lanes` columns.
+static inline size_t panel_width(size_t lanes, size_t nc, size_t j0) {
+  const size_t nr = 2 * lanes;
+  return nc - j0 >= nr ? nr : (nc - j0 <= lanes ? lanes : nr);
+}
+
+/// Packs B[0 ..< kc, 0 ..< nc] (element (p, j) at b[p·rsb + j·csb]) into panels of
+/// panel_width columns, kc rows each, p-major; columns beyond nc are zero.
+static void pack_b(size_t lanes, size_t kc, size_t nc, const float *b, size_t rsb, size_t csb, float *packed) {
+  size_t offset = 0;
+  for (size_t j0 = 0; j0 < nc; j0 += 2 * lanes) {
+    const size_t width = panel_width(lanes, nc, j0);
+    const size_t valid = nc - j0 < width ? nc - j0 : width;
+    float *panel = packed + offset;
+    const float *src = b + j0 * csb;
+    if (csb == 1) {
+      for (size_t p = 0; p < kc; p++) {
+        float *row = panel + p * width;
+        const float *from = src + p * rsb;
+        size_t jj = 0;
+        for (; jj + 8 <= valid; jj += 8) {  // short rows: a call to memcpy costs more than the copy
+          float chunk[8];
+          __builtin_memcpy(chunk, from + jj, sizeof chunk);
+          __builtin_memcpy(row + jj, chunk, sizeof chunk);
+        }
+        for (; jj < valid; jj++) row[jj] = from[jj];
+        for (jj = valid; jj < width; jj++) row[jj] = 0.0f;
+      }
+    } else {
+      // B is stored transposed: read each of its columns (a contiguous run when rsb = 1) once.
+      for (size_t jj = 0; jj < valid; jj++) {
+        const float *from = src + jj * csb;
+        for (size_t p = 0; p < kc; p++) panel[p * width + jj] = from[p * rsb];
+      }
+      for (size_t p = 0; p < kc; p++)
+        for (size_t jj = valid; jj < width; jj++) panel[p * width + jj] = 0.0f;
+    }
+    offset += kc * width;
+  }
+}
+
 /// The blocked product on one ISA.
 static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float alpha, const float *a,
                           size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c,
@@ -173,30 +215,7 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
       // Pack B[pc ..< pc+kc, jc ..< jc+nc] into panels: nr columns wide, or lanes for a last
       // panel of at most `lanes` columns; zero beyond n.
       float *packed = scratch(&packed_buffer, &packed_capacity, (kc ? kc : 1) * (nc + nr));
-      size_t offset = 0;
-      for (size_t j0 = 0; j0 < nc; j0 += nr) {
-        const size_t width = nc - j0 >= nr ? nr : (nc - j0 <= lanes ? lanes : nr);
-        const size_t valid = nc - j0 < width ? nc - j0 : width;
-        float *panel = packed + offset;
-        const float *src = b + pc * rsb + (jc + j0) * csb;
-        for (size_t p = 0; p < kc; p++) {
-          float *row = panel + p * width;
-          if (csb == 1) {
-            const float *from = src + p * rsb;
-            size_t jj = 0;
-            for (; jj + 8 <= valid; jj += 8) {  // short rows: a call to memcpy costs more than the copy
-              float chunk[8];
-              __builtin_memcpy(chunk, from + jj, sizeof chunk);
-              __builtin_memcpy(row + jj, chunk, sizeof chunk);
-            }
-            for (; jj < valid; jj++) row[jj] = from[jj];
-          } else {
-            for (size_t jj = 0; jj < valid; jj++) row[jj] = src[p * rsb + jj * csb];
-          }
-          for (size_t jj = valid; jj < width; jj++) row[jj] = 0.0f;
-        }
-        offset += kc * width;
-      }
+      pack_b(lanes, kc, nc, b + pc * rsb + jc * csb, rsb, csb, packed);
       for (size_t i0 = 0; i0 < m; i0 += mr) {
         const size_t rows = m - i0 < mr ? m - i0 : mr;
         const float *ai = a + i0 * rsa + pc * csa;
@@ -244,11 +263,10 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
 }
 #endif
 
-void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
-                     const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+/// loom_sgemm on a chosen path with explicit strides: A[i, p] = a[i·rsa + p·csa], B[p, j] = b[p·rsb + j·csb].
+static void sgemm_strided(int path, size_t m, size_t n, size_t k, float alpha, const float *a, size_t rsa,
+                          size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c, size_t ldc) {
   if (m == 0 || n == 0) return;
-  const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
-  const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
 #if defined(__x86_64__)
   if (m == 1 && csb == 1 && path >= 1 && loom_kernels_have_avx2()) {
     if (path >= 2 && loom_kernels_have_avx512()) row_avx512(n, k, alpha, a, csa, b, rsb, beta, c);
@@ -269,8 +287,120 @@ void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, siz
   sgemm_scalar(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
 }
 
+void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                     const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+  const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+  const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
+  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+}
+
+static int current_path(void) { return loom_kernels_use_avx512 ? 2 : loom_kernels_use_avx2 ? 1 : 0; }
+
 void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                 const float *b, size_t ldb, float beta, float *c, size_t ldc) {
-  const int path = loom_kernels_use_avx512 ? 2 : loom_kernels_use_avx2 ? 1 : 0;
-  loom_sgemm_path(path, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  loom_sgemm_path(current_path(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// --- Causal products (attention): the same chains as loom_sgemm, without the work on the
+// triangle that is known to be zero or unused. Rows are taken a block at a time; within a block
+// the products run to the block's edge, so some rows include a few of the zero terms: exact no-ops
+// (see CNumericKernels.h), which is why the bits do not depend on the blocking.
+
+/// Row blocks of the fallback (and of the Swift loop it replaced).
+enum { CAUSAL_BLOCK = 16 };
+
+/// The causal product as a loop of plain products over blocks of CAUSAL_BLOCK rows.
+static void causal_by_blocks(int path, int mode, size_t m, size_t n, size_t k, float alpha, const float *a,
+                             size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c,
+                             size_t ldc) {
+  for (size_t r0 = 0; r0 < m; r0 += CAUSAL_BLOCK) {
+    const size_t r1 = m - r0 < CAUSAL_BLOCK ? m : r0 + CAUSAL_BLOCK;
+    const float *ar = a + r0 * rsa;
+    float *cr = c + r0 * ldc;
+    switch (mode) {
+    case LOOM_CAUSAL_LOWER:
+      sgemm_strided(path, r1 - r0, r1 < n ? r1 : n, k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc);
+      break;
+    case LOOM_CAUSAL_K_END:
+      sgemm_strided(path, r1 - r0, n, r1 < k ? r1 : k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc);
+      break;
+    default: {
+      const size_t kb = r0 < k ? r0 : k;
+      sgemm_strided(path, r1 - r0, n, k - kb, alpha, ar + kb * csa, rsa, csa, b + kb * rsb, rsb, csb, beta, cr, ldc);
+    }
+    }
+  }
+}
+
+#if defined(__x86_64__)
+/// The causal product in one pass: B packed once, then each mr-row tile of C runs its micro-kernels
+/// over the k range (K_END, K_BEGIN) or the column panels (LOWER) its rows need. k ≤ KC, n ≤ NC.
+static void causal_tiles(const isa_t *isa, int mode, size_t m, size_t n, size_t k, float alpha, const float *a,
+                         size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c,
+                         size_t ldc) {
+  const size_t mr = (size_t)isa->mr, lanes = (size_t)isa->lanes, nr = 2 * lanes;
+  float *edge = scratch(&edge_buffer, &edge_capacity, mr * nr + KC * mr);
+  float *edge_a = edge + mr * nr;
+  float *packed = scratch(&packed_buffer, &packed_capacity, (k ? k : 1) * (n + nr));
+  pack_b(lanes, k, n, b, rsb, csb, packed);
+  for (size_t i0 = 0; i0 < m; i0 += mr) {
+    const size_t rows = m - i0 < mr ? m - i0 : mr;
+    const size_t kb = mode == LOOM_CAUSAL_K_BEGIN ? (i0 < k ? i0 : k) : 0;
+    const size_t ke = mode == LOOM_CAUSAL_K_END ? (i0 + rows < k ? i0 + rows : k) : k;
+    const size_t kc = ke - kb;
+    const size_t jend = mode == LOOM_CAUSAL_LOWER ? (i0 + rows < n ? i0 + rows : n) : n;
+    const float *ai = a + i0 * rsa + kb * csa;
+    size_t rsa_i = rsa, csa_i = csa;
+    if (rows < mr) {  // copy the last rows of A, padded with zero rows
+      for (size_t p = 0; p < kc; p++)
+        for (size_t r = 0; r < mr; r++) edge_a[p * mr + r] = r < rows ? ai[r * rsa + p * csa] : 0.0f;
+      ai = edge_a, rsa_i = 1, csa_i = mr;
+    }
+    size_t panel_offset = 0;
+    for (size_t j0 = 0; j0 < jend; j0 += nr) {
+      const size_t width = panel_width(lanes, n, j0);
+      const size_t cols = n - j0 < width ? n - j0 : width;
+      const float *panel = packed + panel_offset + kb * width;
+      panel_offset += k * width;
+      micro_fn kernel = width == nr ? isa->wide : isa->narrow;
+      float *cij = c + i0 * ldc + j0;
+      if (rows == mr && cols == width) {
+        kernel(kc, ai, rsa_i, csa_i, panel, NULL, 0, cij, ldc, 1, alpha, beta);
+        continue;
+      }
+      kernel(kc, ai, rsa_i, csa_i, panel, NULL, width, edge, width, 0, alpha, beta);
+      for (size_t r = 0; r < rows; r++)
+        for (size_t jj = 0; jj < cols; jj++) {
+          const float t = alpha * edge[r * width + jj];
+          cij[r * ldc + jj] = beta == 0.0f ? t : t + beta * cij[r * ldc + jj];
+        }
+    }
+  }
+}
+#endif
+
+void loom_sgemm_causal_path(int path, int mode, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                            float alpha, const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                            float *c, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+  const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
+#if defined(__x86_64__)
+  if (k <= KC && n <= NC && m > 1) {
+    if (path >= 2 && loom_kernels_have_avx512()) {
+      causal_tiles(&isa_avx512, mode, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+      return;
+    }
+    if (path >= 1 && loom_kernels_have_avx2()) {
+      causal_tiles(&isa_avx2, mode, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+      return;
+    }
+  }
+#endif
+  causal_by_blocks(path, mode, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+}
+
+void loom_sgemm_causal(int mode, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                       const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+  loom_sgemm_causal_path(current_path(), mode, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

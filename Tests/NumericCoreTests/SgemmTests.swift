@@ -88,6 +88,66 @@ struct SgemmTests {
     }
   }
 
+  /// The causal products attention uses, against the definition: where A's triangle is +0 (and B
+  /// finite), the K_END / K_BEGIN products have the full product's bits in every element, and LOWER's
+  /// at and below the diagonal; for square and non-square shapes, tiles that do not fill a register
+  /// tile, k past one 256-wide block (the block-by-block fallback) and every transpose.
+  @Test("causal products keep the full product's bits", arguments: [0, 1, 2])
+  func causalProducts(path: Int32) {
+    let shapes: [(Int, Int, Int)] = [(80, 80, 16), (80, 16, 80), (13, 13, 5), (9, 40, 9), (33, 7, 33), (2, 2, 3), (300, 12, 300)]
+    var checked = 0
+    for (index, (m, n, k)) in shapes.enumerated() {
+      for mode in [LOOM_CAUSAL_LOWER, LOOM_CAUSAL_K_END, LOOM_CAUSAL_K_BEGIN] {
+        for transA in [false, true] {
+          for transB in [false, true] {
+            let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 5
+            var a = Self.values((transA ? k : m) * lda, seed: UInt64(7 * index + 1))
+            let b = Self.values((transB ? n : k) * ldb, seed: UInt64(7 * index + 2))
+            let c0 = Self.values(m * ldc, seed: UInt64(7 * index + 3))
+            // A's known zeros (row i of A after op is position i).
+            for i in 0..<m {
+              for p in 0..<k where (mode == LOOM_CAUSAL_K_END && p > i) || (mode == LOOM_CAUSAL_K_BEGIN && p < i) {
+                a[transA ? p * lda + i : i * lda + p] = 0
+              }
+            }
+            let (alpha, beta): (Float, Float) = index % 2 == 0 ? (1, 0) : (0.5, 1)
+            let want = Self.definition(
+              transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+              beta: beta, c: c0, ldc: ldc)
+            var got = c0
+            loom_sgemm_causal_path(
+              path, Int32(mode), transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, &got, ldc)
+            var same = true
+            for i in 0..<m {
+              for j in 0..<n where mode != LOOM_CAUSAL_LOWER || j <= i {
+                same = same && got[i * ldc + j].bitPattern == want[i * ldc + j].bitPattern
+              }
+            }
+            #expect(same, "path \(path) mode \(mode) \(transA ? "T" : "N")\(transB ? "T" : "N") m \(m) n \(n) k \(k)")
+            checked += 1
+          }
+        }
+      }
+    }
+    #expect(checked == 84)
+  }
+
+  /// The causal product also leaves C's row padding (between n and ldc) alone and writes nothing
+  /// beyond its rows.
+  @Test("causal products write only inside C", arguments: [0, 1, 2])
+  func causalWritesInside(path: Int32) {
+    let (m, n, k, ldc) = (21, 21, 7, 30)
+    let a = Self.values(m * k, seed: 5), b = Self.values(n * k, seed: 6)
+    var c = [Float](repeating: .nan, count: (m + 1) * ldc)
+    loom_sgemm_causal_path(path, Int32(LOOM_CAUSAL_LOWER), 0, 1, m, n, k, 1, a, k, b, k, 0, &c, ldc)
+    for i in 0...m {
+      for j in 0..<ldc where i == m || j >= n {
+        #expect(c[i * ldc + j].isNaN, "wrote (\(i), \(j))")
+      }
+      if i < m { #expect((0...i).allSatisfy { c[i * ldc + $0].isFinite }, "row \(i)") }
+    }
+  }
+
   @Test("beta = 0 never reads C (NaN there stays out of the result)")
   func betaZeroIgnoresC() {
     let a = Self.values(9 * 70, seed: 1), b = Self.values(70 * 33, seed: 2)

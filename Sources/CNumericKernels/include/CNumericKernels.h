@@ -58,4 +58,26 @@ void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float al
 void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
+/// Which triangle a causal product (`loom_sgemm_causal`) may leave out, for C (m × n) and A
+/// (m × k after op) whose row i is position i of a sequence:
+enum {
+  /// C[i, j] is needed for j ≤ i only; entries above the diagonal are left unspecified.
+  LOOM_CAUSAL_LOWER = 0,
+  /// A[i, p] = +0 for p > i (attention probabilities, or their gradient, times values or keys).
+  LOOM_CAUSAL_K_END = 1,
+  /// A[i, p] = +0 for p < i (the transpose of such a matrix, times values or queries).
+  LOOM_CAUSAL_K_BEGIN = 2,
+};
+/// loom_sgemm for attention's products, skipping work on the triangle `mode` names. When A's zeros
+/// are exactly +0 and B is finite, every computed element has loom_sgemm's bits: a term 0·b at the
+/// end of a chain adds ±0 to a sum that is not −0 (the chain starts at +0 and a rounded sum is −0
+/// only when it is exactly −0), and at the start leaves the +0 sum +0; so no blocking of the rows
+/// changes a bit. (With LOWER, only the entries at or below the diagonal are defined.)
+void loom_sgemm_causal(int mode, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                       const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
+/// loom_sgemm_causal on a chosen path (as loom_sgemm_path).
+void loom_sgemm_causal_path(int path, int mode, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                            float alpha, const float *a, size_t lda, const float *b, size_t ldb, float beta,
+                            float *c, size_t ldc);
+
 #endif

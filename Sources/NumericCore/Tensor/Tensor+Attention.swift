@@ -2,18 +2,6 @@
 // strided gemm calls (no permute, slice or reshape copies) and keeps only the attention
 // probabilities for the backward pass.
 
-/// Row blocks (r0, r1) of a causal [t, t] attention: `causalBlockRows` rows each (the last may be
-/// shorter). Row i sees columns 0...i, so a block's products need columns (or, transposed, rows)
-/// below r1 only, which saves 40% of the products' work at T = 80. The skipped terms are exact
-/// zeros (P and dS are +0 above the diagonal): at the start of a chain, where the sum is still +0
-/// and stays so, or at its end, where adding ±0 changes nothing (unless the sum is exactly −0,
-/// which +0 would turn into +0): the results keep their bits.
-func causalBlocks(_ t: Int) -> [(Int, Int)] {
-  stride(from: 0, to: t, by: causalBlockRows).map { ($0, Swift.min($0 + causalBlockRows, t)) }
-}
-/// Rows per causal block: more blocks skip more zeros but make smaller, less efficient products.
-let causalBlockRows = 16
-
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func attentionForward<S: TensorScalar>(
@@ -27,28 +15,23 @@ func attentionForward<S: TensorScalar>(
   let xp = x.baseAddress!, pp = p.baseAddress!, yp = y.baseAddress!
   // Raw scores go to a scratch block, probabilities to `p`: separate buffers let the softmax
   // loop vectorise (in place, the aliasing check sends it down the scalar path).
-  let blocks = causalBlocks(t)
   let scores = UnsafeMutablePointer<S>.allocate(capacity: t * t)
   defer { scores.deallocate() }
   for b in 0..<batch {
     for h in 0..<heads {
       let q = xp + b * t * c3 + h * hd, k = q + d, v = q + 2 * d
       let s = pp + (b * heads + h) * blockStride
-      // Rows r0..<r1 see columns 0..<r1 at most: the scores above the diagonal's block are
-      // never computed (softmaxRows reads only the causal columns), and P·V stops at column r1.
-      for (r0, r1) in blocks {
-        S.gemm(
-          transA: false, transB: true, m: r1 - r0, n: r1, k: hd, alpha: 1, a: q + r0 * c3, lda: c3, b: k,
-          ldb: c3, beta: 0, c: scores + r0 * t, ldc: t)
-      }
+      // Row i sees columns 0...i: the scores above the diagonal are not needed (softmaxRows reads
+      // only the causal columns), and P·V skips P's zeros above it (CausalProduct).
+      S.causalGemm(
+        .lower, transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: q, lda: c3, b: k, ldb: c3, beta: 0,
+        c: scores, ldc: t)
       softmaxRows(
         UnsafeBufferPointer(start: scores, count: t * t), UnsafeMutableBufferPointer(start: s, count: t * t),
         rows: t, n: t, log: false, causalT: t, scale: scale)
-      for (r0, r1) in blocks {
-        S.gemm(
-          transA: false, transB: false, m: r1 - r0, n: hd, k: r1, alpha: 1, a: s + r0 * t, lda: t, b: v,
-          ldb: c3, beta: 0, c: yp + (b * t + r0) * d + h * hd, ldc: d)
-      }
+      S.causalGemm(
+        .kEnd, transA: false, transB: false, m: t, n: hd, k: t, alpha: 1, a: s, lda: t, b: v, ldb: c3, beta: 0,
+        c: yp + b * t * d + h * hd, ldc: d)
     }
   }
 }
@@ -62,7 +45,6 @@ func attentionBackward<S: TensorScalar>(
   let hd = d / heads, c3 = 3 * d
   let scale = 1 / S(hd).squareRoot()
   let xp = x.baseAddress!, pp = p.baseAddress!, gyp = gy.baseAddress!, gxp = gx.baseAddress!
-  let blocks = causalBlocks(t)
   let ds = UnsafeMutablePointer<S>.allocate(capacity: t * t)
   defer { ds.deallocate() }
   for b in 0..<batch {
@@ -73,11 +55,9 @@ func attentionBackward<S: TensorScalar>(
       let g = gyp + b * t * d + h * hd
       let prob = pp + (b * heads + h) * t * t
       // dP = dY·Vᵀ
-      for (r0, r1) in blocks {
-        S.gemm(
-          transA: false, transB: true, m: r1 - r0, n: r1, k: hd, alpha: 1, a: g + r0 * d, lda: d, b: v,
-          ldb: c3, beta: 0, c: ds + r0 * t, ldc: t)
-      }
+      S.causalGemm(
+        .lower, transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: g, lda: d, b: v, ldb: c3, beta: 0,
+        c: ds, ldc: t)
       // dS = scale · P ⊙ (dP − Σ_j dP·P), row by row (masked entries have P = 0); the row sums
       // two rows at a time (side by side, each in rowDot's order).
       func finish(_ r: Int, _ s: S) {
@@ -95,20 +75,17 @@ func attentionBackward<S: TensorScalar>(
       }
       if r < t { finish(r, rowDot(UnsafePointer(ds + r * t), prob + r * t, r + 1)) }
       // dQ += dS·K, dK += dSᵀ·Q, dV += Pᵀ·dY
-      // Only the causal part of dS and P is nonzero: dQ's rows r0..<r1 stop at column r1; dK's
-      // and dV's rows c0..<c1 (columns of dS and P) start at row c0, the zeros before it skipped.
-      for (r0, r1) in blocks {
-        S.gemm(
-          transA: false, transB: false, m: r1 - r0, n: hd, k: r1, alpha: 1, a: ds + r0 * t, lda: t, b: k,
-          ldb: c3, beta: 1, c: gq + r0 * c3, ldc: c3)
-        let (c0, c1) = (r0, r1)
-        S.gemm(
-          transA: true, transB: false, m: c1 - c0, n: hd, k: t - c0, alpha: 1, a: ds + c0 * t + c0, lda: t,
-          b: q + c0 * c3, ldb: c3, beta: 1, c: gk + c0 * c3, ldc: c3)
-        S.gemm(
-          transA: true, transB: false, m: c1 - c0, n: hd, k: t - c0, alpha: 1, a: prob + c0 * t + c0, lda: t,
-          b: g + c0 * d, ldb: d, beta: 1, c: gv + c0 * c3, ldc: c3)
-      }
+      // Only the causal part of dS and P is nonzero (+0 above the diagonal): dQ's row i stops at
+      // column i of dS; dK's and dV's row j (column j of dS and P) starts at their row j.
+      S.causalGemm(
+        .kEnd, transA: false, transB: false, m: t, n: hd, k: t, alpha: 1, a: ds, lda: t, b: k, ldb: c3, beta: 1,
+        c: gq, ldc: c3)
+      S.causalGemm(
+        .kBegin, transA: true, transB: false, m: t, n: hd, k: t, alpha: 1, a: ds, lda: t, b: q, ldb: c3, beta: 1,
+        c: gk, ldc: c3)
+      S.causalGemm(
+        .kBegin, transA: true, transB: false, m: t, n: hd, k: t, alpha: 1, a: prob, lda: t, b: g, ldb: d, beta: 1,
+        c: gv, ldc: c3)
     }
   }
 }

@@ -33,6 +33,52 @@ where Magnitude == Self {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+  /// `gemm` for causal attention, leaving out the triangle `mode` names (see `CausalProduct`): the
+  /// same bits as `gemm` wherever the result is defined.
+  static func causalGemm(
+    _ mode: CausalProduct, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+    a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+    beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+/// The triangle a causal product may leave out, for C (m × n) and A (m × k after op) whose row i
+/// is position i of a sequence (loom_sgemm_causal in CNumericKernels.h):
+public enum CausalProduct: Sendable {
+  /// Only C[i, j] with j ≤ i is needed (scores); the rest is left unspecified.
+  case lower
+  /// A[i, p] = +0 for p > i (probabilities times values).
+  case kEnd
+  /// A[i, p] = +0 for p < i (transposed probabilities times the output gradient).
+  case kBegin
+}
+
+extension TensorScalar {
+  /// The causal product as plain products over blocks of 16 rows (what the Float kernel does in
+  /// one pass): rows r0..<r1 need columns (LOWER), or k (K_END), below r1 only, and (K_BEGIN) k from
+  /// r0. The skipped terms are exact zeros, so every defined element keeps `gemm`'s bits.
+  public static func causalGemm(
+    _ mode: CausalProduct, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+    a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+    beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+  ) {
+    let (rsa, csa) = transA ? (1, lda) : (lda, 1)
+    let (rsb, _) = transB ? (1, ldb) : (ldb, 1)
+    for r0 in stride(from: 0, to: m, by: 16) {
+      let r1 = Swift.min(r0 + 16, m)
+      let ar = a + r0 * rsa, cr = c + r0 * ldc
+      switch mode {
+      case .lower:
+        gemm(transA: transA, transB: transB, m: r1 - r0, n: Swift.min(r1, n), k: k, alpha: alpha, a: ar, lda: lda, b: b, ldb: ldb, beta: beta, c: cr, ldc: ldc)
+      case .kEnd:
+        gemm(transA: transA, transB: transB, m: r1 - r0, n: n, k: Swift.min(r1, k), alpha: alpha, a: ar, lda: lda, b: b, ldb: ldb, beta: beta, c: cr, ldc: ldc)
+      case .kBegin:
+        let kb = Swift.min(r0, k)
+        gemm(
+          transA: transA, transB: transB, m: r1 - r0, n: n, k: k - kb, alpha: alpha, a: ar + kb * csa, lda: lda,
+          b: b + kb * rsb, ldb: ldb, beta: beta, c: cr, ldc: ldc)
+      }
+    }
+  }
 }
 
 /// One-time process set-up for the numeric core, run before the first gemm:
@@ -80,6 +126,22 @@ extension Float: TensorScalar {
   ) {
     _ = blasSingleThreaded
     loom_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+  }
+  /// The causal product in one pass of NumericCore's sgemm (`loom_sgemm_causal`): B packed once,
+  /// each 8-row tile running only the panels or the k range its rows need.
+  public static func causalGemm(
+    _ mode: CausalProduct, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    _ = blasSingleThreaded
+    let code: Int32
+    switch mode {
+    case .lower: code = Int32(LOOM_CAUSAL_LOWER)
+    case .kEnd: code = Int32(LOOM_CAUSAL_K_END)
+    case .kBegin: code = Int32(LOOM_CAUSAL_K_BEGIN)
+    }
+    loom_sgemm_causal(code, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
   }
 }
 
