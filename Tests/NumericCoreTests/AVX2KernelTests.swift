@@ -10,6 +10,7 @@ import CNumericKernels
 @Suite("AVX2 kernels equal the Swift loops bit for bit")
 struct AVX2KernelTests {
   static let hasAVX2 = loom_kernels_have_avx2() != 0
+  static let hasAVX512 = loom_kernels_have_avx512() != 0
 
   /// Random Float bit patterns (every exponent), plus the special values; 1 003 values so the
   /// kernels' 1–7-value tails run too.
@@ -107,8 +108,95 @@ struct AVX2KernelTests {
         let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)
         want[i] += gy[i] * d
       }
-      loom_gelu_backward_f32(x, t, gy, &got, n, c, k)
+      loom_gelu_backward_f32(x, t, gy, &got, n, c, k, 0)
       #expect(Self.same(want, got), "n \(n)")
+      // Into a fresh (unwritten) buffer: what accumulating into zeros gives, bit for bit.
+      var zeros = [Float](repeating: 0, count: x.count), fresh = [Float](repeating: .nan, count: x.count)
+      for i in 0..<n {
+        let v = x[i], th = t[i]
+        zeros[i] += gy[i] * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v))
+      }
+      loom_gelu_backward_f32(x, t, gy, &fresh, n, c, k, 1)
+      #expect(Self.same(Array(zeros[0..<n]), Array(fresh[0..<n])) && fresh[n...].allSatisfy(\.isNaN), "fresh, n \(n)")
+    }
+  }
+
+  /// The fused causal softmax of attention against `softmaxRows` (whose own kernels are tested
+  /// above against the Swift loops): the same bits at every block size, zeros past the diagonal;
+  /// it declines (returns 0) where a row's max is NaN or zero, which the Swift scan must decide.
+  @Test("causal softmax of a block", .enabled(if: hasAVX512))
+  func causalSoftmax() {
+    var rng = SeededGenerator(seed: 82)
+    for t in [1, 2, 3, 4, 5, 7, 16, 17, 33, 80, 81] {
+      let x = (0..<(t * t)).map { _ in Float(rng.normal()) * 3 }
+      let scale: Float = 0.25
+      var want = [Float](repeating: .nan, count: t * t), got = [Float](repeating: .nan, count: t * t)
+      x.withUnsafeBufferPointer { xb in
+        want.withUnsafeMutableBufferPointer { softmaxRows(xb, $0, rows: t, n: t, log: false, causalT: t, scale: scale) }
+      }
+      #expect(loom_causal_softmax_f32(x, &got, t, scale) == 1)
+      #expect(Self.same(want, got), "t \(t)")
+    }
+    var zeroMax = [Float](repeating: -1, count: 9)
+    zeroMax[3] = 0  // row 1's max is 0
+    var out = [Float](repeating: 0, count: 9)
+    #expect(loom_causal_softmax_f32(zeroMax, &out, 3, 1) == 0)
+    var withNaN = [Float](repeating: 1, count: 9)
+    withNaN[7] = .nan
+    #expect(loom_causal_softmax_f32(withNaN, &out, 3, 1) == 0)
+  }
+
+  @Test("Adam's update", .enabled(if: hasAVX2))
+  func adam() {
+    var rng = SeededGenerator(seed: 80)
+    for n in [1, 5, 8, 15, 16, 17, 33, 100] {
+      let g = (0..<n).map { _ in Float(rng.normal()) }
+      let p0 = (0..<n).map { _ in Float(rng.normal()) }
+      let m0 = (0..<n).map { _ in Float(rng.normal()) * 0.1 }
+      let v0 = (0..<n).map { _ in Float(rng.normal()) * Float(rng.normal()) * 0.01 }
+      let (decay, l2, b1, b2, step, scale, eps): (Float, Float, Float, Float, Float, Float, Float) = (0.999, 0.01, 0.9, 0.999, 3e-3, 1.7, 1e-8)
+      var (p, m, v) = (p0, m0, v0)
+      for i in 0..<n {
+        p[i] *= decay
+        let gi = g[i] + l2 * p[i]
+        m[i] = b1 * m[i] + (1 - b1) * gi
+        v[i] = b2 * v[i] + (1 - b2) * gi * gi
+        p[i] -= step * m[i] / (v[i].squareRoot() * scale + eps)
+      }
+      var (pc, mc, vc) = (p0, m0, v0)
+      loom_adam_f32(&pc, g, &mc, &vc, n, decay, l2, b1, b2, step, scale, eps)
+      #expect(Self.same(p, pc) && Self.same(m, mc) && Self.same(v, vc), "n \(n)")
+    }
+  }
+
+  @Test("LayerNorm's backward", .enabled(if: hasAVX2))
+  func layerNormBackward() {
+    var rng = SeededGenerator(seed: 81)
+    for (rows, n) in [(1, 1), (3, 7), (8, 64), (5, 13), (8, 4), (2, 100)] {
+      func draw(_ count: Int) -> [Float] { (0..<count).map { _ in Float(rng.normal()) } }
+      let gy = draw(rows * n), gamma = draw(n), xhat = draw(rows * n), rstd = draw(rows).map { Swift.abs($0) + 0.5 }
+      let gx0 = draw(rows * n), gg0 = draw(n), gb0 = draw(n)
+      // The definition: layerNormBackward's Swift loops (rowSum / rowDot order).
+      var (gx, gg, gb) = (gx0, gg0, gb0)
+      for r in 0..<rows {
+        let dy = (0..<n).map { gy[r * n + $0] * gamma[$0] }
+        let hr = Array(xhat[(r * n)..<((r + 1) * n)])
+        var (s, t): ([Float], [Float]) = ([0, 0, 0, 0], [0, 0, 0, 0])
+        for j in 0..<(n - n % 4) { s[j % 4] += dy[j]; t[j % 4] += dy[j] * hr[j] }
+        for j in (n - n % 4)..<n { s[0] += dy[j]; t[0] += dy[j] * hr[j] }
+        let m1 = ((s[0] + s[1]) + (s[2] + s[3])) / Float(n), m2 = ((t[0] + t[1]) + (t[2] + t[3])) / Float(n)
+        for j in 0..<n { gx[r * n + j] += rstd[r] * (dy[j] - m1 - hr[j] * m2) }
+        for j in 0..<n { gg[j] += gy[r * n + j] * hr[j] }
+        for j in 0..<n { gb[j] += gy[r * n + j] }
+      }
+      var (x1, g1, b1) = (gx0, gg0, gb0)
+      var scratch = [Float](repeating: 0, count: 8 * n)
+      loom_layer_norm_backward8_f32(gy, gamma, xhat, rstd, &x1, &g1, &b1, rows, n, &scratch)
+      #expect(Self.same(gx, x1) && Self.same(gg, g1) && Self.same(gb, b1), "rows \(rows) n \(n)")
+      // Without γ's and β's gradients.
+      var x2 = gx0
+      loom_layer_norm_backward8_f32(gy, gamma, xhat, rstd, &x2, nil, nil, rows, n, &scratch)
+      #expect(Self.same(gx, x2), "gx only: rows \(rows) n \(n)")
     }
   }
 

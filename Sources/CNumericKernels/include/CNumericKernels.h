@@ -31,7 +31,7 @@ void loom_exp_shifted_f32(const float *x, float *y, size_t n, int has_scale, flo
 
 /// GELU's backward: gx[i] += gy[i]·d with v = x[i], th = t[i] (the forward's tanh) and
 /// d = 0.5·(1 + th) + 0.5·v·(1 − th·th)·c·(1 + 3·k·v·v).
-void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k);
+void loom_gelu_backward_f32(const float *x, const float *t, const float *gy, float *gx, size_t n, float c, float k, int fresh);
 
 /// log-softmax's backward for one row: gx[j] += scale·(gy[j] − exp(y[j])·s).
 void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, size_t n, float scale, float s);
@@ -45,6 +45,25 @@ int loom_row_max_f32(const float *x, size_t n, float *out);
 /// squares[k] = Σ(x − mean)², each sum in NumericCore's four-accumulator order (`rowSum`,
 /// `centeredSquares`), so the same bits; eight rows' chains run side by side.
 void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares);
+
+/// The causal softmax of one [t, t] block of scores (row r sees columns 0…r; the rest of y is
+/// zero) with `softmaxRows`' operations and summation order, so the same bits; 16 lanes. Returns 1,
+/// or 0 (y unspecified; the caller runs its own loop) without AVX-512 or when a row's max is NaN or ±0.
+int loom_causal_softmax_f32(const float *x, float *y, size_t t, float scale);
+
+/// Adam's update of n parameters in place, `adamKernel`'s operations per element (the same bits):
+/// p ← p·decay; g' = g + l2·p; m ← b1·m + (1 − b1)·g'; v ← b2·v + ((1 − b2)·g')·g';
+/// p ← p − (step·m)/(√v·scale + eps).
+void loom_adam_f32(float *p, const float *g, float *m, float *v, size_t n, float decay, float l2, float b1, float b2,
+                   float step, float scale, float eps);
+
+/// LayerNorm's backward for `rows` (1…8) consecutive rows of width n (gy, x̂ and gx row stride n;
+/// rstd one per row): gx += rstd·((dy − m1) − x̂·m2) with dy = gy·γ, m1 = rowSum(dy)/n and
+/// m2 = rowDot(dy, x̂)/n in NumericCore's four-accumulator order; γ's and β's gradients (either
+/// may be NULL, as gx) accumulate gy·x̂ and gy over the rows in order: the bits of
+/// `layerNormBackward`. scratch holds 8·n floats.
+void loom_layer_norm_backward8_f32(const float *gy, const float *gamma, const float *xhat, const float *rstd, float *gx,
+                                   float *ggamma, float *gbeta, size_t rows, size_t n, float *scratch);
 
 /// C ← alpha·op(A)·op(B) + beta·C for row-major Float matrices (op = transpose when trans_* is
 /// nonzero; A is m × k after op, B k × n, C m × n; lda, ldb, ldc are row strides). Every element is

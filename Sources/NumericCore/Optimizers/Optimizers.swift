@@ -1,3 +1,4 @@
+import CNumericKernels
 /// Updates parameters from their gradients. Call `zeroGrad()`, build the loss, `backward()`,
 /// then `step()`.
 ///
@@ -35,6 +36,17 @@ func adamKernel<S: TensorScalar>(
   let invSqrtC2 = 1 / c2.squareRoot()
   let n = p.count
   var start = 0
+  if S.self == Float.self && avx2Kernels && n > 0 {
+    // In C, 16 (or 8) lanes: the same operations per element as the loops below.
+    func f(_ x: S) -> Float { unsafeBitCast(x, to: Float.self) }
+    loom_adam_f32(
+      UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: Float.self),
+      UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Float.self),
+      UnsafeMutableRawPointer(m.baseAddress!).assumingMemoryBound(to: Float.self),
+      UnsafeMutableRawPointer(v.baseAddress!).assumingMemoryBound(to: Float.self), n,
+      1 - Float(f(lr * decoupledDecay)), f(l2), f(b1), f(b2), f(stepSize), f(invSqrtC2), f(eps))
+    return
+  }
   if S.self == Float.self {
     // Four lanes at a time with explicit SIMD: the scalar loop does not vectorise (four
     // pointers that may alias, a square root and a division per element).

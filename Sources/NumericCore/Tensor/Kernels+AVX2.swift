@@ -51,12 +51,12 @@ private func floats<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
 @inline(__always)
 func geluBackwardAVX2<S: TensorScalar>(
   _ x: UnsafePointer<S>, _ t: UnsafePointer<S>, _ gy: UnsafePointer<S>, _ gx: UnsafeMutablePointer<S>,
-  count: Int, c: S, k: S
+  count: Int, c: S, k: S, fresh: Bool
 ) -> Bool {
   guard S.self == Float.self, avx2Kernels, count > 0 else { return false }
   loom_gelu_backward_f32(
     floats(x), floats(t), floats(gy), UnsafeMutableRawPointer(gx).assumingMemoryBound(to: Float.self), count,
-    unsafeBitCast(c, to: Float.self), unsafeBitCast(k, to: Float.self))
+    unsafeBitCast(c, to: Float.self), unsafeBitCast(k, to: Float.self), fresh ? 1 : 0)
   return true
 }
 
@@ -96,4 +96,37 @@ func layerNormStatsAVX2<S: TensorScalar>(
     floats(x), rows, n, UnsafeMutableRawPointer(mean).assumingMemoryBound(to: Float.self),
     UnsafeMutableRawPointer(squares).assumingMemoryBound(to: Float.self))
   return true
+}
+
+/// If `S` is Float and AVX2 runs: LayerNorm's backward for `rows` rows (`layerNormBackward`'s
+/// operations in its order, eight rows side by side), returning true; false otherwise.
+func layerNormBackwardAVX2<S: TensorScalar>(
+  _ gy: UnsafePointer<S>, _ gamma: UnsafePointer<S>, _ xhat: UnsafePointer<S>, _ rstd: UnsafePointer<S>,
+  gx: UnsafeMutablePointer<S>?, ggamma: UnsafeMutablePointer<S>?, gbeta: UnsafeMutablePointer<S>?, rows: Int, n: Int
+) -> Bool {
+  guard S.self == Float.self, avx2Kernels, rows > 0, n > 0 else { return rows == 0 || n == 0 }
+  func f(_ p: UnsafePointer<S>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+  func m(_ p: UnsafeMutablePointer<S>?) -> UnsafeMutablePointer<Float>? {
+    p.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }
+  }
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * n) { scratch in
+    var r = 0
+    while r < rows {
+      let k = Swift.min(8, rows - r)
+      loom_layer_norm_backward8_f32(
+        f(gy + r * n), f(gamma), f(xhat + r * n), f(rstd + r), m(gx.map { $0 + r * n }), m(ggamma), m(gbeta), k, n,
+        scratch.baseAddress!)
+      r += k
+    }
+  }
+  return true
+}
+
+/// If `S` is Float and AVX-512 runs: the causal softmax of one [t, t] block (`softmaxRows` with
+/// `causalT: t`, the same bits), returning true; false otherwise (the caller runs softmaxRows).
+@inline(__always)
+func causalSoftmaxAVX512<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, t: Int, scale: S) -> Bool {
+  guard S.self == Float.self, avx2Kernels else { return false }
+  return loom_causal_softmax_f32(
+    floats(x), UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), t, unsafeBitCast(scale, to: Float.self)) != 0
 }

@@ -26,9 +26,11 @@ func attentionForward<S: TensorScalar>(
       S.causalGemm(
         .lower, transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: q, lda: c3, b: k, ldb: c3, beta: 0,
         c: scores, ldc: t)
-      softmaxRows(
-        UnsafeBufferPointer(start: scores, count: t * t), UnsafeMutableBufferPointer(start: s, count: t * t),
-        rows: t, n: t, log: false, causalT: t, scale: scale)
+      if !causalSoftmaxAVX512(scores, s, t: t, scale: scale) {
+        softmaxRows(
+          UnsafeBufferPointer(start: scores, count: t * t), UnsafeMutableBufferPointer(start: s, count: t * t),
+          rows: t, n: t, log: false, causalT: t, scale: scale)
+      }
       S.causalGemm(
         .kEnd, transA: false, transB: false, m: t, n: hd, k: t, alpha: 1, a: s, lda: t, b: v, ldb: c3, beta: 0,
         c: yp + b * t * d + h * hd, ldc: d)

@@ -40,16 +40,18 @@ func geluForwardOnly<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ y: UnsafeMu
 @_specialize(where S == Double)
 func geluBackward<S: TensorScalar>(
   _ x: UnsafeBufferPointer<S>, _ t: UnsafeBufferPointer<S>, _ gy: UnsafeBufferPointer<S>,
-  _ gx: UnsafeMutableBufferPointer<S>
+  _ gx: UnsafeMutableBufferPointer<S>, fresh: Bool = false
 ) {
   let (c, k): (S, S) = geluConst()
-  if x.count > 0, geluBackwardAVX2(x.baseAddress!, t.baseAddress!, gy.baseAddress!, gx.baseAddress!, count: x.count, c: c, k: k) {
+  if x.count > 0,
+    geluBackwardAVX2(x.baseAddress!, t.baseAddress!, gy.baseAddress!, gx.baseAddress!, count: x.count, c: c, k: k, fresh: fresh)
+  {
     return
   }
   for i in 0..<x.count {
     let v = x[i], th = t[i]
     let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * k * v * v)
-    gx[i] += gy[i] * d
+    gx[i] = (fresh ? 0 : gx[i]) + gy[i] * d  // a fresh buffer is unwritten: +0 + …, as if zeroed
   }
 }
 
@@ -72,10 +74,10 @@ extension TensorOf {
       }
     }
     return TensorOf(y, shape: shape, op: "gelu", inputs: [self]) { out in
-      self.accumulateGrad { gx in
+      self.accumulateGrad { gx, fresh in
         self.data.withUnsafeBufferPointer { x in
           t.withUnsafeBufferPointer { tb in
-            out.grad.withUnsafeBufferPointer { gy in geluBackward(x, tb, gy, gx) }
+            out.grad.withUnsafeBufferPointer { gy in geluBackward(x, tb, gy, gx, fresh: fresh) }
           }
         }
       }

@@ -144,11 +144,13 @@ extension TensorOf {
       out.grad.withUnsafeBufferPointer { gyBuf in
         let gy = gyBuf.baseAddress!
         if self.requiresGrad {
-          self.accumulateGrad { gx in
+          // Into a fresh buffer with beta = 0: alpha·acc is acc, which +0 + acc equals (a chain
+          // from +0 is never −0), so the bits of accumulating into zeros without the zeros.
+          self.accumulateGrad { gx, fresh in
             weight.data.withUnsafeBufferPointer { w in
               Scalar.gemm(
                 transA: false, transB: false, m: rows, n: inF, k: outF, alpha: 1,
-                a: gy, lda: outF, b: w.baseAddress!, ldb: inF, beta: 1, c: gx.baseAddress!, ldc: inF)
+                a: gy, lda: outF, b: w.baseAddress!, ldb: inF, beta: fresh ? 0 : 1, c: gx.baseAddress!, ldc: inF)
             }
           }
         }

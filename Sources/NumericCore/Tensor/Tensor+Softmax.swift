@@ -231,6 +231,12 @@ func layerNormBackward<S: TensorScalar>(
   _ rstd: UnsafeBufferPointer<S>, gx: UnsafeMutableBufferPointer<S>?,
   ggamma: UnsafeMutableBufferPointer<S>?, gbeta: UnsafeMutableBufferPointer<S>?, rows: Int, n: Int
 ) {
+  if layerNormBackwardAVX2(
+    gy.baseAddress!, gamma.baseAddress!, xhat.baseAddress!, rstd.baseAddress!, gx: gx?.baseAddress,
+    ggamma: ggamma?.baseAddress, gbeta: gbeta?.baseAddress, rows: rows, n: n)
+  {
+    return
+  }
   let g = gamma.baseAddress!
   let dy = UnsafeMutablePointer<S>.allocate(capacity: Swift.max(n, 1))
   defer { dy.deallocate() }

@@ -168,6 +168,16 @@ public final class TensorOf<Scalar: TensorScalar> {
     if grad.isEmpty { grad = zerosArray(count: data.count) }
     grad.withUnsafeMutableBufferPointer { body($0) }
   }
+
+  /// `accumulateGrad` without zeroing a new buffer: `body` gets the buffer and whether it is fresh
+  /// (uninitialised), in which case it must write every element as +0 + its contribution (what
+  /// adding to zeros gives, bit for bit), never reading the buffer.
+  @inline(__always)
+  func accumulateGrad(_ body: (UnsafeMutableBufferPointer<Scalar>, _ fresh: Bool) -> Void) {
+    let fresh = grad.isEmpty
+    if fresh { grad = uninitializedArray(count: data.count) }
+    grad.withUnsafeMutableBufferPointer { body($0, fresh) }
+  }
 }
 
 /// The Float32 tensor the lectures train with.
