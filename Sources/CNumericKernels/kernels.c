@@ -284,17 +284,30 @@ AVX512 static int causal_softmax_avx512(const float *x, float *y, size_t t, floa
       float best;
       if (!row_max_avx512(xr, valid, &best)) return 0;
       const __m512 vm = _mm512_set1_ps(best * scale);
+      // Whole vectors where the row has room (lanes past `valid` hold values nothing reads, and the
+      // last pass zeroes them): a masked store costs several times a plain one on some CPUs.
       for (size_t j = 0; j < valid; j += 16) {
-        const __mmask16 mask = tail_mask16(valid - j < 16 ? valid - j : 16);
-        _mm512_mask_storeu_ps(yr + j, mask, exp16(SUB16(MUL16(_mm512_maskz_loadu_ps(mask, xr + j), vs), vm)));
+        if (j + 16 <= t) {
+          _mm512_storeu_ps(yr + j, exp16(SUB16(MUL16(_mm512_loadu_ps(xr + j), vs), vm)));
+        } else {
+          const __mmask16 mask = tail_mask16(valid - j < 16 ? valid - j : 16);
+          _mm512_mask_storeu_ps(yr + j, mask, exp16(SUB16(MUL16(_mm512_maskz_loadu_ps(mask, xr + j), vs), vm)));
+        }
       }
     }
     // Sums: each row's four accumulators are the four lanes of one 128-bit chain (rowSum's order:
     // quads in column order, then the valid % 4 tail into accumulator 0, then (a0 + a1) + (a2 + a3)).
-    __m128 acc[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
-    const size_t common = (r0 + 1) - (r0 + 1) % 4;  // the first row's full quads: every row has them
-    for (size_t j = 0; j < common; j += 4)
-      for (size_t k = 0; k < rows; k++) acc[k] = _mm_add_ps(acc[k], _mm_loadu_ps(y + (r0 + k) * t + j));
+    __m128 a0 = _mm_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    // The first row's full quads, which every row of the group has: four chains in registers.
+    const size_t common = rows == 4 ? (r0 + 1) - (r0 + 1) % 4 : 0;
+    const float *y0 = y + r0 * t;
+    for (size_t j = 0; j < common; j += 4) {
+      a0 = _mm_add_ps(a0, _mm_loadu_ps(y0 + j));
+      a1 = _mm_add_ps(a1, _mm_loadu_ps(y0 + t + j));
+      a2 = _mm_add_ps(a2, _mm_loadu_ps(y0 + 2 * t + j));
+      a3 = _mm_add_ps(a3, _mm_loadu_ps(y0 + 3 * t + j));
+    }
+    __m128 acc[4] = {a0, a1, a2, a3};
     for (size_t k = 0; k < rows; k++) {
       const size_t r = r0 + k, valid = r + 1, full = valid - valid % 4;
       float *yr = y + r * t;
@@ -305,11 +318,11 @@ AVX512 static int causal_softmax_avx512(const float *x, float *y, size_t t, floa
       const float sum = (a[0] + a[1]) + (a[2] + a[3]);
       const __m512 inv = _mm512_set1_ps(1.0f / sum);
       for (size_t j = 0; j < t; j += 16) {
-        const size_t count = t - j < 16 ? t - j : 16;
-        const __mmask16 mask = tail_mask16(count);
         // Columns below `valid` scaled, the rest zero.
         const __mmask16 keep = j >= valid ? 0 : tail_mask16(valid - j < 16 ? valid - j : 16);
-        _mm512_mask_storeu_ps(yr + j, mask, _mm512_maskz_mul_ps(keep, _mm512_maskz_loadu_ps(keep, yr + j), inv));
+        const __m512 out = _mm512_maskz_mul_ps(keep, _mm512_maskz_loadu_ps(keep, yr + j), inv);
+        if (j + 16 <= t) _mm512_storeu_ps(yr + j, out);
+        else _mm512_mask_storeu_ps(yr + j, tail_mask16(t - j), out);
       }
     }
   }

@@ -152,6 +152,36 @@ ROW_KERNEL(row_avx2, AVX2, __m256, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256
 ROW_KERNEL(row_avx512, AVX512, __m512, 16, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps,
            _mm512_fmadd_ps, _mm512_mul_ps, _mm512_add_ps)
 
+#if defined(__x86_64__)
+/// dst[p·ldd + j] = src[j·lds + p] for p, j < 16: a 16 × 16 block transposed in registers (pairs of
+/// rows interleaved, then pairs of pairs, then 128-bit lanes twice).
+AVX512 static void transpose16(const float *src, size_t lds, float *dst, size_t ldd) {
+  __m512 r[16], t[16];
+  for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + i * lds);
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; i++) {
+    const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+    const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+    r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  for (int h = 0; h < 16; h += 8)
+    for (int i = 0; i < 4; i++) {
+      t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+      t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+    }
+  for (int i = 0; i < 8; i++) {
+    _mm512_storeu_ps(dst + i * ldd, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));
+    _mm512_storeu_ps(dst + (i + 8) * ldd, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd));
+  }
+}
+#endif
+
 static __thread float *packed_buffer, *partial_buffer, *edge_buffer;
 static __thread size_t packed_capacity, partial_capacity, edge_capacity;
 
@@ -185,10 +215,19 @@ static void pack_b(size_t lanes, size_t kc, size_t nc, const float *b, size_t rs
         for (jj = valid; jj < width; jj++) row[jj] = 0.0f;
       }
     } else {
-      // B is stored transposed: read each of its columns (a contiguous run when rsb = 1) once.
+      // B is stored transposed: read each of its columns (a contiguous run when rsb = 1) once;
+      // with AVX-512, 16 × 16 blocks of them transposed in registers.
+      size_t vp = 0, vj = 0;
+#if defined(__x86_64__)
+      if (lanes == 16 && rsb == 1) {
+        vp = kc - kc % 16, vj = valid - valid % 16;
+        for (size_t p0 = 0; p0 < vp; p0 += 16)
+          for (size_t j0 = 0; j0 < vj; j0 += 16) transpose16(src + j0 * csb + p0, csb, panel + p0 * width + j0, width);
+      }
+#endif
       for (size_t jj = 0; jj < valid; jj++) {
         const float *from = src + jj * csb;
-        for (size_t p = 0; p < kc; p++) panel[p * width + jj] = from[p * rsb];
+        for (size_t p = jj < vj ? vp : 0; p < kc; p++) panel[p * width + jj] = from[p * rsb];
       }
       for (size_t p = 0; p < kc; p++)
         for (size_t jj = valid; jj < width; jj++) panel[p * width + jj] = 0.0f;
