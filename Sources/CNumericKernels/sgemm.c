@@ -34,14 +34,17 @@ static float *scratch(float **buffer, size_t *capacity, size_t count) {
 }
 
 /// The scalar definition: one fmaf chain per element. Also the fallback without AVX2.
+/// Throughout, y (row stride ldy) is what beta multiplies: C itself (ldy = ldc), or a bias row
+/// added to every row (ldy = 0).
 static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float *a, size_t rsa, size_t csa,
-                         const float *b, size_t rsb, size_t csb, float beta, float *c, size_t ldc) {
+                         const float *b, size_t rsb, size_t csb, float beta, const float *y, size_t ldy, float *c,
+                         size_t ldc) {
   for (size_t i = 0; i < m; i++) {
     for (size_t j = 0; j < n; j++) {
       float acc = 0.0f;
       for (size_t p = 0; p < k; p++) acc = fmaf(a[i * rsa + p * csa], b[p * rsb + j * csb], acc);
       float t = alpha * acc;
-      c[i * ldc + j] = beta == 0.0f ? t : t + beta * c[i * ldc + j];
+      c[i * ldc + j] = beta == 0.0f ? t : t + beta * y[i * ldy + j];
     }
   }
 }
@@ -58,7 +61,7 @@ static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float 
 #define MICRO_KERNEL(NAME, TARGET, VEC, LANES, ZERO, LOAD, STORE, SET1, FMA, MUL, ADD)                   \
   TARGET INLINE void NAME(const int MR, const int NV, size_t kc, const float *a, size_t rsa, size_t csa,  \
                           const float *bp, const float *init, size_t ldi, float *dst, size_t ldd,         \
-                          int final, float alpha, float beta) {                                            \
+                          const float *y, size_t ldy, int final, float alpha, float beta) {               \
     VEC acc[8][2];                                                                                         \
     for (int r = 0; r < MR; r++)                                                                           \
       for (int v = 0; v < NV; v++) acc[r][v] = init ? LOAD(init + r * ldi + v * LANES) : ZERO();           \
@@ -79,7 +82,7 @@ static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float 
         VEC x = acc[r][v];                                                                                 \
         if (final) {                                                                                       \
           x = MUL(va, x);                                                                                  \
-          if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(d)));                                                  \
+          if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + r * ldy + v * LANES)));                            \
         }                                                                                                  \
         STORE(d, x);                                                                                       \
       }                                                                                                    \
@@ -96,12 +99,12 @@ MICRO_KERNEL(micro_avx512, AVX512, __m512, 16, _mm512_setzero_ps, _mm512_loadu_p
 // One function per (ISA, rows, vectors) so each inlined copy is fully unrolled with its
 // accumulators in registers: AVX2 6 × 16 and 6 × 8; AVX-512 8 × 32 and 8 × 16.
 typedef void (*micro_fn)(size_t, const float *, size_t, size_t, const float *, const float *, size_t, float *,
-                         size_t, int, float, float);
+                         size_t, const float *, size_t, int, float, float);
 #define INSTANCE(NAME, BASE, TARGET, MR, NV)                                                                \
   TARGET static void NAME(size_t kc, const float *a, size_t rsa, size_t csa, const float *bp,              \
-                          const float *init, size_t ldi, float *dst, size_t ldd, int final, float alpha,   \
-                          float beta) {                                                                    \
-    BASE(MR, NV, kc, a, rsa, csa, bp, init, ldi, dst, ldd, final, alpha, beta);                            \
+                          const float *init, size_t ldi, float *dst, size_t ldd, const float *y,           \
+                          size_t ldy, int final, float alpha, float beta) {                                \
+    BASE(MR, NV, kc, a, rsa, csa, bp, init, ldi, dst, ldd, y, ldy, final, alpha, beta);                    \
   }
 INSTANCE(avx2_6x16, micro_avx2, AVX2, 6, 2)
 INSTANCE(avx2_6x8, micro_avx2, AVX2, 6, 1)
@@ -120,7 +123,7 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
 // Four vectors side by side where n allows (four independent chains hide the FMA latency).
 #define ROW_KERNEL(NAME, TARGET, VEC, LANES, ZERO, LOAD, STORE, SET1, FMA, MUL, ADD)                       \
   TARGET static void NAME(size_t n, size_t k, float alpha, const float *a, size_t csa, const float *b,     \
-                          size_t rsb, float beta, float *c) {                                              \
+                          size_t rsb, float beta, const float *y, float *c) {                              \
     size_t j = 0;                                                                                          \
     VEC va = SET1(alpha), vb = SET1(beta);                                                                 \
     for (; j + 4 * LANES <= n; j += 4 * LANES) {                                                           \
@@ -134,7 +137,7 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
       VEC s[4] = {s0, s1, s2, s3};                                                                         \
       for (int v = 0; v < 4; v++) {                                                                        \
         VEC x = MUL(va, s[v]);                                                                             \
-        if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(c + j + v * LANES)));                                    \
+        if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + j + v * LANES)));                                    \
         STORE(c + j + v * LANES, x);                                                                       \
       }                                                                                                    \
     }                                                                                                      \
@@ -142,10 +145,10 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
       VEC s0 = ZERO();                                                                                     \
       for (size_t p = 0; p < k; p++) s0 = FMA(SET1(a[p * csa]), LOAD(b + p * rsb + j), s0);                \
       VEC x = MUL(va, s0);                                                                                 \
-      if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(c + j)));                                                  \
+      if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + j)));                                                  \
       STORE(c + j, x);                                                                                     \
     }                                                                                                      \
-    if (j < n) sgemm_scalar(1, n - j, k, alpha, a, 0, csa, b + j, rsb, 1, beta, c + j, 0);                 \
+    if (j < n) sgemm_scalar(1, n - j, k, alpha, a, 0, csa, b + j, rsb, 1, beta, y + j, 0, c + j, 0);       \
   }
 ROW_KERNEL(row_avx2, AVX2, __m256, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
            _mm256_fmadd_ps, _mm256_mul_ps, _mm256_add_ps)
@@ -238,8 +241,8 @@ static void pack_b(size_t lanes, size_t kc, size_t nc, const float *b, size_t rs
 
 /// The blocked product on one ISA.
 static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float alpha, const float *a,
-                          size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c,
-                          size_t ldc) {
+                          size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta,
+                          const float *y, size_t ldy, float *c, size_t ldc) {
   const size_t mr = (size_t)isa->mr, lanes = (size_t)isa->lanes, nr = 2 * lanes;
   // Partial sums between k-blocks, row stride n.
   float *partial = k > KC ? scratch(&partial_buffer, &partial_capacity, m * n) : NULL;
@@ -272,10 +275,11 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
           panel_offset += kc * width;
           micro_fn kernel = width == nr ? isa->wide : isa->narrow;
           float *cij = c + i0 * ldc + jc + j0;
+          const float *yij = y + i0 * ldy + jc + j0;
           float *pij = partial ? partial + i0 * n + jc + j0 : NULL;
           if (rows == mr && cols == width) {
-            kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : pij, n, last ? cij : pij, last ? ldc : n, last,
-                   alpha, beta);
+            kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : pij, n, last ? cij : pij, last ? ldc : n, yij, ldy,
+                   last, alpha, beta);
             continue;
           }
           // An edge tile: run the full tile into `edge`, then copy out what exists.
@@ -283,7 +287,7 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
             for (size_t r = 0; r < mr; r++)
               for (size_t jj = 0; jj < width; jj++)
                 edge[r * width + jj] = r < rows && jj < cols ? pij[r * n + jj] : 0.0f;
-          kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : edge, width, edge, width, 0, alpha, beta);
+          kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : edge, width, edge, width, NULL, 0, 0, alpha, beta);
           for (size_t r = 0; r < rows; r++)
             for (size_t jj = 0; jj < cols; jj++) {
               const float acc = edge[r * width + jj];
@@ -291,7 +295,7 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
                 pij[r * n + jj] = acc;
               } else {
                 const float t = alpha * acc;
-                cij[r * ldc + jj] = beta == 0.0f ? t : t + beta * cij[r * ldc + jj];
+                cij[r * ldc + jj] = beta == 0.0f ? t : t + beta * yij[r * ldy + jj];
               }
             }
         }
@@ -304,33 +308,42 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
 
 /// loom_sgemm on a chosen path with explicit strides: A[i, p] = a[i·rsa + p·csa], B[p, j] = b[p·rsb + j·csb].
 static void sgemm_strided(int path, size_t m, size_t n, size_t k, float alpha, const float *a, size_t rsa,
-                          size_t csa, const float *b, size_t rsb, size_t csb, float beta, float *c, size_t ldc) {
+                          size_t csa, const float *b, size_t rsb, size_t csb, float beta, const float *y, size_t ldy,
+                          float *c, size_t ldc) {
   if (m == 0 || n == 0) return;
 #if defined(__x86_64__)
   if (m == 1 && csb == 1 && path >= 1 && loom_kernels_have_avx2()) {
-    if (path >= 2 && loom_kernels_have_avx512()) row_avx512(n, k, alpha, a, csa, b, rsb, beta, c);
-    else row_avx2(n, k, alpha, a, csa, b, rsb, beta, c);
+    if (path >= 2 && loom_kernels_have_avx512()) row_avx512(n, k, alpha, a, csa, b, rsb, beta, y, c);
+    else row_avx2(n, k, alpha, a, csa, b, rsb, beta, y, c);
     return;
   }
   if (path >= 2 && loom_kernels_have_avx512()) {
-    sgemm_blocked(&isa_avx512, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+    sgemm_blocked(&isa_avx512, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, c, ldc);
     return;
   }
   if (path >= 1 && loom_kernels_have_avx2()) {
-    sgemm_blocked(&isa_avx2, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+    sgemm_blocked(&isa_avx2, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, c, ldc);
     return;
   }
 #else
   (void)path;
 #endif
-  sgemm_scalar(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+  sgemm_scalar(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, c, ldc);
 }
 
 void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
   const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
   const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
-  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc, c, ldc);
+}
+
+void loom_sgemm_bias_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                          const float *a, size_t lda, const float *b, size_t ldb, float beta, const float *bias,
+                          float *c, size_t ldc) {
+  const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
+  const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
+  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, bias, 0, c, ldc);
 }
 
 static int current_path(void) { return loom_kernels_use_avx512 ? 2 : loom_kernels_use_avx2 ? 1 : 0; }
@@ -338,6 +351,11 @@ static int current_path(void) { return loom_kernels_use_avx512 ? 2 : loom_kernel
 void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                 const float *b, size_t ldb, float beta, float *c, size_t ldc) {
   loom_sgemm_path(current_path(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                     const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc) {
+  loom_sgemm_bias_path(current_path(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc);
 }
 
 // --- Causal products (attention): the same chains as loom_sgemm, without the work on the
@@ -358,14 +376,15 @@ static void causal_by_blocks(int path, int mode, size_t m, size_t n, size_t k, f
     float *cr = c + r0 * ldc;
     switch (mode) {
     case LOOM_CAUSAL_LOWER:
-      sgemm_strided(path, r1 - r0, r1 < n ? r1 : n, k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc);
+      sgemm_strided(path, r1 - r0, r1 < n ? r1 : n, k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc, cr, ldc);
       break;
     case LOOM_CAUSAL_K_END:
-      sgemm_strided(path, r1 - r0, n, r1 < k ? r1 : k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc);
+      sgemm_strided(path, r1 - r0, n, r1 < k ? r1 : k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc, cr, ldc);
       break;
     default: {
       const size_t kb = r0 < k ? r0 : k;
-      sgemm_strided(path, r1 - r0, n, k - kb, alpha, ar + kb * csa, rsa, csa, b + kb * rsb, rsb, csb, beta, cr, ldc);
+      sgemm_strided(path, r1 - r0, n, k - kb, alpha, ar + kb * csa, rsa, csa, b + kb * rsb, rsb, csb, beta, cr, ldc,
+                    cr, ldc);
     }
     }
   }
@@ -404,10 +423,10 @@ static void causal_tiles(const isa_t *isa, int mode, size_t m, size_t n, size_t 
       micro_fn kernel = width == nr ? isa->wide : isa->narrow;
       float *cij = c + i0 * ldc + j0;
       if (rows == mr && cols == width) {
-        kernel(kc, ai, rsa_i, csa_i, panel, NULL, 0, cij, ldc, 1, alpha, beta);
+        kernel(kc, ai, rsa_i, csa_i, panel, NULL, 0, cij, ldc, cij, ldc, 1, alpha, beta);
         continue;
       }
-      kernel(kc, ai, rsa_i, csa_i, panel, NULL, width, edge, width, 0, alpha, beta);
+      kernel(kc, ai, rsa_i, csa_i, panel, NULL, width, edge, width, NULL, 0, 0, alpha, beta);
       for (size_t r = 0; r < rows; r++)
         for (size_t jj = 0; jj < cols; jj++) {
           const float t = alpha * edge[r * width + jj];

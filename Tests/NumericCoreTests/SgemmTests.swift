@@ -88,6 +88,31 @@ struct SgemmTests {
     }
   }
 
+  /// A bias row as the addend (a linear layer's forward): the bits of filling C's rows with the bias
+  /// and calling loom_sgemm, on every path and shape (one row, edge tiles, k past one block), and
+  /// C's contents before the call are never read.
+  @Test("a bias row as beta's addend", arguments: [0, 1, 2])
+  func biasAddend(path: Int32) {
+    for (index, (m, n, k)) in Self.shapes.enumerated() {
+      for transB in [false, true] {
+        let lda = k + 1, ldb = (transB ? k : n) + 2, ldc = n + 3
+        let a = Self.values(max(m * lda, 1), seed: UInt64(5 * index)), b = Self.values(max((transB ? n : k) * ldb, 1), seed: UInt64(5 * index + 1))
+        let bias = Self.values(n, seed: UInt64(5 * index + 2))
+        let (alpha, beta): (Float, Float) = index % 2 == 0 ? (1, 1) : (0.5, -0.25)
+        var filled = [Float](repeating: 0, count: m * ldc)
+        for i in 0..<m { for j in 0..<n { filled[i * ldc + j] = bias[j] } }
+        let want = Self.definition(
+          transA: false, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+          c: filled, ldc: ldc)
+        var got = [Float](repeating: .nan, count: m * ldc)
+        loom_sgemm_bias_path(path, 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, &got, ldc)
+        var same = true
+        for i in 0..<m { for j in 0..<n { same = same && got[i * ldc + j].bitPattern == want[i * ldc + j].bitPattern } }
+        #expect(same, "path \(path) m \(m) n \(n) k \(k) transB \(transB)")
+      }
+    }
+  }
+
   /// The causal products attention uses, against the definition: where A's triangle is +0 (and B
   /// finite), the K_END / K_BEGIN products have the full product's bits in every element, and LOWER's
   /// at and below the diagonal; for square and non-square shapes, tiles that do not fill a register

@@ -76,6 +76,14 @@ void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float al
 /// CPU lacks falls back to the next one down).
 void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
+/// loom_sgemm with a bias row in place of C as the addend: C[i, j] ← alpha·acc + beta·bias[j] (C
+/// only written), the bits of filling every row of C with `bias` and calling loom_sgemm.
+void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                     const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc);
+/// loom_sgemm_bias on a chosen path (as loom_sgemm_path).
+void loom_sgemm_bias_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                          const float *a, size_t lda, const float *b, size_t ldb, float beta, const float *bias,
+                          float *c, size_t ldc);
 
 /// Which triangle a causal product (`loom_sgemm_causal`) may leave out, for C (m × n) and A
 /// (m × k after op) whose row i is position i of a sequence:

@@ -218,19 +218,21 @@ public final class GPTDecoder {
     }
   }
 
-  /// y = x·Wᵀ + b: y starts as the bias rows and the gemm adds with beta = 1; without a bias, y
-  /// starts as zeros and beta is 0 (as the arrays this once allocated per call).
+  /// y = x·Wᵀ + b, the bias added in the gemm's epilogue (`gemmBias`); without a bias, beta is 0.
   private func linear(_ x: UnsafeMutablePointer<Float>, rows: Int, _ layer: Linear, into y: UnsafeMutablePointer<Float>) {
     let (o, i) = (layer.outFeatures, layer.inFeatures)
-    if let bias = layer.bias {
-      bias.data.withUnsafeBufferPointer { b in fillRows(y, with: b.baseAddress!, width: o, rows: rows) }
-    } else {
-      y.update(repeating: 0, count: rows * o)
-    }
     layer.weight.data.withUnsafeBufferPointer { wb in
-      Float.gemm(
-        transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i,
-        b: wb.baseAddress!, ldb: i, beta: layer.bias == nil ? 0 : 1, c: y, ldc: o)
+      if let bias = layer.bias {
+        bias.data.withUnsafeBufferPointer { b in
+          Float.gemmBias(
+            transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i, b: wb.baseAddress!, ldb: i,
+            beta: 1, bias: b.baseAddress!, c: y, ldc: o)
+        }
+      } else {
+        Float.gemm(
+          transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i, b: wb.baseAddress!, ldb: i,
+          beta: 0, c: y, ldc: o)
+      }
     }
   }
 

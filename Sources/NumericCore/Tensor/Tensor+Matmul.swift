@@ -126,15 +126,19 @@ extension TensorOf {
     let rows = count / Swift.max(inF, 1)
     var y: [Scalar] = uninitializedArray(count: rows * outF)
     y.withUnsafeMutableBufferPointer { c in
-      if let bias {
-        bias.data.withUnsafeBufferPointer { b in fillRows(c.baseAddress!, with: b.baseAddress!, width: outF, rows: rows) }
-      }
       data.withUnsafeBufferPointer { a in
         weight.data.withUnsafeBufferPointer { w in
-          Scalar.gemm(
-            transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1,
-            a: a.baseAddress!, lda: inF, b: w.baseAddress!, ldb: inF, beta: bias == nil ? 0 : 1,
-            c: c.baseAddress!, ldc: outF)
+          if let bias {
+            bias.data.withUnsafeBufferPointer { b in
+              Scalar.gemmBias(
+                transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1, a: a.baseAddress!, lda: inF,
+                b: w.baseAddress!, ldb: inF, beta: 1, bias: b.baseAddress!, c: c.baseAddress!, ldc: outF)
+            }
+          } else {
+            Scalar.gemm(
+              transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1,
+              a: a.baseAddress!, lda: inF, b: w.baseAddress!, ldb: inF, beta: 0, c: c.baseAddress!, ldc: outF)
+          }
         }
       }
     }

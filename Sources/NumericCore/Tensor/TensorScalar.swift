@@ -33,6 +33,12 @@ where Magnitude == Self {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+  /// C ← alpha·op(A)·op(B) + beta·1·biasᵀ (a bias row added to every row of C; C is only written):
+  /// the bits of filling C's rows with `bias` and calling `gemm`.
+  static func gemmBias(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+    a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+    beta: Self, bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int)
   /// `gemm` for causal attention, leaving out the triangle `mode` names (see `CausalProduct`): the
   /// same bits as `gemm` wherever the result is defined.
   static func causalGemm(
@@ -53,6 +59,16 @@ public enum CausalProduct: Sendable {
 }
 
 extension TensorScalar {
+  /// Fills C's rows with the bias, then `gemm` adds the product to them.
+  public static func gemmBias(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+    a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+    beta: Self, bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int
+  ) {
+    if ldc == n { fillRows(c, with: bias, width: n, rows: m) } else { for i in 0..<m { (c + i * ldc).update(from: bias, count: n) } }
+    gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  }
+
   /// The causal product as plain products over blocks of 16 rows (what the Float kernel does in
   /// one pass): rows r0..<r1 need columns (LOWER), or k (K_END), below r1 only, and (K_BEGIN) k from
   /// r0. The skipped terms are exact zeros, so every defined element keeps `gemm`'s bits.
@@ -126,6 +142,15 @@ extension Float: TensorScalar {
   ) {
     _ = blasSingleThreaded
     loom_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+  }
+  /// The bias row is the addend of NumericCore's sgemm (`loom_sgemm_bias`): no copies of it.
+  public static func gemmBias(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    _ = blasSingleThreaded
+    loom_sgemm_bias(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
   }
   /// The causal product in one pass of NumericCore's sgemm (`loom_sgemm_causal`): B packed once,
   /// each 8-row tile running only the panels or the k range its rows need.
