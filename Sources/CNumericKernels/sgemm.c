@@ -358,6 +358,44 @@ void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, flo
   loom_sgemm_bias_path(current_path(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc);
 }
 
+// --- Attention for one new token, four heads at once (the KV-cache decoder): out_h = alpha_h ·
+// Σ_j p_h[j]·V_h[j, :] for h = 0…3, each output lane one fma chain in j order from +0 — the chains
+// of loom_sgemm with m = 1 — but the four heads' chains side by side instead of one call after
+// another, each waiting on its own FMA latency.
+#if defined(__x86_64__)
+AVX512 static void attend_values4_avx512(size_t count, size_t hd, const float *p, size_t ldp, const float *v,
+                                         size_t ldv, const float alpha[4], float *out) {
+  __m512 acc[4][4];
+  const size_t nv = hd / 16;
+  for (int h = 0; h < 4; h++)
+    for (size_t c = 0; c < nv; c++) acc[h][c] = _mm512_setzero_ps();
+  for (size_t j = 0; j < count; j++)
+    for (int h = 0; h < 4; h++) {
+      const __m512 w = _mm512_set1_ps(p[h * ldp + j]);
+      const float *row = v + h * ldv + j * hd;
+      for (size_t c = 0; c < nv; c++) acc[h][c] = _mm512_fmadd_ps(w, _mm512_loadu_ps(row + 16 * c), acc[h][c]);
+    }
+  for (int h = 0; h < 4; h++)
+    for (size_t c = 0; c < nv; c++)
+      _mm512_storeu_ps(out + h * hd + 16 * c, _mm512_mul_ps(_mm512_set1_ps(alpha[h]), acc[h][c]));
+}
+#endif
+
+int loom_attend_values4_f32(size_t count, size_t hd, const float *p, size_t ldp, const float *v, size_t ldv,
+                            float alpha0, float alpha1, float alpha2, float alpha3, float *out) {
+#if defined(__x86_64__)
+  if (current_path() >= 2 && hd % 16 == 0 && hd >= 16 && hd <= 64) {
+    const float alpha[4] = {alpha0, alpha1, alpha2, alpha3};
+    attend_values4_avx512(count, hd, p, ldp, v, ldv, alpha, out);
+    return 1;
+  }
+#else
+  (void)count; (void)hd; (void)p; (void)ldp; (void)v; (void)ldv; (void)alpha0; (void)alpha1; (void)alpha2; (void)alpha3;
+  (void)out;
+#endif
+  return 0;
+}
+
 // --- Causal products (attention): the same chains as loom_sgemm, without the work on the
 // triangle that is known to be zero or unused. Rows are taken a block at a time; within a block
 // the products run to the block's edge, so some rows include a few of the zero terms: exact no-ops

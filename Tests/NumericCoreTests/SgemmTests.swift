@@ -88,6 +88,37 @@ struct SgemmTests {
     }
   }
 
+  /// The decoder's four-head attention output against loom_sgemm per head (m = 1): the same bits,
+  /// for every count and head width it takes; widths it does not take are declined.
+  @Test("four heads' attention outputs are loom_sgemm's")
+  func attendValues4() {
+    for hd in [16, 32, 48, 64] {
+      for count in [1, 2, 15, 16, 17, 80] {
+        let ldp = count + 3, ldv = (count + 2) * hd
+        let p = Self.values(4 * ldp, seed: UInt64(hd * 100 + count)).map { Swift.abs($0) }
+        let v = Self.values(4 * ldv, seed: UInt64(hd * 100 + count + 1))
+        let alpha: [Float] = [0.5, 1, 1.0 / 3, 7]
+        var want = [Float](repeating: 0, count: 4 * hd)
+        for h in 0..<4 {
+          p.withUnsafeBufferPointer { pb in
+            v.withUnsafeBufferPointer { vb in
+              want.withUnsafeMutableBufferPointer { wb in
+                loom_sgemm(0, 0, 1, hd, count, alpha[h], pb.baseAddress! + h * ldp, count, vb.baseAddress! + h * ldv, hd, 0, wb.baseAddress! + h * hd, hd)
+              }
+            }
+          }
+        }
+        var got = [Float](repeating: .nan, count: 4 * hd)
+        let taken = loom_attend_values4_f32(count, hd, p, ldp, v, ldv, alpha[0], alpha[1], alpha[2], alpha[3], &got)
+        if loom_kernels_have_avx512() != 0 {
+          #expect(taken == 1 && Self.same(want, got), "hd \(hd) count \(count)")
+        }
+      }
+    }
+    var out = [Float](repeating: 0, count: 4 * 8)
+    #expect(loom_attend_values4_f32(3, 8, [Float](repeating: 1, count: 12), 3, [Float](repeating: 1, count: 96), 24, 1, 1, 1, 1, &out) == 0)
+  }
+
   /// A bias row as the addend (a linear layer's forward): the bits of filling C's rows with the bias
   /// and calling loom_sgemm, on every path and shape (one row, edge tiles, k past one block), and
   /// C's contents before the call are never read.

@@ -80,6 +80,13 @@ void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, siz
 /// only written), the bits of filling every row of C with `bias` and calling loom_sgemm.
 void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                      const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc);
+/// Four heads' attention outputs for one query (the KV-cache decoder): out[h·hd + c] = alpha_h ·
+/// Σ_{j < count} p[h·ldp + j]·v[h·ldv + j·hd + c], each sum one fma chain in j order from +0 — the
+/// bits of loom_sgemm(m = 1, n = hd, k = count) per head — with the four heads' chains interleaved.
+/// Returns 1, or 0 when this CPU path or hd (a multiple of 16 up to 64) has no such kernel (then
+/// call loom_sgemm per head).
+int loom_attend_values4_f32(size_t count, size_t hd, const float *p, size_t ldp, const float *v, size_t ldv,
+                            float alpha0, float alpha1, float alpha2, float alpha3, float *out);
 /// loom_sgemm_bias on a chosen path (as loom_sgemm_path).
 void loom_sgemm_bias_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                           const float *a, size_t lda, const float *b, size_t ldb, float beta, const float *bias,

@@ -1,3 +1,4 @@
+import CNumericKernels
 // Inference for the GPT, without autograd: a key–value cache for incremental decoding, batched
 // sampling (temperature, top-k, top-p, stop tokens, a seed per sequence), and the training-side
 // pieces RL on language needs: hidden states, masked per-token log-probs of (prompt, response)
@@ -385,6 +386,13 @@ extension GPTDecoder {
     }
     var total = SIMD4<Float>(repeating: 0)
     for j in 0..<count { total += SIMD4(s0[j], s1[j], s2[j], s3[j]) }
+    // The four heads' V·p chains side by side in C where it has a kernel (the same bits as below).
+    if loom_attend_values4_f32(
+      count, hd, scores, capacity, values + (b * h + firstHead) * capacity * hd + first * hd, capacity * hd,
+      1 / total[0], 1 / total[1], 1 / total[2], 1 / total[3], y + row * d + firstHead * hd) != 0
+    {
+      return
+    }
     for lane in 0..<4 {
       let vs = values + (b * h + firstHead + lane) * capacity * hd
       let out = y + row * d + (firstHead + lane) * hd
