@@ -24,6 +24,7 @@ __attribute__((constructor)) static void loom_kernels_init(void) {
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <math.h>
 
 int loom_kernels_have_avx2(void) {
   static int cached = -1;
@@ -456,6 +457,39 @@ void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *me
   if (rows > 0 && n > 0) row_stats8_avx2(x, rows, n, mean, squares);
 }
 
+/// LayerNorm's forward for 1…8 rows (`layerNormRows`' `finish` after row_stats8_avx2): rstd =
+/// 1/√(Σ(x − mean)²/n + eps); x̂ = (x − mean)·rstd; y = x̂·γ + β. x̂ and rstd go to row strides
+/// xhat_stride and rstd_stride (0: one scratch row, overwritten).
+AVX2 static void layer_norm_rows8_avx2(const float *x, size_t rows, size_t n, const float *g, const float *bt, float eps,
+                                       float *y, float *xhat, size_t xhat_stride, float *rstd, size_t rstd_stride) {
+  float mean[8], squares[8];
+  row_stats8_avx2(x, rows, n, mean, squares);
+  for (size_t k = 0; k < rows; k++) {
+    const float rs = 1.0f / sqrtf(squares[k] / (float)n + eps);
+    rstd[k * rstd_stride] = rs;
+    const float *xr = x + k * n;
+    float *hr = xhat + k * xhat_stride, *yr = y + k * n;
+    const __m256 vm = _mm256_set1_ps(mean[k]), vr = _mm256_set1_ps(rs);
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const __m256 h = MUL(SUB(_mm256_loadu_ps(xr + j), vm), vr);
+      _mm256_storeu_ps(hr + j, h);
+      _mm256_storeu_ps(yr + j, ADD(MUL(h, _mm256_loadu_ps(g + j)), _mm256_loadu_ps(bt + j)));
+    }
+    for (; j < n; j++) {
+      const float h = (xr[j] - mean[k]) * rs;
+      hr[j] = h;
+      yr[j] = h * g[j] + bt[j];
+    }
+  }
+}
+
+void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const float *gamma, const float *beta, float eps,
+                               float *y, float *xhat, size_t xhat_stride, float *rstd, size_t rstd_stride) {
+  if (rows > 0 && rows <= 8 && n > 0)
+    layer_norm_rows8_avx2(x, rows, n, gamma, beta, eps, y, xhat, xhat_stride, rstd, rstd_stride);
+}
+
 // --- Adam's update (`adamKernel` in Sources/NumericCore/Optimizers/Optimizers.swift), per element:
 // p·decay; g + l2·p; m ← b1·m + (1 − b1)·g; v ← b2·v + ((1 − b2)·g)·g; p − (step·m)/(√v·scale + eps).
 AVX2 static void adam_avx2(float *p, const float *g, float *m, float *v, size_t n, float decay, float l2, float b1,
@@ -587,6 +621,11 @@ int loom_row_max_f32(const float *x, size_t n, float *out) {
 }
 void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares) {
   (void)x; (void)rows; (void)n; (void)mean; (void)squares;
+}
+void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const float *gamma, const float *beta, float eps,
+                               float *y, float *xhat, size_t xhat_stride, float *rstd, size_t rstd_stride) {
+  (void)x; (void)rows; (void)n; (void)gamma; (void)beta; (void)eps; (void)y; (void)xhat; (void)xhat_stride; (void)rstd;
+  (void)rstd_stride;
 }
 void loom_layer_norm_backward8_f32(const float *gy, const float *gamma, const float *xhat, const float *rstd, float *gx,
                                    float *ggamma, float *gbeta, size_t rows, size_t n, float *scratch) {

@@ -269,4 +269,33 @@ extension AVX2KernelTests {
       }
     }
   }
+
+  @Test("LayerNorm's eight-row forward equals layerNormRows' Swift loops bit for bit", .enabled(if: hasAVX2))
+  func layerNormRowsForward() {
+    var rng = SeededGenerator(seed: 83)
+    for n in [1, 3, 8, 13, 64, 70] {
+      for rows in [1, 5, 8] {
+        let x = (0..<(rows * n)).map { _ in Float(rng.normal() * 2) + 1 }
+        let g = (0..<n).map { _ in Float(rng.normal()) }, b = (0..<n).map { _ in Float(rng.normal()) }
+        let eps: Float = 1e-5
+        // The definition: rowSum / centeredSquares, then finish's operations.
+        var y = [Float](repeating: 0, count: rows * n), h = y, rs = [Float](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { xb in
+          for r in 0..<rows {
+            let row = xb.baseAddress! + r * n
+            let mean = rowSum(row, n) / Float(n)
+            let v = centeredSquares(row, mean, row, mean, n).0
+            rs[r] = 1 / (v / Float(n) + eps).squareRoot()
+            for j in 0..<n {
+              h[r * n + j] = (row[j] - mean) * rs[r]
+              y[r * n + j] = h[r * n + j] * g[j] + b[j]
+            }
+          }
+        }
+        var y2 = [Float](repeating: .nan, count: rows * n), h2 = y2, rs2 = [Float](repeating: .nan, count: rows)
+        loom_layer_norm_rows8_f32(x, rows, n, g, b, eps, &y2, &h2, n, &rs2, 1)
+        #expect(Self.same(y, y2) && Self.same(h, h2) && Self.same(rs, rs2), "n \(n) rows \(rows)")
+      }
+    }
+  }
 }

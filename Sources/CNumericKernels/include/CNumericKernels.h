@@ -45,6 +45,11 @@ int loom_row_max_f32(const float *x, size_t n, float *out);
 /// squares[k] = Σ(x − mean)², each sum in NumericCore's four-accumulator order (`rowSum`,
 /// `centeredSquares`), so the same bits; eight rows' chains run side by side.
 void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares);
+/// LayerNorm's forward for `rows` (1…8) rows of width n, `layerNormRows`' operations (the same bits):
+/// the statistics above, rstd = 1/√(squares/n + eps), x̂ = (x − mean)·rstd, y = x̂·γ + β; x̂ rows at
+/// xhat_stride, rstd at rstd_stride (0: one scratch value or row, overwritten).
+void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const float *gamma, const float *beta, float eps,
+                               float *y, float *xhat, size_t xhat_stride, float *rstd, size_t rstd_stride);
 
 /// The causal softmax of one [t, t] block of scores (row r sees columns 0…r; the rest of y is
 /// zero) with `softmaxRows`' operations and summation order, so the same bits; 16 lanes. Returns 1,

@@ -84,20 +84,6 @@ func rowMaxAVX<S: TensorScalar>(_ x: UnsafePointer<S>, count n: Int) -> S? {
   return unsafeBitCast(m, to: S.self)
 }
 
-/// If `S` is Float and AVX2 runs: LayerNorm's mean and Σ(x − mean)² of `rows` (1…8) rows of width
-/// n, each sum in `rowSum`'s and `centeredSquares`' order (the same bits), returning true; false
-/// otherwise.
-@inline(__always)
-func layerNormStatsAVX2<S: TensorScalar>(
-  _ x: UnsafePointer<S>, rows: Int, n: Int, mean: UnsafeMutablePointer<S>, squares: UnsafeMutablePointer<S>
-) -> Bool {
-  guard S.self == Float.self, avx2Kernels, rows > 0, rows <= 8, n > 0 else { return false }
-  loom_layer_norm_stats8_f32(
-    floats(x), rows, n, UnsafeMutableRawPointer(mean).assumingMemoryBound(to: Float.self),
-    UnsafeMutableRawPointer(squares).assumingMemoryBound(to: Float.self))
-  return true
-}
-
 /// If `S` is Float and AVX2 runs: LayerNorm's backward for `rows` rows (`layerNormBackward`'s
 /// operations in its order, eight rows side by side), returning true; false otherwise.
 func layerNormBackwardAVX2<S: TensorScalar>(

@@ -1,3 +1,4 @@
+import CNumericKernels
 // Row-wise fused primitives over the last axis: softmax, logSoftmax, layer normalisation and
 // the causal softmax of attention. Fused because they sit in every training step.
 
@@ -148,16 +149,19 @@ func layerNormRows<S: TensorScalar>(
     }
   }
   if S.self == Float.self && avx2Kernels && n > 0 {
-    // Eight rows' statistics at a time in C, each sum in the order below (the same bits).
-    withUnsafeTemporaryAllocation(of: S.self, capacity: 16) { stats in
-      let (means, squares) = (stats.baseAddress!, stats.baseAddress! + 8)
-      var r = 0
-      while r < rows {
-        let k = Swift.min(8, rows - r)
-        _ = layerNormStatsAVX2(x.baseAddress! + r * n, rows: k, n: n, mean: means, squares: squares)
-        for i in 0..<k { finish(r + i, mean: means[i], squares: squares[i]) }
-        r += k
-      }
+    // Eight rows at a time in C: their statistics, each sum in the order below, then `finish`'s
+    // operations (the same bits).
+    func f(_ p: UnsafePointer<S>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+    func m(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
+      UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+    }
+    var r = 0
+    while r < rows {
+      let k = Swift.min(8, rows - r)
+      loom_layer_norm_rows8_f32(
+        f(x.baseAddress! + r * n), k, n, f(g), f(bt), unsafeBitCast(eps, to: Float.self), m(y.baseAddress! + r * n),
+        m(xhat.baseAddress! + r * hs), hs, m(rstd.baseAddress! + (hs == 0 ? 0 : r)), hs == 0 ? 0 : 1)
+      r += k
     }
     return
   }
