@@ -336,6 +336,44 @@ AVX512 static int causal_softmax_avx512(const float *x, float *y, size_t t, floa
   return 1;
 }
 
+/// Attention's backward through the causal softmax for one [t, t] block, in place on dP (row r's
+/// valid columns 0…r): s = Σ_j dP·P in `rowDot`'s four-accumulator order (four rows side by side),
+/// then dS = (scale·P)·(dP − s) on the valid columns and zeros past them — `attentionBackward`'s
+/// operations, the same bits.
+AVX512 static void attention_ds_avx512(float *ds, const float *prob, size_t t, float scale) {
+  const __m512 vscale = _mm512_set1_ps(scale);
+  for (size_t r0 = 0; r0 < t; r0 += 4) {
+    const size_t rows = t - r0 < 4 ? t - r0 : 4;
+    __m128 a0 = _mm_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    const size_t common = rows == 4 ? (r0 + 1) - (r0 + 1) % 4 : 0;
+    const float *d0 = ds + r0 * t, *p0 = prob + r0 * t;
+    for (size_t j = 0; j < common; j += 4) {
+      a0 = _mm_add_ps(a0, _mm_mul_ps(_mm_loadu_ps(d0 + j), _mm_loadu_ps(p0 + j)));
+      a1 = _mm_add_ps(a1, _mm_mul_ps(_mm_loadu_ps(d0 + t + j), _mm_loadu_ps(p0 + t + j)));
+      a2 = _mm_add_ps(a2, _mm_mul_ps(_mm_loadu_ps(d0 + 2 * t + j), _mm_loadu_ps(p0 + 2 * t + j)));
+      a3 = _mm_add_ps(a3, _mm_mul_ps(_mm_loadu_ps(d0 + 3 * t + j), _mm_loadu_ps(p0 + 3 * t + j)));
+    }
+    __m128 acc[4] = {a0, a1, a2, a3};
+    for (size_t k = 0; k < rows; k++) {
+      const size_t r = r0 + k, valid = r + 1, full = valid - valid % 4;
+      float *dr = ds + r * t;
+      const float *pr = prob + r * t;
+      for (size_t j = common; j < full; j += 4)
+        acc[k] = _mm_add_ps(acc[k], _mm_mul_ps(_mm_loadu_ps(dr + j), _mm_loadu_ps(pr + j)));
+      float a[4];
+      _mm_storeu_ps(a, acc[k]);
+      for (size_t j = full; j < valid; j++) a[0] += dr[j] * pr[j];
+      const __m512 vs = _mm512_set1_ps((a[0] + a[1]) + (a[2] + a[3]));
+      for (size_t j = 0; j < t; j += 16) {
+        const __mmask16 keep = j >= valid ? 0 : tail_mask16(valid - j < 16 ? valid - j : 16);
+        const __m512 d = _mm512_maskz_loadu_ps(keep, dr + j), pv = _mm512_maskz_loadu_ps(keep, pr + j);
+        const __m512 out = _mm512_maskz_mul_ps(keep, MUL16(vscale, pv), SUB16(d, vs));
+        store16(dr + j, tail_mask16(t - j < 16 ? t - j : 16), out);
+      }
+    }
+  }
+}
+
 /// adam_avx2, 16 lanes.
 AVX512 static void adam_avx512(float *p, const float *g, float *m, float *v, size_t n, float decay, float l2, float b1,
                                float b2, float step, float scale, float eps) {
@@ -584,6 +622,12 @@ int loom_row_max_f32(const float *x, size_t n, float *out) {
   return loom_kernels_use_avx512 ? row_max_avx512(x, n, out) : row_max_avx2(x, n, out);
 }
 
+int loom_attention_ds_f32(float *ds, const float *prob, size_t t, float scale) {
+  if (!loom_kernels_use_avx512 || t == 0) return 0;
+  attention_ds_avx512(ds, prob, t, scale);
+  return 1;
+}
+
 int loom_causal_softmax_f32(const float *x, float *y, size_t t, float scale) {
   return loom_kernels_use_avx512 && t > 0 ? causal_softmax_avx512(x, y, t, scale) : 0;
 }
@@ -630,6 +674,10 @@ void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const floa
 void loom_layer_norm_backward8_f32(const float *gy, const float *gamma, const float *xhat, const float *rstd, float *gx,
                                    float *ggamma, float *gbeta, size_t rows, size_t n, float *scratch) {
   (void)gy; (void)gamma; (void)xhat; (void)rstd; (void)gx; (void)ggamma; (void)gbeta; (void)rows; (void)n; (void)scratch;
+}
+int loom_attention_ds_f32(float *ds, const float *prob, size_t t, float scale) {
+  (void)ds; (void)prob; (void)t; (void)scale;
+  return 0;
 }
 int loom_causal_softmax_f32(const float *x, float *y, size_t t, float scale) {
   (void)x; (void)y; (void)t; (void)scale;

@@ -126,6 +126,20 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
                           size_t rsb, float beta, const float *y, float *c) {                              \
     size_t j = 0;                                                                                          \
     VEC va = SET1(alpha), vb = SET1(beta);                                                                 \
+    for (; j + 8 * LANES <= n; j += 8 * LANES) { /* long k (column sums): eight chains in flight */        \
+      VEC s[8];                                                                                            \
+      for (int v = 0; v < 8; v++) s[v] = ZERO();                                                           \
+      for (size_t p = 0; p < k; p++) {                                                                     \
+        const float *bp = b + p * rsb + j;                                                                 \
+        VEC ap = SET1(a[p * csa]);                                                                         \
+        for (int v = 0; v < 8; v++) s[v] = FMA(ap, LOAD(bp + v * LANES), s[v]);                            \
+      }                                                                                                    \
+      for (int v = 0; v < 8; v++) {                                                                        \
+        VEC x = MUL(va, s[v]);                                                                             \
+        if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + j + v * LANES)));                                    \
+        STORE(c + j + v * LANES, x);                                                                       \
+      }                                                                                                    \
+    }                                                                                                      \
     for (; j + 4 * LANES <= n; j += 4 * LANES) {                                                           \
       VEC s0 = ZERO(), s1 = ZERO(), s2 = ZERO(), s3 = ZERO();                                              \
       for (size_t p = 0; p < k; p++) {                                                                     \

@@ -146,6 +146,27 @@ struct AVX2KernelTests {
     #expect(loom_causal_softmax_f32(withNaN, &out, 3, 1) == 0)
   }
 
+  /// Attention's backward through the causal softmax against attentionBackward's definition
+  /// (rowDot over the valid columns, then (scale·P)·(dP − s), zeros past the diagonal).
+  @Test("attention's dS of a block", .enabled(if: hasAVX512))
+  func attentionDS() {
+    var rng = SeededGenerator(seed: 84)
+    for t in [1, 2, 3, 4, 5, 16, 17, 33, 80] {
+      let dp = (0..<(t * t)).map { _ in Float(rng.normal()) }
+      var prob = [Float](repeating: 0, count: t * t)
+      for r in 0..<t { for j in 0...r { prob[r * t + j] = Float(rng.uniform()) / Float(r + 1) } }
+      let scale: Float = 0.25
+      var want = dp
+      for r in 0..<t {
+        let s = dp.withUnsafeBufferPointer { d in prob.withUnsafeBufferPointer { p in rowDot(d.baseAddress! + r * t, p.baseAddress! + r * t, r + 1) } }
+        for j in 0..<t { want[r * t + j] = j <= r ? scale * prob[r * t + j] * (dp[r * t + j] - s) : 0 }
+      }
+      var got = dp
+      #expect(loom_attention_ds_f32(&got, prob, t, scale) == 1)
+      #expect(Self.same(want, got), "t \(t)")
+    }
+  }
+
   @Test("Adam's update", .enabled(if: hasAVX2))
   func adam() {
     var rng = SeededGenerator(seed: 80)

@@ -55,6 +55,11 @@ void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const floa
 /// zero) with `softmaxRows`' operations and summation order, so the same bits; 16 lanes. Returns 1,
 /// or 0 (y unspecified; the caller runs its own loop) without AVX-512 or when a row's max is NaN or ±0.
 int loom_causal_softmax_f32(const float *x, float *y, size_t t, float scale);
+/// Attention's backward through the causal softmax of one [t, t] block, in place: row r of `ds`
+/// holds dP (columns 0…r read) and becomes dS = (scale·P)·(dP − s), s = Σ_{j ≤ r} dP·P in rowDot's
+/// four-accumulator order, with zeros past the diagonal — the bits of `attentionBackward`'s loops.
+/// Returns 1, or 0 without AVX-512 (nothing written; the caller runs its loops).
+int loom_attention_ds_f32(float *ds, const float *prob, size_t t, float scale);
 
 /// Adam's update of n parameters in place, `adamKernel`'s operations per element (the same bits):
 /// p ← p·decay; g' = g + l2·p; m ← b1·m + (1 − b1)·g'; v ← b2·v + ((1 − b2)·g')·g';

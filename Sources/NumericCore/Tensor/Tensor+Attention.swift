@@ -1,3 +1,4 @@
+import CNumericKernels
 // Fused causal multi-head attention: reads q, k and v straight out of the qkv projection with
 // strided gemm calls (no permute, slice or reshape copies) and keeps only the attention
 // probabilities for the backward pass.
@@ -67,15 +68,23 @@ func attentionBackward<S: TensorScalar>(
         for j in 0..<(r + 1) { dr[j] = scale * pr[j] * (dr[j] - s) }  // (a half-open range vectorises)
         for j in (r + 1)..<t { dr[j] = 0 }
       }
-      var r = 0
-      while r + 2 <= t {
+      if S.self == Float.self && avx2Kernels
+        && loom_attention_ds_f32(
+          UnsafeMutableRawPointer(ds).assumingMemoryBound(to: Float.self),
+          UnsafeRawPointer(prob).assumingMemoryBound(to: Float.self), t, unsafeBitCast(scale, to: Float.self)) != 0
+      {
+        // done in C, four rows side by side (the same operations as below)
+      } else {
+        var r = 0
+        while r + 2 <= t {
         let (d0, p0) = (UnsafePointer(ds + r * t), prob + r * t)
         let (s0, s1) = rowDots(d0, p0, r + 1, d0 + t, p0 + t, r + 2)
         finish(r, s0)
         finish(r + 1, s1)
-        r += 2
+          r += 2
+        }
+        if r < t { finish(r, rowDot(UnsafePointer(ds + r * t), prob + r * t, r + 1)) }
       }
-      if r < t { finish(r, rowDot(UnsafePointer(ds + r * t), prob + r * t, r + 1)) }
       // dQ += dS·K, dK += dSᵀ·Q, dV += Pᵀ·dY
       // Only the causal part of dS and P is nonzero (+0 above the diagonal): dQ's row i stops at
       // column i of dS; dK's and dV's row j (column j of dS and P) starts at their row j.
