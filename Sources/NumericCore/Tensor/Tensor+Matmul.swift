@@ -161,9 +161,26 @@ extension TensorOf {
         if weight.requiresGrad {
           weight.accumulateGrad { gw in
             self.data.withUnsafeBufferPointer { x in
-              Scalar.gemm(
-                transA: true, transB: false, m: outF, n: inF, k: rows, alpha: 1,
-                a: gy, lda: outF, b: x.baseAddress!, ldb: inF, beta: 1, c: gw.baseAddress!, ldc: inF)
+              if inF > outF {
+                // dWᵀ = Xᵀ·dY, then added into dW transposed: the product packs dY (rows × out)
+                // rather than the wider X. The same chains (fma(x, dy, ·) is fma(dy, x, ·)), and
+                // dW + acc is acc + dW: the same bits as the product below.
+                var t: [Scalar] = uninitializedArray(count: inF * outF)
+                t.withUnsafeMutableBufferPointer { tb in
+                  Scalar.gemm(
+                    transA: true, transB: false, m: inF, n: outF, k: rows, alpha: 1,
+                    a: x.baseAddress!, lda: inF, b: gy, ldb: outF, beta: 0, c: tb.baseAddress!, ldc: outF)
+                  let tp = tb.baseAddress!, g = gw.baseAddress!
+                  for o in 0..<outF {
+                    let row = g + o * inF
+                    for i in 0..<inF { row[i] = tp[i * outF + o] + row[i] }
+                  }
+                }
+              } else {
+                Scalar.gemm(
+                  transA: true, transB: false, m: outF, n: inF, k: rows, alpha: 1,
+                  a: gy, lda: outF, b: x.baseAddress!, ldb: inF, beta: 1, c: gw.baseAddress!, ldc: inF)
+              }
             }
           }
         }
