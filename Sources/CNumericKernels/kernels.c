@@ -47,13 +47,11 @@ int loom_kernels_have_avx512(void) {
 #define AVX2 __attribute__((target("avx2")))
 #define K(bits) _mm256_castsi256_ps(_mm256_set1_epi32((int)(bits)))
 
-AVX2 static inline __m256 swift_max(__m256 x, __m256 y) {  // y >= x ? y : x
-  return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ));
-}
-
-AVX2 static inline __m256 swift_min(__m256 x, __m256 y) {  // y < x ? y : x
-  return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_LT_OQ));
-}
+/// Swift.min(Swift.max(x, lo), hi) for constant bounds that are neither NaN nor zero, in two
+/// instructions: max_ps(lo, x) is `lo > x ? lo : x` and returns x when x is NaN, which differs from
+/// Swift.max(x, lo) = `lo >= x ? lo : x` only where lo == x (the same value, and not ±0); likewise
+/// min_ps(hi, ·) and Swift.min.
+AVX2 static inline __m256 clamp8(__m256 x, __m256 lo, __m256 hi) { return _mm256_min_ps(hi, _mm256_max_ps(lo, x)); }
 
 /// All-ones in lanes 0..<count (count ≤ 8): which lanes a tail loads and stores.
 AVX2 static inline __m256i tail_mask(size_t count) {
@@ -66,7 +64,7 @@ AVX2 static inline __m256i tail_mask(size_t count) {
 
 /// fastTanh: a clamped 13/6 rational function; |x0| < 0.0004 returns x0.
 AVX2 static inline __m256 tanh8(__m256 x0) {
-  __m256 x = swift_min(swift_max(x0, K(0xc0fcf84f)), K(0x40fcf84f));
+  __m256 x = clamp8(x0, K(0xc0fcf84f), K(0x40fcf84f));
   __m256 x2 = MUL(x, x);
   __m256 p = K(0xa59f25c0);
   p = ADD(MUL(p, x2), K(0x2a61337e));
@@ -87,7 +85,7 @@ AVX2 static inline __m256 tanh8(__m256 x0) {
 
 /// fastExp: x = n·ln2 + r, a degree-6 polynomial for e^r, 2^n built in the exponent bits.
 AVX2 static inline __m256 exp8(__m256 x0) {
-  __m256 x = swift_min(swift_max(x0, K(0xc2ae0000)), K(0x42b00000));
+  __m256 x = clamp8(x0, K(0xc2ae0000), K(0x42b00000));
   __m256 magic = K(0x4b400000);
   __m256 t = ADD(MUL(x, K(0x3fb8aa3b)), magic);
   __m256 n = SUB(t, magic);
@@ -181,13 +179,8 @@ AVX2 static void log_softmax_backward_avx2(const float *y, const float *gy, floa
 #define ADD16 _mm512_add_ps
 #define SUB16 _mm512_sub_ps
 
-AVX512 static inline __m512 swift_max16(__m512 x, __m512 y) {  // y >= x ? y : x
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_GE_OQ), x, y);
-}
-
-AVX512 static inline __m512 swift_min16(__m512 x, __m512 y) {  // y < x ? y : x
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_LT_OQ), x, y);
-}
+/// clamp8, 16 lanes.
+AVX512 static inline __m512 clamp16(__m512 x, __m512 lo, __m512 hi) { return _mm512_min_ps(hi, _mm512_max_ps(lo, x)); }
 
 /// Lanes 0..<count (count ≤ 16).
 static inline __mmask16 tail_mask16(size_t count) { return (__mmask16)((1u << count) - 1u); }
@@ -200,7 +193,7 @@ AVX512 static inline void store16(float *p, __mmask16 mask, __m512 v) {
 
 /// tanh8, 16 lanes.
 AVX512 static inline __m512 tanh16(__m512 x0) {
-  __m512 x = swift_min16(swift_max16(x0, K16(0xc0fcf84f)), K16(0x40fcf84f));
+  __m512 x = clamp16(x0, K16(0xc0fcf84f), K16(0x40fcf84f));
   __m512 x2 = MUL16(x, x);
   __m512 p = K16(0xa59f25c0);
   p = ADD16(MUL16(p, x2), K16(0x2a61337e));
@@ -219,9 +212,32 @@ AVX512 static inline __m512 tanh16(__m512 x0) {
   return _mm512_mask_blend_ps(tiny, _mm512_div_ps(p, q), x0);
 }
 
+/// tanh16 of four vectors, stage by stage: the same operations per lane, but the four dependency
+/// chains (~75 cycles each) interleaved, so the out-of-order window sees independent work.
+AVX512 static inline void tanh16x4(const __m512 x0[4], __m512 out[4]) {
+  __m512 x[4], x2[4], p[4], q[4];
+  for (int u = 0; u < 4; u++) x[u] = clamp16(x0[u], K16(0xc0fcf84f), K16(0x40fcf84f));
+  for (int u = 0; u < 4; u++) x2[u] = MUL16(x[u], x[u]);
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(K16(0xa59f25c0), x2[u]), K16(0x2a61337e));
+  for (int u = 0; u < 4; u++) q[u] = ADD16(MUL16(K16(0x35a0d3d8), x2[u]), K16(0x38f895d6));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], x2[u]), K16(0xaebd37ff));
+  for (int u = 0; u < 4; u++) q[u] = ADD16(MUL16(q[u], x2[u]), K16(0x3b14aa05));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], x2[u]), K16(0x335c0041));
+  for (int u = 0; u < 4; u++) q[u] = ADD16(MUL16(q[u], x2[u]), K16(0x3ba059dd));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], x2[u]), K16(0x3779434a));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], x2[u]), K16(0x3a270ded));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], x2[u]), K16(0x3ba059dc));
+  for (int u = 0; u < 4; u++) p[u] = MUL16(p[u], x[u]);
+  for (int u = 0; u < 4; u++) {
+    __m512 magnitude = _mm512_castsi512_ps(_mm512_andnot_epi32(_mm512_set1_epi32((int)0x80000000), _mm512_castps_si512(x0[u])));
+    __mmask16 tiny = _mm512_cmp_ps_mask(magnitude, K16(0x39d1b717), _CMP_LT_OQ);
+    out[u] = _mm512_mask_blend_ps(tiny, _mm512_div_ps(p[u], q[u]), x0[u]);
+  }
+}
+
 /// exp8, 16 lanes.
 AVX512 static inline __m512 exp16(__m512 x0) {
-  __m512 x = swift_min16(swift_max16(x0, K16(0xc2ae0000)), K16(0x42b00000));
+  __m512 x = clamp16(x0, K16(0xc2ae0000), K16(0x42b00000));
   __m512 magic = K16(0x4b400000);
   __m512 t = ADD16(MUL16(x, K16(0x3fb8aa3b)), magic);
   __m512 n = SUB16(t, magic);
@@ -238,9 +254,41 @@ AVX512 static inline __m512 exp16(__m512 x0) {
   return MUL16(er, _mm512_castsi512_ps(e));
 }
 
+/// exp16 of four vectors, stage by stage (the same operations per lane; see tanh16x4).
+AVX512 static inline void exp16x4(const __m512 x0[4], __m512 out[4]) {
+  const __m512 magic = K16(0x4b400000);
+  __m512 x[4], t[4], n[4], r[4], p[4];
+  for (int u = 0; u < 4; u++) x[u] = clamp16(x0[u], K16(0xc2ae0000), K16(0x42b00000));
+  for (int u = 0; u < 4; u++) t[u] = ADD16(MUL16(x[u], K16(0x3fb8aa3b)), magic);
+  for (int u = 0; u < 4; u++) n[u] = SUB16(t[u], magic);
+  for (int u = 0; u < 4; u++) r[u] = SUB16(SUB16(x[u], MUL16(n[u], K16(0x3f318000))), MUL16(n[u], K16(0xb95e8083)));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(K16(0x39506967), r[u]), K16(0x3ab743ce));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], r[u]), K16(0x3c088908));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], r[u]), K16(0x3d2aa9c1));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], r[u]), K16(0x3e2aaaaa));
+  for (int u = 0; u < 4; u++) p[u] = ADD16(MUL16(p[u], r[u]), K16(0x3f000000));
+  for (int u = 0; u < 4; u++) {
+    __m512 er = ADD16(ADD16(MUL16(MUL16(p[u], r[u]), r[u]), r[u]), K16(0x3f800000));
+    __m512i e = _mm512_sub_epi32(_mm512_castps_si512(t[u]), _mm512_set1_epi32(0x4B400000));
+    e = _mm512_slli_epi32(_mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
+    out[u] = MUL16(er, _mm512_castsi512_ps(e));
+  }
+}
+
 AVX512 static void gelu_avx512(const float *x, float *y, float *t, size_t n, float c, float k) {
   __m512 vc = _mm512_set1_ps(c), vk = _mm512_set1_ps(k);
-  for (size_t i = 0; i < n; i += 16) {
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {  // four vectors' chains side by side (the loop below, per lane)
+    __m512 v[4], a[4], th[4];
+    for (int u = 0; u < 4; u++) v[u] = _mm512_loadu_ps(x + i + 16 * u);
+    for (int u = 0; u < 4; u++) a[u] = MUL16(vc, ADD16(v[u], MUL16(MUL16(MUL16(vk, v[u]), v[u]), v[u])));
+    tanh16x4(a, th);
+    for (int u = 0; u < 4; u++) {
+      if (t) _mm512_storeu_ps(t + i + 16 * u, th[u]);
+      _mm512_storeu_ps(y + i + 16 * u, MUL16(MUL16(K16(0x3f000000), v[u]), ADD16(K16(0x3f800000), th[u])));
+    }
+  }
+  for (; i < n; i += 16) {
     __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
     __m512 v = _mm512_maskz_loadu_ps(mask, x + i);
     __m512 th = tanh16(MUL16(vc, ADD16(v, MUL16(MUL16(MUL16(vk, v), v), v))));
@@ -252,7 +300,17 @@ AVX512 static void gelu_avx512(const float *x, float *y, float *t, size_t n, flo
 
 AVX512 static void exp_avx512(const float *x, float *y, size_t n, int has_scale, float scale, float m) {
   __m512 s = _mm512_set1_ps(scale), vm = _mm512_set1_ps(m);
-  for (size_t i = 0; i < n; i += 16) {
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {  // four vectors' chains side by side (the loop below, per lane)
+    __m512 a[4], e[4];
+    for (int u = 0; u < 4; u++) {
+      const __m512 v = _mm512_loadu_ps(x + i + 16 * u);
+      a[u] = SUB16(has_scale ? MUL16(v, s) : v, vm);
+    }
+    exp16x4(a, e);
+    for (int u = 0; u < 4; u++) _mm512_storeu_ps(y + i + 16 * u, e[u]);
+  }
+  for (; i < n; i += 16) {
     __mmask16 mask = tail_mask16(n - i < 16 ? n - i : 16);
     __m512 v = _mm512_maskz_loadu_ps(mask, x + i);
     store16(y + i, mask, exp16(SUB16(has_scale ? MUL16(v, s) : v, vm)));
@@ -284,6 +342,14 @@ AVX512 static int causal_softmax_avx512(const float *x, float *y, size_t t, floa
   const __m512 vs = _mm512_set1_ps(scale);
   for (size_t r0 = 0; r0 < t; r0 += 4) {
     const size_t rows = t - r0 < 4 ? t - r0 : 4;
+    // The group's exponentials as a list of vectors (row, column), four at a time through exp16x4
+    // so their chains overlap. Whole vectors where the row has room (lanes past `valid` hold values
+    // nothing reads, and the last pass zeroes them): a masked store costs several times a plain one
+    // on some CPUs.
+    __m512 arg[4], e[4];
+    float *dst[4];
+    __mmask16 masks[4];
+    int jobs = 0;
     for (size_t k = 0; k < rows; k++) {
       const size_t r = r0 + k, valid = r + 1;
       const float *xr = x + r * t;
@@ -291,16 +357,21 @@ AVX512 static int causal_softmax_avx512(const float *x, float *y, size_t t, floa
       float best;
       if (!row_max_avx512(xr, valid, &best)) return 0;
       const __m512 vm = _mm512_set1_ps(best * scale);
-      // Whole vectors where the row has room (lanes past `valid` hold values nothing reads, and the
-      // last pass zeroes them): a masked store costs several times a plain one on some CPUs.
       for (size_t j = 0; j < valid; j += 16) {
-        if (j + 16 <= t) {
-          _mm512_storeu_ps(yr + j, exp16(SUB16(MUL16(_mm512_loadu_ps(xr + j), vs), vm)));
-        } else {
-          const __mmask16 mask = tail_mask16(valid - j < 16 ? valid - j : 16);
-          store16(yr + j, mask, exp16(SUB16(MUL16(_mm512_maskz_loadu_ps(mask, xr + j), vs), vm)));
+        const __mmask16 mask = j + 16 <= t ? 0xFFFF : tail_mask16(valid - j < 16 ? valid - j : 16);
+        arg[jobs] = SUB16(MUL16(_mm512_maskz_loadu_ps(mask, xr + j), vs), vm);
+        dst[jobs] = yr + j, masks[jobs] = mask;
+        if (++jobs == 4) {
+          exp16x4(arg, e);
+          for (int u = 0; u < 4; u++) store16(dst[u], masks[u], e[u]);
+          jobs = 0;
         }
       }
+    }
+    if (jobs > 0) {
+      for (int u = jobs; u < 4; u++) arg[u] = _mm512_setzero_ps();  // unused lanes of the batch
+      exp16x4(arg, e);
+      for (int u = 0; u < jobs; u++) store16(dst[u], masks[u], e[u]);
     }
     // Sums: each row's four accumulators are the four lanes of one 128-bit chain (rowSum's order:
     // quads in column order, then the valid % 4 tail into accumulator 0, then (a0 + a1) + (a2 + a3)).
