@@ -395,9 +395,10 @@ AVX512 static int causal_softmax_avx512(const float *x, float *y, size_t t, floa
       for (size_t j = full; j < valid; j++) a[0] += yr[j];
       const float sum = (a[0] + a[1]) + (a[2] + a[3]);
       const __m512 inv = _mm512_set1_ps(1.0f / sum);
-      for (size_t j = 0; j < t; j += 16) {
-        // Columns below `valid` scaled, the rest zero.
-        const __mmask16 keep = j >= valid ? 0 : tail_mask16(valid - j < 16 ? valid - j : 16);
+      // Columns below `valid` scaled, the rest of the diagonal's 16-column block zero; the blocks
+      // past it are not written (see CNumericKernels.h).
+      for (size_t j = 0; j < valid; j += 16) {
+        const __mmask16 keep = tail_mask16(valid - j < 16 ? valid - j : 16);
         const __m512 out = _mm512_maskz_mul_ps(keep, _mm512_maskz_loadu_ps(keep, yr + j), inv);
         if (j + 16 <= t) _mm512_storeu_ps(yr + j, out);
         else store16(yr + j, tail_mask16(t - j), out);
@@ -435,8 +436,8 @@ AVX512 static void attention_ds_avx512(float *ds, const float *prob, size_t t, f
       _mm_storeu_ps(a, acc[k]);
       for (size_t j = full; j < valid; j++) a[0] += dr[j] * pr[j];
       const __m512 vs = _mm512_set1_ps((a[0] + a[1]) + (a[2] + a[3]));
-      for (size_t j = 0; j < t; j += 16) {
-        const __mmask16 keep = j >= valid ? 0 : tail_mask16(valid - j < 16 ? valid - j : 16);
+      for (size_t j = 0; j < valid; j += 16) {  // to the end of the diagonal's 16-column block
+        const __mmask16 keep = tail_mask16(valid - j < 16 ? valid - j : 16);
         const __m512 d = _mm512_maskz_loadu_ps(keep, dr + j), pv = _mm512_maskz_loadu_ps(keep, pr + j);
         const __m512 out = _mm512_maskz_mul_ps(keep, MUL16(vscale, pv), SUB16(d, vs));
         store16(dr + j, tail_mask16(t - j < 16 ? t - j : 16), out);

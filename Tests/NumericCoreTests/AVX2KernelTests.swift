@@ -26,6 +26,15 @@ struct AVX2KernelTests {
     return xs
   }
 
+  /// Row r of a [t, t] block up to the end of its diagonal's 16-column block, rows concatenated.
+  static func toDiagonalBlock(_ x: [Float], _ t: Int) -> [Float] {
+    (0..<t).flatMap { r in x[(r * t)..<(r * t + Swift.min(t, 16 * ((r + 16) / 16)))] }
+  }
+  /// The entries past each row's diagonal 16-column block.
+  static func beyondDiagonalBlock(_ x: [Float], _ t: Int) -> [Float] {
+    (0..<t).flatMap { r in x[(r * t + Swift.min(t, 16 * ((r + 16) / 16)))..<(r * t + t)] }
+  }
+
   static func same(_ a: [Float], _ b: [Float]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
   }
@@ -135,7 +144,10 @@ struct AVX2KernelTests {
         want.withUnsafeMutableBufferPointer { softmaxRows(xb, $0, rows: t, n: t, log: false, causalT: t, scale: scale) }
       }
       #expect(loom_causal_softmax_f32(x, &got, t, scale) == 1)
-      #expect(Self.same(want, got), "t \(t)")
+      // Defined to the end of each row's diagonal 16-block (zeros past the diagonal); not written beyond.
+      #expect(Self.same(Self.toDiagonalBlock(want, t), Self.toDiagonalBlock(got, t)), "t \(t)")
+      let untouched = Self.beyondDiagonalBlock(got, t).allSatisfy { $0.isNaN }
+      #expect(untouched, "t \(t): wrote past the diagonal's block")
     }
     var zeroMax = [Float](repeating: -1, count: 9)
     zeroMax[3] = 0  // row 1's max is 0
@@ -162,8 +174,11 @@ struct AVX2KernelTests {
         for j in 0..<t { want[r * t + j] = j <= r ? scale * prob[r * t + j] * (dp[r * t + j] - s) : 0 }
       }
       var got = dp
+      for r in 0..<t { for j in (16 * ((r + 16) / 16))..<Swift.max(t, 16 * ((r + 16) / 16)) where j < t { got[r * t + j] = .nan } }
       #expect(loom_attention_ds_f32(&got, prob, t, scale) == 1)
-      #expect(Self.same(want, got), "t \(t)")
+      #expect(Self.same(Self.toDiagonalBlock(want, t), Self.toDiagonalBlock(got, t)), "t \(t)")
+      let untouched = Self.beyondDiagonalBlock(got, t).allSatisfy { $0.isNaN }
+      #expect(untouched, "t \(t): wrote past the diagonal's block")
     }
   }
 

@@ -188,6 +188,35 @@ struct SgemmTests {
     #expect(checked == 84)
   }
 
+  /// The AVX-512 and scalar paths read A no further past the diagonal than the end of its 16-wide
+  /// block (where the causal softmax stops writing zeros): NaN beyond it changes nothing.
+  @Test("causal products read A only to the end of the diagonal's 16-block", arguments: [0, 2])
+  func causalReach(path: Int32) {
+    for (m, n, k) in [(80, 16, 80), (37, 16, 37), (80, 32, 80)] {
+      for mode in [LOOM_CAUSAL_K_END, LOOM_CAUSAL_K_BEGIN] {
+        let transA = mode == LOOM_CAUSAL_K_BEGIN  // how attention uses each (P·V and Pᵀ·dY)
+        var a = Self.values(m * k, seed: 90)
+        for i in 0..<m {
+          for p in 0..<k where (mode == LOOM_CAUSAL_K_END && p > i) || (mode == LOOM_CAUSAL_K_BEGIN && p < i) {
+            a[transA ? p * m + i : i * k + p] = 0
+          }
+        }
+        var poisoned = a
+        for i in 0..<m {
+          let reach = 16 * ((i + 1 + 15) / 16)  // the end of row (or column) i's 16-block
+          for p in 0..<k where (mode == LOOM_CAUSAL_K_END && p >= reach) || (mode == LOOM_CAUSAL_K_BEGIN && p < i && i >= 16 * ((p + 1 + 15) / 16)) {
+            poisoned[transA ? p * m + i : i * k + p] = .nan
+          }
+        }
+        let b = Self.values(k * n, seed: 91)
+        var want = [Float](repeating: 0, count: m * n), got = want
+        loom_sgemm_causal_path(path, Int32(mode), transA ? 1 : 0, 0, m, n, k, 1, a, transA ? m : k, b, n, 0, &want, n)
+        loom_sgemm_causal_path(path, Int32(mode), transA ? 1 : 0, 0, m, n, k, 1, poisoned, transA ? m : k, b, n, 0, &got, n)
+        #expect(Self.same(want, got), "path \(path) mode \(mode) m \(m) n \(n)")
+      }
+    }
+  }
+
   /// The causal product also leaves C's row padding (between n and ldc) alone and writes nothing
   /// beyond its rows.
   @Test("causal products write only inside C", arguments: [0, 1, 2])

@@ -51,13 +51,17 @@ void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *me
 void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const float *gamma, const float *beta, float eps,
                                float *y, float *xhat, size_t xhat_stride, float *rstd, size_t rstd_stride);
 
-/// The causal softmax of one [t, t] block of scores (row r sees columns 0…r; the rest of y is
-/// zero) with `softmaxRows`' operations and summation order, so the same bits; 16 lanes. Returns 1,
-/// or 0 (y unspecified; the caller runs its own loop) without AVX-512 or when a row's max is NaN or ±0.
+/// The causal softmax of one [t, t] block of scores (row r sees columns 0…r) with `softmaxRows`'
+/// operations and summation order, so the same bits; 16 lanes. Past the diagonal, row r is zero to
+/// the end of its 16-column block (columns below 16·⌈(r + 1)/16⌉) and not written beyond: all that
+/// the causal products read (loom_sgemm_causal's tiles of 8 rows, or blocks of 16, never reach past
+/// it). Returns 1, or 0 (y unspecified; the caller runs its own loop) without AVX-512 or when a
+/// row's max is NaN or ±0.
 int loom_causal_softmax_f32(const float *x, float *y, size_t t, float scale);
 /// Attention's backward through the causal softmax of one [t, t] block, in place: row r of `ds`
 /// holds dP (columns 0…r read) and becomes dS = (scale·P)·(dP − s), s = Σ_{j ≤ r} dP·P in rowDot's
-/// four-accumulator order, with zeros past the diagonal — the bits of `attentionBackward`'s loops.
+/// four-accumulator order, with zeros past the diagonal to the end of its 16-column block (not
+/// written beyond, as loom_causal_softmax_f32) — the bits of `attentionBackward`'s loops.
 /// Returns 1, or 0 without AVX-512 (nothing written; the caller runs its loops).
 int loom_attention_ds_f32(float *ds, const float *prob, size_t t, float scale);
 
@@ -112,6 +116,11 @@ enum {
   /// A[i, p] = +0 for p < i (the transpose of such a matrix, times values or queries).
   LOOM_CAUSAL_K_BEGIN = 2,
 };
+/// How far past the diagonal a causal product reads A (K_END: columns p > i of row i; K_BEGIN: rows
+/// p < i of column i): on the AVX-512 path (tiles of 8 rows) and the scalar path (blocks of 16 rows),
+/// never past the end of the diagonal's 16-wide block (p < 16·⌈(i + 1)/16⌉), which is as far as
+/// loom_causal_softmax_f32 and loom_attention_ds_f32 write their zeros; the AVX2 path's tiles of 6
+/// rows may read up to 5 further (it only meets matrices its own fallbacks zeroed in full).
 /// loom_sgemm for attention's products, skipping work on the triangle `mode` names. When A's zeros
 /// are exactly +0 and B is finite, every computed element has loom_sgemm's bits: a term 0·b at the
 /// end of a chain adds ±0 to a sum that is not −0 (the chain starts at +0 and a rounded sum is −0

@@ -27,6 +27,8 @@ func attentionForward<S: TensorScalar>(
       S.causalGemm(
         .lower, transA: false, transB: true, m: t, n: t, k: hd, alpha: 1, a: q, lda: c3, b: k, ldb: c3, beta: 0,
         c: scores, ldc: t)
+      // (The C kernel writes P's zeros only to the end of the diagonal's 16-column block: all that
+      // the causal products below and in the backward read.)
       if !causalSoftmaxAVX512(scores, s, t: t, scale: scale) {
         softmaxRows(
           UnsafeBufferPointer(start: scores, count: t * t), UnsafeMutableBufferPointer(start: s, count: t * t),
