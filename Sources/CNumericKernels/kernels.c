@@ -446,6 +446,67 @@ AVX512 static void attention_ds_avx512(float *ds, const float *prob, size_t t, f
   }
 }
 
+/// One new token's attention over four heads in the KV-cache decoder (GPTDecoder.attendFour's
+/// steps, the same operations): s_h[j] = scale·(q_h · K_h[:, j]) as one fma chain per score (the
+/// m = 1 product), m_h = max_j s_h[j], s_h[j] = exp(s_h[j] − m_h), total_h = Σ_j s_h[j] in column
+/// order, then the outputs by loom_attend_values4_f32 with alpha_h = 1/total_h. Eight score chains
+/// and four exponentials at a time. Returns 0 (before any output) if a row's max is NaN or ±0.
+AVX512 static int decode_attend4_avx512(const float *q, const float *kt, size_t kt_stride, size_t capacity, size_t count,
+                                        size_t hd, float scale, float *scores, float totals[4]) {
+  const __m512 vscale = _mm512_set1_ps(scale);
+  // Scores: (head, 16-column chunk) pairs, two chunks of the four heads (eight chains) at a time.
+  for (size_t j0 = 0; j0 < count; j0 += 32) {
+    const size_t chunks = count - j0 > 16 ? 2 : 1;
+    __m512 acc[2][4];
+    __mmask16 mask[2];
+    for (size_t c = 0; c < chunks; c++) {
+      const size_t left = count - j0 - 16 * c;
+      mask[c] = tail_mask16(left < 16 ? left : 16);
+      for (int h = 0; h < 4; h++) acc[c][h] = _mm512_setzero_ps();
+    }
+    for (size_t p = 0; p < hd; p++)
+      for (size_t c = 0; c < chunks; c++)
+        for (int h = 0; h < 4; h++) {
+          const float *row = kt + h * kt_stride + p * capacity + j0 + 16 * c;
+          acc[c][h] = _mm512_fmadd_ps(_mm512_set1_ps(q[h * hd + p]), _mm512_maskz_loadu_ps(mask[c], row), acc[c][h]);
+        }
+    for (size_t c = 0; c < chunks; c++)
+      for (int h = 0; h < 4; h++) store16(scores + h * capacity + j0 + 16 * c, mask[c], MUL16(vscale, acc[c][h]));
+  }
+  float m[4];
+  for (int h = 0; h < 4; h++)
+    if (!row_max_avx512(scores + h * capacity, count, &m[h])) return 0;
+  // exp(s − m), four vectors at a time.
+  __m512 arg[4], e[4];
+  float *dst[4];
+  __mmask16 masks[4];
+  int jobs = 0;
+  for (int h = 0; h < 4; h++) {
+    const __m512 vm = _mm512_set1_ps(m[h]);
+    for (size_t j = 0; j < count; j += 16) {
+      const __mmask16 mask = tail_mask16(count - j < 16 ? count - j : 16);
+      float *at = scores + h * capacity + j;
+      arg[jobs] = SUB16(_mm512_maskz_loadu_ps(mask, at), vm);
+      dst[jobs] = at, masks[jobs] = mask;
+      if (++jobs == 4) {
+        exp16x4(arg, e);
+        for (int u = 0; u < 4; u++) store16(dst[u], masks[u], e[u]);
+        jobs = 0;
+      }
+    }
+  }
+  if (jobs > 0) {
+    for (int u = jobs; u < 4; u++) arg[u] = _mm512_setzero_ps();
+    exp16x4(arg, e);
+    for (int u = 0; u < jobs; u++) store16(dst[u], masks[u], e[u]);
+  }
+  float t0 = 0, t1 = 0, t2 = 0, t3 = 0;  // each head's sum in column order
+  const float *s0 = scores, *s1 = scores + capacity, *s2 = scores + 2 * capacity, *s3 = scores + 3 * capacity;
+  for (size_t j = 0; j < count; j++) t0 += s0[j], t1 += s1[j], t2 += s2[j], t3 += s3[j];
+  totals[0] = t0, totals[1] = t1, totals[2] = t2, totals[3] = t3;
+  return 1;
+}
+
 /// adam_avx2, 16 lanes.
 AVX512 static void adam_avx512(float *p, const float *g, float *m, float *v, size_t n, float decay, float l2, float b1,
                                float b2, float step, float scale, float eps) {
@@ -694,6 +755,15 @@ int loom_row_max_f32(const float *x, size_t n, float *out) {
   return loom_kernels_use_avx512 ? row_max_avx512(x, n, out) : row_max_avx2(x, n, out);
 }
 
+int loom_decode_attend4_f32(const float *q, const float *kt, size_t kt_stride, size_t capacity, size_t count, size_t hd,
+                            float scale, const float *v, size_t ldv, float *scores, float *out) {
+  if (!loom_kernels_use_avx512 || count == 0 || hd % 16 != 0 || hd > 64) return 0;
+  float totals[4];
+  if (!decode_attend4_avx512(q, kt, kt_stride, capacity, count, hd, scale, scores, totals)) return 0;
+  return loom_attend_values4_f32(count, hd, scores, capacity, v, ldv, 1.0f / totals[0], 1.0f / totals[1],
+                                 1.0f / totals[2], 1.0f / totals[3], out);
+}
+
 int loom_attention_ds_f32(float *ds, const float *prob, size_t t, float scale) {
   if (!loom_kernels_use_avx512 || t == 0) return 0;
   attention_ds_avx512(ds, prob, t, scale);
@@ -747,6 +817,12 @@ void loom_layer_norm_backward8_f32(const float *gy, const float *gamma, const fl
                                    float *ggamma, float *gbeta, size_t rows, size_t n, float *scratch) {
   (void)gy; (void)gamma; (void)xhat; (void)rstd; (void)gx; (void)ggamma; (void)gbeta; (void)rows; (void)n; (void)scratch;
 }
+int loom_decode_attend4_f32(const float *q, const float *kt, size_t kt_stride, size_t capacity, size_t count, size_t hd,
+                            float scale, const float *v, size_t ldv, float *scores, float *out) {
+  (void)q; (void)kt; (void)kt_stride; (void)capacity; (void)count; (void)hd; (void)scale; (void)v; (void)ldv; (void)scores;
+  (void)out;
+  return 0;
+}
 int loom_attention_ds_f32(float *ds, const float *prob, size_t t, float scale) {
   (void)ds; (void)prob; (void)t; (void)scale;
   return 0;
@@ -773,3 +849,31 @@ void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, s
 }
 
 #endif
+
+void loom_sum_squares_f64(const float *const *x, const size_t *count, size_t n, double *out) {
+  // Up to eight parameters' chains side by side, each summed in its own order from 0.
+  enum { LANES = 8 };
+  size_t next = 0, active[LANES], pos[LANES];
+  double acc[LANES];
+  int live = 0;
+  for (int l = 0; l < LANES; l++) {
+    while (next < n && count[next] == 0) out[next++] = 0.0;
+    if (next < n) active[l] = next++, pos[l] = 0, acc[l] = 0.0, live++;
+    else active[l] = (size_t)-1;
+  }
+  while (live > 0) {
+    for (int l = 0; l < LANES; l++) {
+      if (active[l] == (size_t)-1) continue;
+      const size_t i = active[l];
+      const double v = (double)x[i][pos[l]];
+      acc[l] += v * v;
+      if (++pos[l] == count[i]) {
+        out[i] = acc[l];
+        while (next < n && count[next] == 0) out[next++] = 0.0;
+        if (next < n) active[l] = next++, pos[l] = 0, acc[l] = 0.0;
+        else active[l] = (size_t)-1, live--;
+      }
+    }
+  }
+}
+

@@ -182,6 +182,28 @@ struct AVX2KernelTests {
     }
   }
 
+  /// Sums of squares of many arrays, several chains side by side: each equals its own sequential
+  /// loop bit for bit (clipGradNorm's norm), including empty arrays and more arrays than chains.
+  @Test("sums of squares, chains side by side")
+  func sumSquares() {
+    var rng = SeededGenerator(seed: 85)
+    let sizes = [5, 0, 16384, 1, 300, 0, 7, 4096, 65, 2, 3, 1000, 0]
+    let arrays = sizes.map { n in (0..<n).map { _ in Float(rng.normal()) * Float(1 << rng.int(below: 8)) } }
+    var want = [Double]()
+    for a in arrays {
+      var s = 0.0
+      for x in a { s += Double(x) * Double(x) }
+      want.append(s)
+    }
+    var got = [Double](repeating: .nan, count: arrays.count)
+    func pin(_ i: Int, _ pointers: [UnsafePointer<Float>?]) {
+      guard i < arrays.count else { return loom_sum_squares_f64(pointers, sizes, arrays.count, &got) }
+      arrays[i].withUnsafeBufferPointer { pin(i + 1, pointers + [$0.baseAddress ?? UnsafePointer(bitPattern: 8)]) }
+    }
+    pin(0, [])
+    #expect(zip(want, got).allSatisfy { $0.bitPattern == $1.bitPattern })
+  }
+
   @Test("Adam's update", .enabled(if: hasAVX2))
   func adam() {
     var rng = SeededGenerator(seed: 80)

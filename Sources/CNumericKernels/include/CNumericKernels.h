@@ -45,6 +45,9 @@ int loom_row_max_f32(const float *x, size_t n, float *out);
 /// squares[k] = Σ(x − mean)², each sum in NumericCore's four-accumulator order (`rowSum`,
 /// `centeredSquares`), so the same bits; eight rows' chains run side by side.
 void loom_layer_norm_stats8_f32(const float *x, size_t rows, size_t n, float *mean, float *squares);
+/// out[i] = Σ_j double(x[i][j])² over j < count[i] in order from 0 (one chain per array, so the bits
+/// of that loop), for n arrays, up to eight chains side by side. Any CPU.
+void loom_sum_squares_f64(const float *const *x, const size_t *count, size_t n, double *out);
 /// LayerNorm's forward for `rows` (1…8) rows of width n, `layerNormRows`' operations (the same bits):
 /// the statistics above, rstd = 1/√(squares/n + eps), x̂ = (x − mean)·rstd, y = x̂·γ + β; x̂ rows at
 /// xhat_stride, rstd at rstd_stride (0: one scratch value or row, overwritten).
@@ -58,6 +61,13 @@ void loom_layer_norm_rows8_f32(const float *x, size_t rows, size_t n, const floa
 /// it). Returns 1, or 0 (y unspecified; the caller runs its own loop) without AVX-512 or when a
 /// row's max is NaN or ±0.
 int loom_causal_softmax_f32(const float *x, float *y, size_t t, float scale);
+/// The KV-cache decoder's attention for one new token over four heads (GPTDecoder.attendFour, the same
+/// bits): q holds the four heads' queries (hd each), head h's keys are kt[h·kt_stride + p·capacity +
+/// j] and values v[h·ldv + j·hd + c] for columns j < count; scores (4 × capacity) is scratch; out gets
+/// the four heads' outputs (4·hd). Returns 1, or 0 (out untouched) without AVX-512, for hd not a
+/// multiple of 16 up to 64, or when a row of scores has a NaN or a max of ±0.
+int loom_decode_attend4_f32(const float *q, const float *kt, size_t kt_stride, size_t capacity, size_t count, size_t hd,
+                            float scale, const float *v, size_t ldv, float *scores, float *out);
 /// Attention's backward through the causal softmax of one [t, t] block, in place: row r of `ds`
 /// holds dP (columns 0…r read) and becomes dS = (scale·P)·(dP − s), s = Σ_{j ≤ r} dP·P in rowDot's
 /// four-accumulator order, with zeros past the diagonal to the end of its 16-column block (not

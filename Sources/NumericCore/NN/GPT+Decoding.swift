@@ -358,6 +358,15 @@ extension GPTDecoder {
   ) {
     let scale = 1 / Float(hd).squareRoot()
     let count = query - first + 1
+    // All of it in one C kernel where there is one (the same operations as below, the heads' chains
+    // side by side).
+    if loom_decode_attend4_f32(
+      qkv + row * 3 * d + firstHead * hd, keys + (b * h + firstHead) * hd * capacity + first, hd * capacity, capacity,
+      count, hd, scale, values + (b * h + firstHead) * capacity * hd + first * hd, capacity * hd, scores,
+      y + row * d + firstHead * hd) != 0
+    {
+      return
+    }
     let s0 = scores, s1 = scores + capacity, s2 = scores + 2 * capacity, s3 = scores + 3 * capacity
     for lane in 0..<4 {
       let kt = keys + (b * h + firstHead + lane) * hd * capacity

@@ -243,11 +243,27 @@ public final class RMSprop<Scalar: TensorScalar>: Optimizer {
 @_specialize(where S == Double)
 public func clipGradNorm<S: TensorScalar>(_ parameters: [TensorOf<S>], maxNorm: Double) -> Double {
   var total = 0.0
-  for p in parameters where !p.grad.isEmpty {
-    total += p.grad.withUnsafeBufferPointer { g in
-      var s = 0.0
-      for x in g { s += Double(x) * Double(x) }
-      return s
+  let withGrad = parameters.filter { !$0.grad.isEmpty }
+  if S.self == Float.self {
+    // Each parameter's Σ g² in its own order (below), the chains of several side by side in C.
+    var sums = [Double](repeating: 0, count: withGrad.count)
+    let counts = withGrad.map(\.grad.count)
+    // Every gradient's buffer pinned at once (nested scopes), then one call.
+    func pin(_ i: Int, _ pointers: [UnsafePointer<Float>?]) {
+      guard i < withGrad.count else { return loom_sum_squares_f64(pointers, counts, withGrad.count, &sums) }
+      withGrad[i].grad.withUnsafeBufferPointer { g in
+        pin(i + 1, pointers + [UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Float.self)])
+      }
+    }
+    pin(0, [])
+    for s in sums { total += s }
+  } else {
+    for p in withGrad {
+      total += p.grad.withUnsafeBufferPointer { g in
+        var s = 0.0
+        for x in g { s += Double(x) * Double(x) }
+        return s
+      }
     }
   }
   let norm = total.squareRoot()
