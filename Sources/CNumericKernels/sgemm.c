@@ -35,16 +35,18 @@ static float *scratch(float **buffer, size_t *capacity, size_t count) {
 
 /// The scalar definition: one fmaf chain per element. Also the fallback without AVX2.
 /// Throughout, y (row stride ldy) is what beta multiplies: C itself (ldy = ldc), or a bias row
-/// added to every row (ldy = 0).
+/// added to every row (ldy = 0); z (row stride ldz), when not NULL, is added last (a residual
+/// stream: z + (alpha·acc + beta·y), which IEEE addition gives the same bits in either order).
 static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float *a, size_t rsa, size_t csa,
-                         const float *b, size_t rsb, size_t csb, float beta, const float *y, size_t ldy, float *c,
-                         size_t ldc) {
+                         const float *b, size_t rsb, size_t csb, float beta, const float *y, size_t ldy,
+                         const float *z, size_t ldz, float *c, size_t ldc) {
   for (size_t i = 0; i < m; i++) {
     for (size_t j = 0; j < n; j++) {
       float acc = 0.0f;
       for (size_t p = 0; p < k; p++) acc = fmaf(a[i * rsa + p * csa], b[p * rsb + j * csb], acc);
       float t = alpha * acc;
-      c[i * ldc + j] = beta == 0.0f ? t : t + beta * y[i * ldy + j];
+      const float u = beta == 0.0f ? t : t + beta * y[i * ldy + j];
+      c[i * ldc + j] = z ? u + z[i * ldz + j] : u;
     }
   }
 }
@@ -61,7 +63,8 @@ static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float 
 #define MICRO_KERNEL(NAME, TARGET, VEC, LANES, ZERO, LOAD, STORE, SET1, FMA, MUL, ADD)                   \
   TARGET INLINE void NAME(const int MR, const int NV, size_t kc, const float *a, size_t rsa, size_t csa,  \
                           const float *bp, const float *init, size_t ldi, float *dst, size_t ldd,         \
-                          const float *y, size_t ldy, int final, float alpha, float beta) {               \
+                          const float *y, size_t ldy, const float *z, size_t ldz, int final, float alpha, \
+                          float beta) {                                                                    \
     VEC acc[8][2];                                                                                         \
     for (int r = 0; r < MR; r++)                                                                           \
       for (int v = 0; v < NV; v++) acc[r][v] = init ? LOAD(init + r * ldi + v * LANES) : ZERO();           \
@@ -83,6 +86,7 @@ static void sgemm_scalar(size_t m, size_t n, size_t k, float alpha, const float 
         if (final) {                                                                                       \
           x = MUL(va, x);                                                                                  \
           if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + r * ldy + v * LANES)));                            \
+          if (z) x = ADD(x, LOAD(z + r * ldz + v * LANES));                                                \
         }                                                                                                  \
         STORE(d, x);                                                                                       \
       }                                                                                                    \
@@ -99,12 +103,12 @@ MICRO_KERNEL(micro_avx512, AVX512, __m512, 16, _mm512_setzero_ps, _mm512_loadu_p
 // One function per (ISA, rows, vectors) so each inlined copy is fully unrolled with its
 // accumulators in registers: AVX2 6 × 16 and 6 × 8; AVX-512 8 × 32 and 8 × 16.
 typedef void (*micro_fn)(size_t, const float *, size_t, size_t, const float *, const float *, size_t, float *,
-                         size_t, const float *, size_t, int, float, float);
+                         size_t, const float *, size_t, const float *, size_t, int, float, float);
 #define INSTANCE(NAME, BASE, TARGET, MR, NV)                                                                \
   TARGET static void NAME(size_t kc, const float *a, size_t rsa, size_t csa, const float *bp,              \
                           const float *init, size_t ldi, float *dst, size_t ldd, const float *y,           \
-                          size_t ldy, int final, float alpha, float beta) {                                \
-    BASE(MR, NV, kc, a, rsa, csa, bp, init, ldi, dst, ldd, y, ldy, final, alpha, beta);                    \
+                          size_t ldy, const float *z, size_t ldz, int final, float alpha, float beta) {    \
+    BASE(MR, NV, kc, a, rsa, csa, bp, init, ldi, dst, ldd, y, ldy, z, ldz, final, alpha, beta);            \
   }
 INSTANCE(avx2_6x16, micro_avx2, AVX2, 6, 2)
 INSTANCE(avx2_6x8, micro_avx2, AVX2, 6, 1)
@@ -123,7 +127,7 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
 // Four vectors side by side where n allows (four independent chains hide the FMA latency).
 #define ROW_KERNEL(NAME, TARGET, VEC, LANES, ZERO, LOAD, STORE, SET1, FMA, MUL, ADD)                       \
   TARGET static void NAME(size_t n, size_t k, float alpha, const float *a, size_t csa, const float *b,     \
-                          size_t rsb, float beta, const float *y, float *c) {                              \
+                          size_t rsb, float beta, const float *y, const float *z, float *c) {              \
     size_t j = 0;                                                                                          \
     VEC va = SET1(alpha), vb = SET1(beta);                                                                 \
     for (; j + 8 * LANES <= n; j += 8 * LANES) { /* long k (column sums): eight chains in flight */        \
@@ -137,6 +141,7 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
       for (int v = 0; v < 8; v++) {                                                                        \
         VEC x = MUL(va, s[v]);                                                                             \
         if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + j + v * LANES)));                                    \
+        if (z) x = ADD(x, LOAD(z + j + v * LANES));                                                        \
         STORE(c + j + v * LANES, x);                                                                       \
       }                                                                                                    \
     }                                                                                                      \
@@ -152,6 +157,7 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
       for (int v = 0; v < 4; v++) {                                                                        \
         VEC x = MUL(va, s[v]);                                                                             \
         if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + j + v * LANES)));                                    \
+        if (z) x = ADD(x, LOAD(z + j + v * LANES));                                                        \
         STORE(c + j + v * LANES, x);                                                                       \
       }                                                                                                    \
     }                                                                                                      \
@@ -160,9 +166,11 @@ static const isa_t isa_avx512 = {8, 16, avx512_8x32, avx512_8x16};
       for (size_t p = 0; p < k; p++) s0 = FMA(SET1(a[p * csa]), LOAD(b + p * rsb + j), s0);                \
       VEC x = MUL(va, s0);                                                                                 \
       if (beta != 0.0f) x = ADD(x, MUL(vb, LOAD(y + j)));                                                  \
+      if (z) x = ADD(x, LOAD(z + j));                                                                      \
       STORE(c + j, x);                                                                                     \
     }                                                                                                      \
-    if (j < n) sgemm_scalar(1, n - j, k, alpha, a, 0, csa, b + j, rsb, 1, beta, y + j, 0, c + j, 0);       \
+    if (j < n) sgemm_scalar(1, n - j, k, alpha, a, 0, csa, b + j, rsb, 1, beta, y + j, 0, z ? z + j : NULL, 0, \
+                            c + j, 0);                                                                     \
   }
 ROW_KERNEL(row_avx2, AVX2, __m256, 8, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
            _mm256_fmadd_ps, _mm256_mul_ps, _mm256_add_ps)
@@ -256,7 +264,7 @@ static void pack_b(size_t lanes, size_t kc, size_t nc, const float *b, size_t rs
 /// The blocked product on one ISA.
 static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float alpha, const float *a,
                           size_t rsa, size_t csa, const float *b, size_t rsb, size_t csb, float beta,
-                          const float *y, size_t ldy, float *c, size_t ldc) {
+                          const float *y, size_t ldy, const float *z, size_t ldz, float *c, size_t ldc) {
   const size_t mr = (size_t)isa->mr, lanes = (size_t)isa->lanes, nr = 2 * lanes;
   // Partial sums between k-blocks, row stride n.
   float *partial = k > KC ? scratch(&partial_buffer, &partial_capacity, m * n) : NULL;
@@ -289,11 +297,11 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
           panel_offset += kc * width;
           micro_fn kernel = width == nr ? isa->wide : isa->narrow;
           float *cij = c + i0 * ldc + jc + j0;
-          const float *yij = y + i0 * ldy + jc + j0;
+          const float *yij = y + i0 * ldy + jc + j0, *zij = z ? z + i0 * ldz + jc + j0 : NULL;
           float *pij = partial ? partial + i0 * n + jc + j0 : NULL;
           if (rows == mr && cols == width) {
             kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : pij, n, last ? cij : pij, last ? ldc : n, yij, ldy,
-                   last, alpha, beta);
+                   last ? zij : NULL, ldz, last, alpha, beta);
             continue;
           }
           // An edge tile: run the full tile into `edge`, then copy out what exists.
@@ -301,7 +309,7 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
             for (size_t r = 0; r < mr; r++)
               for (size_t jj = 0; jj < width; jj++)
                 edge[r * width + jj] = r < rows && jj < cols ? pij[r * n + jj] : 0.0f;
-          kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : edge, width, edge, width, NULL, 0, 0, alpha, beta);
+          kernel(kc, ai, rsa_i, csa_i, panel, first ? NULL : edge, width, edge, width, NULL, 0, NULL, 0, 0, alpha, beta);
           for (size_t r = 0; r < rows; r++)
             for (size_t jj = 0; jj < cols; jj++) {
               const float acc = edge[r * width + jj];
@@ -309,7 +317,8 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
                 pij[r * n + jj] = acc;
               } else {
                 const float t = alpha * acc;
-                cij[r * ldc + jj] = beta == 0.0f ? t : t + beta * yij[r * ldy + jj];
+                const float u = beta == 0.0f ? t : t + beta * yij[r * ldy + jj];
+                cij[r * ldc + jj] = zij ? u + zij[r * ldz + jj] : u;
               }
             }
         }
@@ -323,41 +332,41 @@ static void sgemm_blocked(const isa_t *isa, size_t m, size_t n, size_t k, float 
 /// loom_sgemm on a chosen path with explicit strides: A[i, p] = a[i·rsa + p·csa], B[p, j] = b[p·rsb + j·csb].
 static void sgemm_strided(int path, size_t m, size_t n, size_t k, float alpha, const float *a, size_t rsa,
                           size_t csa, const float *b, size_t rsb, size_t csb, float beta, const float *y, size_t ldy,
-                          float *c, size_t ldc) {
+                          const float *z, size_t ldz, float *c, size_t ldc) {
   if (m == 0 || n == 0) return;
 #if defined(__x86_64__)
   if (m == 1 && csb == 1 && path >= 1 && loom_kernels_have_avx2()) {
-    if (path >= 2 && loom_kernels_have_avx512()) row_avx512(n, k, alpha, a, csa, b, rsb, beta, y, c);
-    else row_avx2(n, k, alpha, a, csa, b, rsb, beta, y, c);
+    if (path >= 2 && loom_kernels_have_avx512()) row_avx512(n, k, alpha, a, csa, b, rsb, beta, y, z, c);
+    else row_avx2(n, k, alpha, a, csa, b, rsb, beta, y, z, c);
     return;
   }
   if (path >= 2 && loom_kernels_have_avx512()) {
-    sgemm_blocked(&isa_avx512, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, c, ldc);
+    sgemm_blocked(&isa_avx512, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, z, ldz, c, ldc);
     return;
   }
   if (path >= 1 && loom_kernels_have_avx2()) {
-    sgemm_blocked(&isa_avx2, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, c, ldc);
+    sgemm_blocked(&isa_avx2, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, z, ldz, c, ldc);
     return;
   }
 #else
   (void)path;
 #endif
-  sgemm_scalar(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, c, ldc);
+  sgemm_scalar(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, y, ldy, z, ldz, c, ldc);
 }
 
 void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
   const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
   const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
-  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc, c, ldc);
+  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc, NULL, 0, c, ldc);
 }
 
 void loom_sgemm_bias_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                           const float *a, size_t lda, const float *b, size_t ldb, float beta, const float *bias,
-                          float *c, size_t ldc) {
+                          const float *residual, size_t ldr, float *c, size_t ldc) {
   const size_t rsa = trans_a ? 1 : lda, csa = trans_a ? lda : 1;
   const size_t rsb = trans_b ? 1 : ldb, csb = trans_b ? ldb : 1;
-  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, bias, 0, c, ldc);
+  sgemm_strided(path, m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, bias, 0, residual, ldr, c, ldc);
 }
 
 static int current_path(void) { return loom_kernels_use_avx512 ? 2 : loom_kernels_use_avx2 ? 1 : 0; }
@@ -368,8 +377,9 @@ void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float al
 }
 
 void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
-                     const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc) {
-  loom_sgemm_bias_path(current_path(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc);
+                     const float *b, size_t ldb, float beta, const float *bias, const float *residual, size_t ldr, float *c,
+                     size_t ldc) {
+  loom_sgemm_bias_path(current_path(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, bias, residual, ldr, c, ldc);
 }
 
 // --- Attention for one new token, four heads at once (the KV-cache decoder): out_h = alpha_h ·
@@ -428,15 +438,15 @@ static void causal_by_blocks(int path, int mode, size_t m, size_t n, size_t k, f
     float *cr = c + r0 * ldc;
     switch (mode) {
     case LOOM_CAUSAL_LOWER:
-      sgemm_strided(path, r1 - r0, r1 < n ? r1 : n, k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc, cr, ldc);
+      sgemm_strided(path, r1 - r0, r1 < n ? r1 : n, k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc, NULL, 0, cr, ldc);
       break;
     case LOOM_CAUSAL_K_END:
-      sgemm_strided(path, r1 - r0, n, r1 < k ? r1 : k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc, cr, ldc);
+      sgemm_strided(path, r1 - r0, n, r1 < k ? r1 : k, alpha, ar, rsa, csa, b, rsb, csb, beta, cr, ldc, NULL, 0, cr, ldc);
       break;
     default: {
       const size_t kb = r0 < k ? r0 : k;
       sgemm_strided(path, r1 - r0, n, k - kb, alpha, ar + kb * csa, rsa, csa, b + kb * rsb, rsb, csb, beta, cr, ldc,
-                    cr, ldc);
+                    NULL, 0, cr, ldc);
     }
     }
   }
@@ -475,10 +485,10 @@ static void causal_tiles(const isa_t *isa, int mode, size_t m, size_t n, size_t 
       micro_fn kernel = width == nr ? isa->wide : isa->narrow;
       float *cij = c + i0 * ldc + j0;
       if (rows == mr && cols == width) {
-        kernel(kc, ai, rsa_i, csa_i, panel, NULL, 0, cij, ldc, cij, ldc, 1, alpha, beta);
+        kernel(kc, ai, rsa_i, csa_i, panel, NULL, 0, cij, ldc, cij, ldc, NULL, 0, 1, alpha, beta);
         continue;
       }
-      kernel(kc, ai, rsa_i, csa_i, panel, NULL, width, edge, width, NULL, 0, 0, alpha, beta);
+      kernel(kc, ai, rsa_i, csa_i, panel, NULL, width, edge, width, NULL, 0, NULL, 0, 0, alpha, beta);
       for (size_t r = 0; r < rows; r++)
         for (size_t jj = 0; jj < cols; jj++) {
           const float t = alpha * edge[r * width + jj];

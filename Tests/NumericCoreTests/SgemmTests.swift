@@ -136,10 +136,25 @@ struct SgemmTests {
           transA: false, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
           c: filled, ldc: ldc)
         var got = [Float](repeating: .nan, count: m * ldc)
-        loom_sgemm_bias_path(path, 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, &got, ldc)
+        loom_sgemm_bias_path(path, 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, nil, 0, &got, ldc)
         var same = true
         for i in 0..<m { for j in 0..<n { same = same && got[i * ldc + j].bitPattern == want[i * ldc + j].bitPattern } }
         #expect(same, "path \(path) m \(m) n \(n) k \(k) transB \(transB)")
+        // With a residual added last (residual + result), given apart or as C itself.
+        let residual = Self.values(m * ldc, seed: UInt64(5 * index + 3))
+        var withResidual = [Float](repeating: .nan, count: m * ldc), inPlace = residual
+        loom_sgemm_bias_path(path, 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, residual, ldc, &withResidual, ldc)
+        inPlace.withUnsafeMutableBufferPointer { c in
+          loom_sgemm_bias_path(path, 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, c.baseAddress!, ldc, c.baseAddress!, ldc)
+        }
+        var sameResidual = true
+        for i in 0..<m {
+          for j in 0..<n {
+            let w = residual[i * ldc + j] + want[i * ldc + j]
+            sameResidual = sameResidual && withResidual[i * ldc + j].bitPattern == w.bitPattern && inPlace[i * ldc + j].bitPattern == w.bitPattern
+          }
+        }
+        #expect(sameResidual, "residual: path \(path) m \(m) n \(n) k \(k) transB \(transB)")
       }
     }
   }

@@ -77,6 +77,38 @@ struct TensorTests {
     #expect(f1.data[4 * 8] != fa.data[4 * 8])
   }
 
+  /// The residual sum in a linear layer's epilogue is `residual + x.linear(…)` bit for bit, forward
+  /// and backward (every input's gradient), with and without a bias, in Float and Double.
+  @Test("linear with a residual equals residual + linear, bit for bit")
+  func linearResidual() {
+    func check<S: TensorScalar>(_: S.Type, bias withBias: Bool) {
+      var rng = SeededGenerator(seed: 22)
+      let shapes = (x: [3, 5, 12], w: [20, 12], r: [3, 5, 20])
+      let x0 = TensorOf<S>.randn(shapes.x, using: &rng), w0 = TensorOf<S>.randn(shapes.w, using: &rng)
+      let b0 = TensorOf<S>.randn([20], using: &rng), r0 = TensorOf<S>.randn(shapes.r, using: &rng)
+      let g = TensorOf<S>.randn(shapes.r, using: &rng)
+      func leaves() -> (TensorOf<S>, TensorOf<S>, TensorOf<S>, TensorOf<S>) {
+        (TensorOf<S>(x0.data, shape: x0.shape, requiresGrad: true), TensorOf<S>(w0.data, shape: w0.shape, requiresGrad: true),
+         TensorOf<S>(b0.data, shape: b0.shape, requiresGrad: true), TensorOf<S>(r0.data, shape: r0.shape, requiresGrad: true))
+      }
+      let (x1, w1, b1, r1) = leaves(), (x2, w2, b2, r2) = leaves()
+      let fused = x1.linear(weight: w1, bias: withBias ? b1 : nil, residual: r1)
+      let composite = r2 + x2.linear(weight: w2, bias: withBias ? b2 : nil)
+      // (Float → Double is exact, signs of zero included: equal Double bit patterns are equal bits.)
+      func bits(_ t: [S]) -> [UInt64] { t.map { Double($0).bitPattern } }
+      #expect(bits(fused.data) == bits(composite.data))
+      (fused * g).sum().backward()
+      (composite * g).sum().backward()
+      for (a, b) in [(x1, x2), (w1, w2), (r1, r2)] + (withBias ? [(b1, b2)] : []) {
+        #expect(bits(a.grad) == bits(b.grad))
+      }
+    }
+    check(Float.self, bias: true)
+    check(Float.self, bias: false)
+    check(Double.self, bias: true)
+    check(Double.self, bias: false)
+  }
+
   @Test("gather, indexSelect, concat, stack, oneHot, argmax")
   func indexing() {
     let x = Tensor64([1, 2, 3, 4, 5, 6], shape: [2, 3])

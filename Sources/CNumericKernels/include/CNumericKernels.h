@@ -100,10 +100,6 @@ void loom_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float al
 /// CPU lacks falls back to the next one down).
 void loom_sgemm_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                      const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
-/// loom_sgemm with a bias row in place of C as the addend: C[i, j] ← alpha·acc + beta·bias[j] (C
-/// only written), the bits of filling every row of C with `bias` and calling loom_sgemm.
-void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
-                     const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc);
 /// Four heads' attention outputs for one query (the KV-cache decoder): out[h·hd + c] = alpha_h ·
 /// Σ_{j < count} p[h·ldp + j]·v[h·ldv + j·hd + c], each sum one fma chain in j order from +0 — the
 /// bits of loom_sgemm(m = 1, n = hd, k = count) per head — with the four heads' chains interleaved.
@@ -111,10 +107,17 @@ void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, flo
 /// call loom_sgemm per head).
 int loom_attend_values4_f32(size_t count, size_t hd, const float *p, size_t ldp, const float *v, size_t ldv,
                             float alpha0, float alpha1, float alpha2, float alpha3, float *out);
+/// loom_sgemm with a bias row in place of C as the addend, and optionally a residual stream added
+/// last: C[i, j] ← (alpha·acc + beta·bias[j]) + residual[i·ldr + j] (C only written; residual may be
+/// NULL). The bits of filling every row of C with `bias`, calling loom_sgemm, then adding the
+/// residual (residual + C, which IEEE addition gives in either order).
+void loom_sgemm_bias(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                     const float *b, size_t ldb, float beta, const float *bias, const float *residual, size_t ldr, float *c,
+                     size_t ldc);
 /// loom_sgemm_bias on a chosen path (as loom_sgemm_path).
 void loom_sgemm_bias_path(int path, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
                           const float *a, size_t lda, const float *b, size_t ldb, float beta, const float *bias,
-                          float *c, size_t ldc);
+                          const float *residual, size_t ldr, float *c, size_t ldc);
 
 /// Which triangle a causal product (`loom_sgemm_causal`) may leave out, for C (m × n) and A
 /// (m × k after op) whose row i is position i of a sequence:

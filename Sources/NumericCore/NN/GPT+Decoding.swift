@@ -178,13 +178,11 @@ public final class GPTDecoder {
       layerNorm(w.x, rows: rows, block.ln1, into: w.a)
       linear(w.a, rows: rows, block.attention.qkv, into: w.qkv)
       attend(w.qkv, n: n, layer: layer, into: w.y)
-      linear(w.y, rows: rows, block.attention.proj, into: w.o)
-      Self.add(w.o, into: w.x, count: rows * d)
+      linear(w.y, rows: rows, block.attention.proj, into: w.x, addingTo: true)
       layerNorm(w.x, rows: rows, block.ln2, into: w.a)
       linear(w.a, rows: rows, block.fc, into: w.f)
       geluForwardInPlace(UnsafeMutableBufferPointer(start: w.f, count: rows * block.fc.outFeatures))
-      linear(w.f, rows: rows, block.fcOut, into: w.o)
-      Self.add(w.o, into: w.x, count: rows * d)
+      linear(w.f, rows: rows, block.fcOut, into: w.x, addingTo: true)
     }
     length += n
     layerNorm(w.x, rows: rows, gpt.lnFinal, into: w.a)
@@ -220,26 +218,24 @@ public final class GPTDecoder {
   }
 
   /// y = x·Wᵀ + b, the bias added in the gemm's epilogue (`gemmBias`); without a bias, beta is 0.
-  private func linear(_ x: UnsafeMutablePointer<Float>, rows: Int, _ layer: Linear, into y: UnsafeMutablePointer<Float>) {
+  /// `addingTo`: y ← y + (x·Wᵀ + b), a residual connection, in the same epilogue.
+  private func linear(
+    _ x: UnsafeMutablePointer<Float>, rows: Int, _ layer: Linear, into y: UnsafeMutablePointer<Float>, addingTo: Bool = false
+  ) {
     let (o, i) = (layer.outFeatures, layer.inFeatures)
     layer.weight.data.withUnsafeBufferPointer { wb in
       if let bias = layer.bias {
         bias.data.withUnsafeBufferPointer { b in
           Float.gemmBias(
             transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i, b: wb.baseAddress!, ldb: i,
-            beta: 1, bias: b.baseAddress!, c: y, ldc: o)
+            beta: 1, bias: b.baseAddress!, residual: addingTo ? UnsafePointer(y) : nil, ldr: o, c: y, ldc: o)
         }
       } else {
         Float.gemm(
           transA: false, transB: true, m: rows, n: o, k: i, alpha: 1, a: x, lda: i, b: wb.baseAddress!, ldb: i,
-          beta: 0, c: y, ldc: o)
+          beta: addingTo ? 1 : 0, c: y, ldc: o)
       }
     }
-  }
-
-  /// x += o, elementwise (the residual connections).
-  private static func add(_ o: UnsafeMutablePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { x[i] += o[i] }
   }
 
   /// Stores the new keys and values, then attends from each new column to every earlier real
@@ -286,13 +282,14 @@ public final class GPTDecoder {
   }
 
   /// The decoder's activation buffers, grown to the largest append so far and reused: x (the
-  /// residual stream), a (a LayerNorm's output), qkv, y (attention), o (a projection), f (the
-  /// MLP's hidden layer), plus LayerNorm's x̂/σ scratch and four rows of attention scores.
+  /// residual stream, to which the projections add in their epilogues), a (a LayerNorm's output),
+  /// qkv, y (attention), f (the MLP's hidden layer), plus LayerNorm's x̂/σ scratch and four rows of
+  /// attention scores.
   private struct Workspace {
     var rows = 0, width = 0
     var x = UnsafeMutablePointer<Float>.allocate(capacity: 1), a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1), y = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    var o = UnsafeMutablePointer<Float>.allocate(capacity: 1), f = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var f = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     var xhat = UnsafeMutablePointer<Float>.allocate(capacity: 1), rstd = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
 
@@ -306,12 +303,12 @@ public final class GPTDecoder {
         p.initialize(repeating: 0, count: Swift.max(count, 1))
         return p
       }
-      (x, a, qkv, y, o, f) = (buffer(r * w), buffer(r * w), buffer(r * 3 * w), buffer(r * w), buffer(r * w), buffer(r * Swift.max(hidden, w)))
+      (x, a, qkv, y, f) = (buffer(r * w), buffer(r * w), buffer(r * 3 * w), buffer(r * w), buffer(r * Swift.max(hidden, w)))
       (xhat, rstd, scores) = (buffer(w), buffer(1), buffer(4 * capacity))
     }
 
     func release() {
-      for p in [x, a, qkv, y, o, f, xhat, rstd, scores] { p.deallocate() }
+      for p in [x, a, qkv, y, f, xhat, rstd, scores] { p.deallocate() }
     }
   }
 }

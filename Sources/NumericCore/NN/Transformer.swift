@@ -54,9 +54,12 @@ public final class CausalSelfAttention: Module {
   }
 
   /// `[B, T, d]` → `[B, T, d]`; position t attends to positions 0...t (fused kernel).
-  public func callAsFunction(_ x: Tensor) -> Tensor {
+  public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, residual: nil) }
+
+  /// `residual + attention(x)`, the sum in the projection's epilogue (`linear(…, residual:)`).
+  public func callAsFunction(_ x: Tensor, residual: Tensor?) -> Tensor {
     ensure(x.rank == 3, "CausalSelfAttention: expected [B, T, d], got \(x.shape)")
-    return proj(qkv(x).causalSelfAttention(heads: heads))
+    return qkv(x).causalSelfAttention(heads: heads).linear(weight: proj.weight, bias: proj.bias, residual: residual)
   }
 
   /// The same computation from separate ops (permute, batched matmul, causal softmax); kept as
@@ -93,15 +96,16 @@ public final class GPTBlock: Module {
 
   /// `[B, T, d]` → `[B, T, d]`.
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    let h = x + attention(ln1(x))
+    // The residual sums happen in the projections' epilogues (the bits of h = x + attention(…)).
+    let h = attention(ln1(x), residual: x)
     let f = fc(ln2(h))
     if !f.requiresGrad {
       // No graph recorded (inference, a frozen model): GELU in place on fc's fresh output, with
       // the same arithmetic, instead of into a new [B, T, 4d] array.
       f.withMutableData { geluForwardInPlace($0) }
-      return h + fcOut(f)
+      return f.linear(weight: fcOut.weight, bias: fcOut.bias, residual: h)
     }
-    return h + fcOut(f.gelu())
+    return f.gelu().linear(weight: fcOut.weight, bias: fcOut.bias, residual: h)
   }
 
   /// All sublayers' parameters.

@@ -112,9 +112,14 @@ extension TensorOf {
 
   /// Fused affine map `x·Wᵀ + b` over the last axis (torch's `F.linear`): one gemm forward,
   /// three in backward. `weight` is `[out, in]`, `bias` is `[out]` or nil.
+  public func linear(weight: TensorOf, bias: TensorOf?) -> TensorOf { linear(weight: weight, bias: bias, residual: nil) }
+
+  /// `residual + (x·Wᵀ + b)`: a linear layer that ends a residual branch (a transformer's attention
+  /// projection and MLP output), the sum done in the product's epilogue, so no separate add pass
+  /// or intermediate array; the same bits as `residual + x.linear(weight:bias:)`.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  public func linear(weight: TensorOf, bias: TensorOf?) -> TensorOf {
+  public func linear(weight: TensorOf, bias: TensorOf?, residual: TensorOf?) -> TensorOf {
     let inF = weight.shape.count == 2 ? weight.shape[1] : -1
     ensure(
       weight.rank == 2 && rank >= 1 && shape[rank - 1] == inF,
@@ -124,29 +129,44 @@ extension TensorOf {
       ensure(bias.shape == [outF], "linear: bias shape \(bias.shape) for weight \(weight.shape)")
     }
     let rows = count / Swift.max(inF, 1)
-    var y: [Scalar] = uninitializedArray(count: rows * outF)
+    let outShape = Array(shape.dropLast()) + [outF]
+    if let residual {
+      ensure(residual.shape == outShape, "linear: residual shape \(residual.shape) for output \(outShape)")
+    }
+    var y: [Scalar] = residual.map { $0.data } ?? uninitializedArray(count: rows * outF)
     y.withUnsafeMutableBufferPointer { c in
       data.withUnsafeBufferPointer { a in
         weight.data.withUnsafeBufferPointer { w in
           if let bias {
             bias.data.withUnsafeBufferPointer { b in
+              // With a residual, y starts as its copy and is its own addend (read, then written).
               Scalar.gemmBias(
                 transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1, a: a.baseAddress!, lda: inF,
-                b: w.baseAddress!, ldb: inF, beta: 1, bias: b.baseAddress!, c: c.baseAddress!, ldc: outF)
+                b: w.baseAddress!, ldb: inF, beta: 1, bias: b.baseAddress!, residual: residual == nil ? nil : UnsafePointer(c.baseAddress!),
+                ldr: outF, c: c.baseAddress!, ldc: outF)
             }
           } else {
+            // residual + acc as alpha·acc + 1·residual (the same sum).
             Scalar.gemm(
               transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1,
-              a: a.baseAddress!, lda: inF, b: w.baseAddress!, ldb: inF, beta: 0, c: c.baseAddress!, ldc: outF)
+              a: a.baseAddress!, lda: inF, b: w.baseAddress!, ldb: inF, beta: residual == nil ? 0 : 1, c: c.baseAddress!, ldc: outF)
           }
         }
       }
     }
-    let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-    return TensorOf(y, shape: Array(shape.dropLast()) + [outF], op: "linear", inputs: inputs) {
+    var inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+    if let residual { inputs.append(residual) }
+    return TensorOf(y, shape: outShape, op: residual == nil ? "linear" : "linear+residual", inputs: inputs) {
       out in
       out.grad.withUnsafeBufferPointer { gyBuf in
         let gy = gyBuf.baseAddress!
+        if let residual, residual.requiresGrad {
+          // The residual's gradient is the output's (into a fresh buffer as +0 + …).
+          residual.accumulateGrad { gr, fresh in
+            let g = gr.baseAddress!
+            if fresh { for i in 0..<gr.count { g[i] = 0 + gy[i] } } else { for i in 0..<gr.count { g[i] += gy[i] } }
+          }
+        }
         if self.requiresGrad {
           // Into a fresh buffer with beta = 0: alpha·acc is acc, which +0 + acc equals (a chain
           // from +0 is never −0), so the bits of accumulating into zeros without the zeros.

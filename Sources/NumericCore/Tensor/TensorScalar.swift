@@ -33,12 +33,13 @@ where Magnitude == Self {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-  /// C ← alpha·op(A)·op(B) + beta·1·biasᵀ (a bias row added to every row of C; C is only written):
-  /// the bits of filling C's rows with `bias` and calling `gemm`.
+  /// C ← (alpha·op(A)·op(B) + beta·1·biasᵀ) + R (a bias row added to every row of C, then the
+  /// residual R with row stride ldr if given; C is only written, and may be R): the bits of filling
+  /// C's rows with `bias`, calling `gemm`, then adding R.
   static func gemmBias(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-    beta: Self, bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int)
+    beta: Self, bias: UnsafePointer<Self>, residual: UnsafePointer<Self>?, ldr: Int, c: UnsafeMutablePointer<Self>, ldc: Int)
   /// `gemm` for causal attention, leaving out the triangle `mode` names (see `CausalProduct`): the
   /// same bits as `gemm` wherever the result is defined.
   static func causalGemm(
@@ -59,14 +60,25 @@ public enum CausalProduct: Sendable {
 }
 
 extension TensorScalar {
-  /// Fills C's rows with the bias, then `gemm` adds the product to them.
+  /// Fills C's rows with the bias, then `gemm` adds the product to them, then the residual.
   public static func gemmBias(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-    beta: Self, bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int
+    beta: Self, bias: UnsafePointer<Self>, residual: UnsafePointer<Self>?, ldr: Int, c: UnsafeMutablePointer<Self>, ldc: Int
   ) {
+    // Into scratch first when C is the residual (C's rows are overwritten with the bias).
+    if let residual, residual == UnsafePointer<Self>(c) {
+      let t = UnsafeMutablePointer<Self>.allocate(capacity: Swift.max(m * n, 1))
+      defer { t.deallocate() }
+      gemmBias(
+        transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+        bias: bias, residual: nil, ldr: 0, c: t, ldc: n)
+      for i in 0..<m { for j in 0..<n { c[i * ldc + j] = residual[i * ldr + j] + t[i * n + j] } }
+      return
+    }
     if ldc == n { fillRows(c, with: bias, width: n, rows: m) } else { for i in 0..<m { (c + i * ldc).update(from: bias, count: n) } }
     gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    if let residual { for i in 0..<m { for j in 0..<n { c[i * ldc + j] = residual[i * ldr + j] + c[i * ldc + j] } } }
   }
 
   /// The causal product as plain products over blocks of 16 rows (what the Float kernel does in
@@ -143,14 +155,15 @@ extension Float: TensorScalar {
     _ = blasSingleThreaded
     loom_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
   }
-  /// The bias row is the addend of NumericCore's sgemm (`loom_sgemm_bias`): no copies of it.
+  /// The bias row and the residual are addends in NumericCore's sgemm epilogue (`loom_sgemm_bias`):
+  /// no copies of either.
   public static func gemmBias(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, ldr: Int, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     _ = blasSingleThreaded
-    loom_sgemm_bias(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
+    loom_sgemm_bias(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, residual, ldr, c, ldc)
   }
   /// The causal product in one pass of NumericCore's sgemm (`loom_sgemm_causal`): B packed once,
   /// each 8-row tile running only the panels or the k range its rows need.
