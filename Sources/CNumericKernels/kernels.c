@@ -851,28 +851,47 @@ void loom_log_softmax_backward_f32(const float *y, const float *gy, float *gx, s
 #endif
 
 void loom_sum_squares_f64(const float *const *x, const size_t *count, size_t n, double *out) {
-  // Up to eight parameters' chains side by side, each summed in its own order from 0.
+  // Eight arrays' chains at a time in registers, each summed in its own order from 0: run all eight
+  // for as many steps as the shortest has left, then retire the finished ones and take the next
+  // arrays. (A lane without an array repeats lane 0's values and is discarded.)
   enum { LANES = 8 };
-  size_t next = 0, active[LANES], pos[LANES];
+  size_t next = 0, index[LANES], pos[LANES];
   double acc[LANES];
-  int live = 0;
-  for (int l = 0; l < LANES; l++) {
-    while (next < n && count[next] == 0) out[next++] = 0.0;
-    if (next < n) active[l] = next++, pos[l] = 0, acc[l] = 0.0, live++;
-    else active[l] = (size_t)-1;
-  }
-  while (live > 0) {
+  int used[LANES];
+  for (int l = 0; l < LANES; l++) used[l] = 0;
+  for (;;) {
+    int any = 0;
     for (int l = 0; l < LANES; l++) {
-      if (active[l] == (size_t)-1) continue;
-      const size_t i = active[l];
-      const double v = (double)x[i][pos[l]];
-      acc[l] += v * v;
-      if (++pos[l] == count[i]) {
-        out[i] = acc[l];
-        while (next < n && count[next] == 0) out[next++] = 0.0;
-        if (next < n) active[l] = next++, pos[l] = 0, acc[l] = 0.0;
-        else active[l] = (size_t)-1, live--;
+      while (!used[l] && next < n) {
+        if (count[next] == 0) { out[next++] = 0.0; continue; }
+        index[l] = next++, pos[l] = 0, acc[l] = 0.0, used[l] = 1;
       }
+      any |= used[l];
+    }
+    if (!any) return;
+    size_t step = (size_t)-1;
+    int first = -1;
+    for (int l = 0; l < LANES; l++)
+      if (used[l]) {
+        const size_t left = count[index[l]] - pos[l];
+        if (left < step) step = left;
+        if (first < 0) first = l;
+      }
+    const float *p[LANES];
+    double a[LANES];
+    for (int l = 0; l < LANES; l++) {
+      p[l] = used[l] ? x[index[l]] + pos[l] : x[index[first]] + pos[first];
+      a[l] = used[l] ? acc[l] : 0.0;
+    }
+    for (size_t j = 0; j < step; j++) {
+      double v0 = p[0][j], v1 = p[1][j], v2 = p[2][j], v3 = p[3][j], v4 = p[4][j], v5 = p[5][j], v6 = p[6][j], v7 = p[7][j];
+      a[0] += v0 * v0, a[1] += v1 * v1, a[2] += v2 * v2, a[3] += v3 * v3;
+      a[4] += v4 * v4, a[5] += v5 * v5, a[6] += v6 * v6, a[7] += v7 * v7;
+    }
+    for (int l = 0; l < LANES; l++) {
+      if (!used[l]) continue;
+      acc[l] = a[l], pos[l] += step;
+      if (pos[l] == count[index[l]]) out[index[l]] = acc[l], used[l] = 0;
     }
   }
 }
