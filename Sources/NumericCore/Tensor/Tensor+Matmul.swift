@@ -133,17 +133,20 @@ extension TensorOf {
     if let residual {
       ensure(residual.shape == outShape, "linear: residual shape \(residual.shape) for output \(outShape)")
     }
-    var y: [Scalar] = residual.map { $0.data } ?? uninitializedArray(count: rows * outF)
+    // Without a bias, y starts as the residual's copy and the product adds to it (beta = 1).
+    var y: [Scalar] = bias == nil ? (residual.map { $0.data } ?? uninitializedArray(count: rows * outF)) : uninitializedArray(count: rows * outF)
     y.withUnsafeMutableBufferPointer { c in
       data.withUnsafeBufferPointer { a in
         weight.data.withUnsafeBufferPointer { w in
           if let bias {
             bias.data.withUnsafeBufferPointer { b in
-              // With a residual, y starts as its copy and is its own addend (read, then written).
-              Scalar.gemmBias(
-                transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1, a: a.baseAddress!, lda: inF,
-                b: w.baseAddress!, ldb: inF, beta: 1, bias: b.baseAddress!, residual: residual == nil ? nil : UnsafePointer(c.baseAddress!),
-                ldr: outF, c: c.baseAddress!, ldc: outF)
+              func product(_ r: UnsafePointer<Scalar>?) {
+                Scalar.gemmBias(
+                  transA: false, transB: true, m: rows, n: outF, k: inF, alpha: 1, a: a.baseAddress!, lda: inF,
+                  b: w.baseAddress!, ldb: inF, beta: 1, bias: b.baseAddress!, residual: r, ldr: outF, c: c.baseAddress!,
+                  ldc: outF)
+              }
+              if let residual { residual.data.withUnsafeBufferPointer { product($0.baseAddress!) } } else { product(nil) }
             }
           } else {
             // residual + acc as alpha·acc + 1·residual (the same sum).
