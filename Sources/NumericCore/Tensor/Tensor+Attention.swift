@@ -79,10 +79,10 @@ func attentionBackward<S: TensorScalar>(
       } else {
         var r = 0
         while r + 2 <= t {
-        let (d0, p0) = (UnsafePointer(ds + r * t), prob + r * t)
-        let (s0, s1) = rowDots(d0, p0, r + 1, d0 + t, p0 + t, r + 2)
-        finish(r, s0)
-        finish(r + 1, s1)
+          let (d0, p0) = (UnsafePointer(ds + r * t), prob + r * t)
+          let (s0, s1) = rowDots(d0, p0, r + 1, d0 + t, p0 + t, r + 2)
+          finish(r, s0)
+          finish(r + 1, s1)
           r += 2
         }
         if r < t { finish(r, rowDot(UnsafePointer(ds + r * t), prob + r * t, r + 1)) }
