@@ -72,6 +72,47 @@ struct HostileInputTests2 {
 }
 
 extension HostileInputTests2 {
+  @Test("A heading's {#…} that is not a valid label is an error at its line, not silently heading text")
+  func invalidHeadingLabel() {
+    for bad in ["sec-ünï", "sec agent", "1sec", ""] {
+      let (_, ds) = NoteReader().read("# T\n\nText.\n\n## Agents {#\(bad)}\n\nMore.\n", path: "notes/l.md")
+      #expect(ds.contains { $0.severity == .error && $0.message.contains("'{#\(bad)}' is not a label") && $0.location.line == 5 }, "\(bad): \(ds)")
+    }
+    let (note, ds) = NoteReader().read("# T\n\n## Agents {#sec-agents}\n", path: "notes/l.md")
+    #expect(ds.isEmpty, "\(ds)")
+    #expect(note.labels.contains { $0.name == "sec-agents" })
+  }
+
+  @Test("Suggestions for misspelt names: the bounded edit distance is Levenshtein's wherever it is within the bound")
+  func boundedEditDistance() {
+    func levenshtein(_ a: [Character], _ b: [Character]) -> Int {
+      var d = (0...a.count).map { i in (0...b.count).map { j in i == 0 ? j : (j == 0 ? i : 0) } }
+      for i in stride(from: 1, through: a.count, by: 1) {
+        for j in stride(from: 1, through: b.count, by: 1) {
+          d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+      }
+      return d[a.count][b.count]
+    }
+    // Every pair of strings over "ab-" up to length 4 (121 strings).
+    var words: [[Character]] = [[]]
+    var frontier: [[Character]] = [[]]
+    for _ in 1...4 {
+      frontier = frontier.flatMap { w in Array("ab-").map { w + [$0] } }
+      words += frontier
+    }
+    var mismatches = 0
+    for a in words {
+      for b in words {
+        let exact = levenshtein(a, b), bounded = CellOptions.boundedEditDistance(a, b, limit: 2)
+        if exact <= 2 ? bounded != exact : bounded <= 2 { mismatches += 1 }
+      }
+    }
+    #expect(words.count == 121 && mismatches == 0)
+    #expect(CellOptions.closest("sec-agnets", in: ["sec-agents", "sec-setup", "fig-agents"]) == "sec-agents")
+    #expect(CellOptions.closest("sec-zzzzzz", in: ["sec-agents"]) == nil)
+  }
+
   @Test("An option given twice on a fence, or a front matter key given twice, is an error at its place")
   func repeatedOptions() {
     let (note, ds) = NoteReader().read("---\ntitle: A\ntitle: B\n---\n```swift id=a id=b hide\nprint(1)\n```\n", path: "notes/r.md")

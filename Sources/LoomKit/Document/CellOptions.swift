@@ -165,22 +165,32 @@ public struct CellOptions: Sendable, Hashable, Codable {
   }
 
   static func closest(_ word: String, in candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word, $0)) }.filter { $0.1 <= 2 }
+    // The distance is at least the difference in length: most candidates need no table.
+    let length = word.count
+    let w = Array(word)
+    let scored = candidates.lazy.filter { abs($0.count - length) <= 2 }.map { ($0, boundedEditDistance(w, Array($0), limit: 2)) }.filter { $0.1 <= 2 }
     return scored.min(by: { $0.1 < $1.1 })?.0
   }
 
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var prev = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-      var cur = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...max(b.count, 1) where !b.isEmpty {
-        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+  /// The Levenshtein distance of a and b, or `limit + 1` as soon as every entry of a row of the
+  /// table exceeds `limit` (the distance cannot come back down): exact wherever it is ≤ limit, in a
+  /// few rows for most pairs.
+  static func boundedEditDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+    if a.isEmpty || b.isEmpty { return Swift.max(a.count, b.count) }
+    var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      cur[0] = i
+      var best = i
+      for j in 1...b.count {
+        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        best = Swift.min(best, cur[j])
       }
-      prev = cur
+      if best > limit { return limit + 1 }
+      swap(&prev, &cur)
     }
     return prev[b.count]
   }
+
 }
 
 extension CellOptions {

@@ -116,6 +116,14 @@ final class Reading {
         labels.append(Label(kind: .section, name: label, number: 0, anchor: label, title: bare, line: block.startLine, display: number))
         pieces.append(.heading(level: level, text: bare, innerHTML: html, label: label))
       } else {
+        if let attempt = Self.headingLabelAttempt(text) {
+          // `{#sec-ünï}` or `{#sec x}`: meant as a label, but not one; say so rather than show it.
+          diagnostics.append(
+            Diagnostic(
+              .error,
+              "'{#\(attempt)}' is not a label: a label is ASCII letters, digits, '-' and '_', starting with a letter (as in {#sec-agent})",
+              at: SourceLocation(file: path, line: block.startLine)))
+        }
         pieces.append(.heading(level: level, text: text, innerHTML: innerHTML, label: nil))
       }
     case .other(let html, let text):
@@ -354,6 +362,13 @@ final class Reading {
       return nil
     }
     return (String(label), String(t[..<open.lowerBound]).trimmingWhitespace())
+  }
+
+  /// The text of a trailing `{#…}` on a heading (what was meant as a label, valid or not).
+  static func headingLabelAttempt(_ text: String) -> String? {
+    let t = text.trimmingWhitespace()
+    guard t.hasSuffix("}"), let open = t.range(of: "{#", options: .backwards) else { return nil }
+    return String(t[open.upperBound..<t.index(before: t.endIndex)])
   }
 
   /// `… \label{eq-x} …` → (`eq-x`, the TeX without it).

@@ -72,16 +72,28 @@ public struct CrossReferences: Sendable {
   /// Unknown labels and keys in `note`, and links to anchors that another note does not have.
   public func diagnostics(for note: Note) -> [Diagnostic] {
     var out = duplicates.filter { $0.location.file == note.path }
+    // Suggestions for unknown names, each name once, the candidates sorted once (a note with
+    // thousands of unknown references used to sort and search the series' labels for every one).
+    lazy var names = targets.keys.sorted()
+    lazy var keys = bibliography.entries.keys.sorted()
+    var suggestions: [String: String] = [:]
+    func suggestion(for name: String, citation: Bool = false) -> String {
+      let memo = (citation ? "cite:" : "label:") + name
+      if let known = suggestions[memo] { return known }
+      let s = CellOptions.closest(name, in: citation ? keys : names).map { " (did you mean @\($0)?)" } ?? ""
+      suggestions[memo] = s
+      return s
+    }
     for use in note.references {
       let at = SourceLocation(file: note.path, line: use.line, column: use.column)
       switch use.target {
       case .label(let name) where targets[name] == nil:
-        let suggestion = CellOptions.closest(name, in: targets.keys.sorted()).map { " (did you mean @\($0)?)" } ?? ""
+        let suggestion = suggestion(for: name)
         out.append(
           Diagnostic(.error, "unknown label '@\(name)'\(suggestion): no section, figure, table, equation, cell or lecture of the series has it", at: at))
       case .citation(let cited, _):
         for key in cited.map({ ReferenceSyntax.citedKey($0).key }) where bibliography.entries[key] == nil {
-          let suggestion = CellOptions.closest(key, in: bibliography.entries.keys.sorted()).map { " (did you mean @\($0)?)" } ?? ""
+          let suggestion = suggestion(for: key, citation: true)
           out.append(
             Diagnostic(
               .error, "unknown citation key '\(key)'\(suggestion): add it to \(bibliography.path) (a word with an @ that is not a citation goes in `code`)",
